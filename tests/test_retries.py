@@ -1,0 +1,56 @@
+"""Retries, timeouts and a dead server, over real HTTP against a local fake server."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.config import Settings
+from interviewer.fake_llm import FakeReply, FakeServer, Script
+from interviewer.llm import LLM, LLMError
+from interviewer.local_model import free_port
+
+FAST = {"retry-after-ms": "10"}
+
+
+def llm_for(url: str, **kw: object) -> LLM:
+    return LLM(Settings(base_url=url, max_retries=kw.pop("max_retries", 3), **kw))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_transient_errors_are_retried(status: int) -> None:
+    script = Script([FakeReply(status=status, headers=FAST), FakeReply(status=status, headers=FAST), "fine"])
+    with FakeServer(script) as srv:
+        assert llm_for(srv.base_url).chat([{"role": "user", "content": "x"}]) == "fine"
+    assert len(script.requests) == 3
+
+
+def test_a_timeout_is_retried() -> None:
+    script = Script([FakeReply("late", delay_s=1.5), "on time"])
+    with FakeServer(script) as srv:
+        assert llm_for(srv.base_url, timeout=0.5).chat([{"role": "user", "content": "x"}]) == "on time"
+    assert len(script.requests) == 2
+
+
+def test_persistent_failure_gives_a_clear_error() -> None:
+    script = Script(lambda body: FakeReply(status=503, headers=FAST))
+    with FakeServer(script) as srv, pytest.raises(LLMError, match="HTTP 503"):
+        llm_for(srv.base_url, max_retries=2).chat([{"role": "user", "content": "x"}])
+    assert len(script.requests) == 3
+
+
+def test_rate_limit_after_retries_says_so() -> None:
+    script = Script(lambda body: FakeReply(status=429, headers=FAST))
+    with FakeServer(script) as srv, pytest.raises(LLMError, match="rate-limiting"):
+        llm_for(srv.base_url, max_retries=1).chat([{"role": "user", "content": "x"}])
+
+
+def test_a_server_that_is_down_is_named() -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    with pytest.raises(LLMError, match="cannot reach the LLM server at http://127.0.0.1"):
+        llm_for(url, max_retries=0).chat([{"role": "user", "content": "x"}])
+
+
+def test_stream_over_http() -> None:
+    with FakeServer(Script(["Tell me about the users."])) as srv:
+        text = "".join(llm_for(srv.base_url).stream([{"role": "user", "content": "x"}]))
+    assert text == "Tell me about the users."
