@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import threading
 import time
@@ -27,6 +28,10 @@ PRICES: dict[str, tuple[float, float, float]] = {
 }
 
 
+# Which interview session a call belongs to, so usage can be reported per session.
+current_session: contextvars.ContextVar[str] = contextvars.ContextVar("current_session", default="")
+
+
 class LLMError(RuntimeError):
     """A failure the user should read: says what went wrong and what to try."""
 
@@ -45,6 +50,7 @@ class CallUsage:
     latency_s: float = 0.0
     ttft_s: float | None = None
     attempts: int = 1
+    session: str = field(default_factory=current_session.get)
 
     @property
     def cost_usd(self) -> float:
@@ -66,9 +72,10 @@ class UsageLog:
         with self._lock:
             self.calls.append(call)
 
-    def totals(self, purpose: str | None = None) -> dict[str, float]:
+    def totals(self, purpose: str | None = None, session: str | None = None) -> dict[str, float]:
         with self._lock:
-            calls = [c for c in self.calls if purpose is None or c.purpose.startswith(purpose)]
+            calls = [c for c in self.calls if (purpose is None or c.purpose.startswith(purpose))
+                     and (session is None or c.session == session)]
         return {
             "calls": len(calls),
             "prompt_tokens": sum(c.prompt_tokens for c in calls),
@@ -137,6 +144,7 @@ class LLM:
         )
         self.usage = usage or UsageLog()
         self._caps: Capabilities | None = None
+        self._caps_lock = threading.Lock()
 
     # -- errors -------------------------------------------------------------------------
 
@@ -283,9 +291,10 @@ class LLM:
 
     def capabilities(self) -> Capabilities:
         """Probe once: does the server enforce json_schema, and does it stream?"""
-        if self._caps is None:
-            self._caps = self._probe()
-        return self._caps
+        with self._caps_lock:  # concurrent grader threads must not each probe
+            if self._caps is None:
+                self._caps = self._probe()
+            return self._caps
 
     def _probe(self) -> Capabilities:
         probe_schema = {

@@ -55,6 +55,9 @@ class Phase(Strict):
     green_flags: list[Flag] = Field(min_length=2)
     red_flags: list[Flag] = Field(min_length=2)
     levels: LevelExpectations
+    keywords: list[str] = Field(
+        default_factory=list, description="Heading/content words that place write-up text here."
+    )
 
     @property
     def flags(self) -> list[tuple[FlagKind, Flag]]:

@@ -1,0 +1,129 @@
+"""Measuring the grader against human labels: per-flag agreement, precision, recall, F1, QWK.
+
+Labels live in evals/writeups/labels/*.yaml (one per write-up, every flag of the framework).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .datafiles import REPO_ROOT, load_model, yaml_files
+from .scorecard import Scorecard
+
+EVAL_DIR = REPO_ROOT / "evals"
+POSITIVE = {"met", "partial", "raised"}
+
+
+class FlagLabel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    verdict: str
+    quote: str = ""
+    note: str = ""
+
+
+class WriteupLabels(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    writeup: str
+    problem: str | None
+    framework: str
+    attribution: str
+    flags: dict[str, FlagLabel]
+    phase_scores: dict[str, int]
+
+
+def load_labels(directory: Path | None = None) -> dict[str, WriteupLabels]:
+    directory = directory or EVAL_DIR / "writeups" / "labels"
+    return {p.stem: load_model(p, WriteupLabels) for p in yaml_files(directory)}
+
+
+def qwk(a: list[int], b: list[int], lo: int = 1, hi: int = 4) -> float:
+    """Quadratic weighted kappa between two raters on an ordinal lo..hi scale."""
+    k = hi - lo + 1
+    n = len(a)
+    if n == 0:
+        return float("nan")
+    observed = [[0.0] * k for _ in range(k)]
+    for x, y in zip(a, b, strict=True):
+        observed[x - lo][y - lo] += 1
+    hist_a = [sum(row) for row in observed]
+    hist_b = [sum(observed[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            num += w * observed[i][j]
+            den += w * hist_a[i] * hist_b[j] / n
+    return 1.0 if den == 0 else 1.0 - num / den
+
+
+def prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
+    """Precision/recall/F1 of 'positive' (green met or partial, red raised) against the label."""
+    tp = sum(p and t for p, t in pairs)
+    fp = sum(p and not t for p, t in pairs)
+    fn = sum(t and not p for p, t in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "n": len(pairs)}
+
+
+def compare(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[str, Any]:
+    """Agreement of graded scorecards with labels: exact verdicts, binary P/R/F1, phase QWK."""
+    exact, pairs = [], []
+    per_flag: dict[str, list[tuple[bool, bool]]] = {}
+    human, model = [], []
+    for name, card in cards.items():
+        lab = labels[name]
+        for ph in card.phases:
+            human.append(lab.phase_scores[ph.phase_id])
+            model.append(ph.score)
+            for f in ph.flags:
+                want = lab.flags[f.flag_id].verdict
+                exact.append(f.credited == want)
+                pair = (f.credited in POSITIVE, want in POSITIVE)
+                pairs.append(pair)
+                per_flag.setdefault(f.flag_id, []).append(pair)
+    macro = [prf(v)["f1"] for v in per_flag.values() if any(t for _, t in v)]
+    return {
+        "documents": len(cards),
+        "verdict_agreement": round(sum(exact) / len(exact), 3) if exact else 0.0,
+        "binary_agreement": round(sum(p == t for p, t in pairs) / len(pairs), 3) if pairs else 0.0,
+        "binary": prf(pairs),
+        "macro_f1": round(sum(macro) / len(macro), 3) if macro else 0.0,
+        "phase_qwk": round(qwk(human, model), 3),
+        "phase_mae": round(sum(abs(h - m) for h, m in zip(human, model, strict=True)) / len(human), 3),
+        "per_flag": {k: {**prf(v), "agree": round(sum(p == t for p, t in v) / len(v), 3)}
+                     for k, v in sorted(per_flag.items())},
+    }
+
+
+def run_writeups(
+    grade: Callable[[str, WriteupLabels], Scorecard], out_dir: Path, names: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Grade each labeled write-up, save its scorecard, and compare against the labels."""
+    labels = load_labels()
+    chosen = {k: v for k, v in labels.items() if names is None or k in names}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cards: dict[str, Scorecard] = {}
+    for name, lab in chosen.items():
+        start = time.perf_counter()
+        text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
+        cards[name] = grade(text, lab)
+        (out_dir / f"{name}.json").write_text(cards[name].to_json(), encoding="utf-8")
+        (out_dir / f"{name}.md").write_text(cards[name].to_markdown(), encoding="utf-8")
+        if progress:
+            progress(f"{name}: graded in {time.perf_counter() - start:.0f}s")
+    result = compare(cards, chosen)
+    result["latency_s"] = {n: c.latency_s for n, c in cards.items()}
+    (out_dir / "agreement.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
+

@@ -1,0 +1,214 @@
+"""The grader: rubric verdicts with verified quotes, for live answers, write-ups and evals.
+
+Two strategies: one question per flag (small local models judge one thing at a time better)
+or all flags of a phase in one call (strong models). Either way the prompt puts the stable
+grader text and the candidate's words first and the question last, so the server reuses the
+cached prefix across the flags of a phase; calls for different flags run concurrently.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from . import tokens
+from .llm import LLM, LLMError
+from .problems import Problem
+from .prompts import render
+from .quotes import Match, Segment, locate
+from .rubric import Flag, FlagKind, Phase, Rubric
+from .scorecard import Evidence, FlagResult, Verdict
+from .triage import Triage, triage
+
+Strategy = Literal["per_flag", "per_phase"]
+Progress = Callable[[str], None]
+Quote = Annotated[str, StringConstraints(max_length=160)]  # short: generation is the cost
+
+
+class GreenJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    evidence: list[Quote] = Field(max_length=2)
+    rationale: str = Field(max_length=120)
+    verdict: Literal["yes", "partly", "no"]
+
+
+class RedJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    evidence: list[Quote] = Field(max_length=2)
+    rationale: str = Field(max_length=120)
+    verdict: Literal["yes", "no"]
+
+
+Judgement = GreenJudgement | RedJudgement
+VERDICTS: dict[tuple[FlagKind, str], Verdict] = {
+    ("green", "yes"): "met", ("green", "partly"): "partial", ("green", "no"): "not_addressed",
+    ("red", "yes"): "raised", ("red", "no"): "not_raised",
+}
+GREEN_CHOICES = '"yes" if fully met, "partly" if partly met, "no" if the text does not address it.'
+RED_CHOICES = '"yes" if the text shows this failure, "no" if it does not.'
+
+
+def _phase_schema(phase: Phase) -> type[BaseModel]:
+    """One required field per flag, so a per-phase reply cannot skip a criterion."""
+    fields: dict[str, Any] = {
+        f.id: (GreenJudgement if kind == "green" else RedJudgement, ...) for kind, f in phase.flags
+    }
+    return create_model(f"Phase_{phase.id}", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
+    return [empty_result(kind, f, rationale) for kind, f in phase.flags]
+
+
+def empty_result(kind: FlagKind, flag: Flag, rationale: str = "") -> FlagResult:
+    return FlagResult(
+        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
+        verdict="not_addressed" if kind == "green" else "not_raised", verified=False, rationale=rationale,
+    )
+
+
+def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segment]) -> FlagResult:
+    """Check every quote against the candidate's text; keep the candidate's own words."""
+    verdict = VERDICTS[(kind, judged.verdict)]
+    found: list[Match] = []
+    missing: list[str] = []
+    for q in judged.evidence:
+        match = locate(q, segments) if q.strip() else None
+        if match is not None:
+            if all(e.quote != match.quote for e in found):
+                found.append(match)
+        elif q.strip():
+            missing.append(q)
+    positive = verdict in ("met", "partial", "raised")
+    return FlagResult(
+        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
+        verified=bool(found) if positive else True,
+        evidence=[Evidence(quote=m.quote, where=m.where) for m in found],
+        unverified_quotes=missing, rationale=judged.rationale,
+    )
+
+
+class Grader:
+    """Grades candidate text against a rubric; the same object serves chat, write-ups and evals."""
+
+    def __init__(
+        self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
+        strategy: Literal["auto", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
+        input_tokens: int | None = None, progress: Progress | None = None,
+    ) -> None:
+        self.llm = llm
+        self.rubric = rubric
+        self.problem = problem
+        embedded = llm.model == "local"
+        self.strategy: Strategy = (
+            ("per_flag" if embedded else "per_phase") if strategy == "auto" else strategy
+        )
+        s = llm.settings
+        self.max_workers = max_workers or (s.parallel if embedded else 8)
+        # llama.cpp splits its context across slots; leave room for the prompt and the reply.
+        self.input_tokens = input_tokens or (max(1024, s.n_ctx // s.parallel - 900) if embedded else 60_000)
+        self.progress = progress
+        problem_text = f"{problem.title}. {problem.statement}" if problem else "(a pasted design write-up)"
+        self.system = render("grader_system", problem=problem_text)
+
+    # -- public -------------------------------------------------------------------------
+
+    def screen(self, segments: list[Segment]) -> tuple[Triage, list[Segment]]:
+        """Triage the whole text; return the verdict and segments with grader-directed text cut."""
+        extra = {w.lower() for f in (self.problem.hidden_facts if self.problem else []) for w in f.keywords}
+        whole = triage("\n\n".join(s.text for s in segments), extra)
+        cleaned = [Segment(s.where, triage(s.text).clean_text or s.text) for s in segments]
+        return whole, cleaned
+
+    def grade(
+        self, segments: list[Segment], phases: list[str] | None = None,
+        prefer: dict[str, set[str]] | None = None,
+    ) -> tuple[dict[str, list[FlagResult]], Triage]:
+        """Grade the named phases (default: all) concurrently; no call for text not worth it."""
+        screened, cleaned = self.screen(segments)
+        wanted = [p for p in self.rubric.phases if phases is None or p.id in phases]
+        if screened.status != "ok":
+            return {p.id: empty_results(p) for p in wanted}, screened
+        jobs: list[tuple[Phase, list[Segment]]] = [
+            (p, self.fit(cleaned, (prefer or {}).get(p.id, set()))) for p in wanted
+        ]
+        with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+            if self.strategy == "per_phase":
+                futures = {p.id: pool.submit(self._grade_phase_at_once, p, segs) for p, segs in jobs}
+                out = {pid: f.result() for pid, f in futures.items()}
+            else:
+                per_flag = {
+                    (p.id, f.id): pool.submit(self._grade_one_flag, p, kind, f, segs)
+                    for p, segs in jobs for kind, f in p.flags
+                }
+                out = {p.id: [per_flag[(p.id, f.id)].result() for _, f in p.flags] for p, _ in jobs}
+        return out, screened
+
+    def fit(self, segments: list[Segment], prefer: set[str]) -> list[Segment]:
+        """Keep the candidate text within the server's budget: preferred segments first."""
+        if tokens.count("\n".join(s.text for s in segments)) <= self.input_tokens:
+            return segments
+        ordered = [s for s in segments if s.where in prefer] + [s for s in segments if s.where not in prefer]
+        kept: list[Segment] = []
+        used = 0
+        for seg in ordered:
+            n = tokens.count(seg.text)
+            if used + n > self.input_tokens:
+                room = self.input_tokens - used
+                if room > 100:
+                    kept.append(Segment(seg.where, seg.text[: room * 4]))
+                break
+            kept.append(seg)
+            used += n
+        order = [s.where for s in segments]
+        return sorted(kept, key=lambda s: order.index(s.where))
+
+    # -- calls --------------------------------------------------------------------------
+
+    def _candidate(self, segments: list[Segment]) -> str:
+        body = "\n\n".join(f"[{s.where}]\n{s.text}" if len(segments) > 1 else s.text for s in segments)
+        return body.replace("</candidate>", "<\\/candidate>").replace("<candidate>", "<\\candidate>")
+
+    def _say(self, msg: str) -> None:
+        if self.progress:
+            self.progress(msg)
+
+    def _grade_one_flag(self, phase: Phase, kind: FlagKind, flag: Flag, segments: list[Segment]) -> FlagResult:
+        user = render(
+            "grader_flag", candidate=self._candidate(segments), kind=kind, phase=phase.title,
+            statement=flag.statement, evidence=flag.evidence,
+            choices=GREEN_CHOICES if kind == "green" else RED_CHOICES,
+        )
+        schema: type[Judgement] = GreenJudgement if kind == "green" else RedJudgement
+        start = time.perf_counter()
+        try:
+            judged = self.llm.structured(
+                [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
+                schema, max_tokens=400, purpose=f"grader:{flag.id}",
+            )
+        except LLMError as exc:
+            self._say(f"{flag.id}: not graded ({exc})")
+            return empty_result(kind, flag, f"not graded: {exc}")
+        self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
+        return to_result(kind, flag, judged, segments)
+
+    def _grade_phase_at_once(self, phase: Phase, segments: list[Segment]) -> list[FlagResult]:
+        criteria = "\n".join(
+            f"- {f.id} ({kind}): {f.statement} Evidence: {f.evidence}" for kind, f in phase.flags
+        )
+        user = render("grader_phase", candidate=self._candidate(segments), phase=phase.title, criteria=criteria)
+        try:
+            judged = self.llm.structured(
+                [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
+                _phase_schema(phase), max_tokens=350 * len(phase.flags), purpose=f"grader:{phase.id}",
+            )
+        except LLMError as exc:
+            self._say(f"{phase.id}: not graded ({exc})")
+            return empty_results(phase, f"not graded: {exc}")
+        self._say(f"graded phase {phase.id}")
+        return [to_result(kind, f, getattr(judged, f.id), segments) for kind, f in phase.flags]
+

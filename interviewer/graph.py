@@ -1,0 +1,361 @@
+"""The interview as a LangGraph state machine, built from the rubric: one node per phase.
+
+    opening -> candidate (interrupt) -> [route] -> phase_<id> -> candidate -> ...
+                                           \\-> advance -> phase_<next> | wrapup -> END
+
+The candidate node only interrupts and records the turn: LangGraph re-runs an interrupted node
+from its top on resume, so no LLM call lives there. The candidate node collects the grades that
+finished while the candidate was typing (no LLM call); each phase node starts grading the new
+answer in the background and streams its reply meanwhile: a turn costs one LLM call of latency.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, interrupt
+
+from . import intent
+from .clock import Clock, WallClock
+from .grader import Grader
+from .llm import LLM
+from .problems import Problem, get_problem
+from .prompts import render
+from .quotes import Segment
+from .rubric import Flag, FlagKind, Phase, Rubric
+from .scorecard import FlagResult, build
+from .state import FlagState, InterviewState, Turn
+from .triage import find_injections
+
+
+@dataclass
+class Deps:
+    """What nodes need besides state: never checkpointed, rebuilt on restart."""
+
+    llm: LLM
+    clock: Clock = field(default_factory=WallClock)
+    strategy: str = "auto"
+    grade_wait_s: float = 20.0  # how long a turn waits for earlier grades before replying
+    final_wait_s: float = 120.0  # how long wrap-up waits for the last grades
+    max_tokens: int = 160  # one to three sentences
+    probe_cap: int = 2
+    window: int = 16  # transcript messages sent verbatim
+    problems_dir: Any = None
+    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
+    pending: dict[str, dict[int, Future[dict[str, FlagState]]]] = field(default_factory=dict)
+
+    def grader(self, rubric: Rubric, problem: Problem) -> Grader:
+        return Grader(self.llm, rubric, problem, strategy=self.strategy)  # type: ignore[arg-type]
+
+
+def verdict_of(flags: dict[str, FlagState], flag_id: str) -> str | None:
+    fs = flags.get(flag_id)
+    return fs["verdict"] if fs else None
+
+
+def elapsed_min(state: InterviewState, deps: Deps) -> float:
+    return (deps.clock.now() - state["started_at"]) / 60.0
+
+
+def phase_elapsed_min(state: InterviewState, deps: Deps) -> float:
+    return elapsed_min(state, deps) - state["phase_started_at"] / 60.0
+
+
+def candidate_segments(state: InterviewState, phase_id: str) -> list[Segment]:
+    segs, n = [], 0
+    for turn in state["transcript"]:
+        if turn["role"] == "candidate":
+            n += 1
+            if turn["phase"] == phase_id:
+                segs.append(Segment(f"turn {n}", turn["text"]))
+    return segs
+
+
+def to_flag_states(results: list[FlagResult], phase_id: str) -> dict[str, FlagState]:
+    out: dict[str, FlagState] = {}
+    for r in results:
+        if r.credited in ("met", "partial", "raised"):
+            out[r.flag_id] = {"verdict": r.credited, "phase": phase_id,
+                              "quotes": [e.model_dump() for e in r.evidence]}
+    return out
+
+
+def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
+    phases = rubric.phases
+    node_of = {p.id: f"phase_{p.id}" for p in phases}
+
+    # -- helpers bound to this rubric -------------------------------------------------------
+
+    def collect(state: InterviewState, wait_s: float) -> dict[str, FlagState]:
+        """Merge grades that are done (waiting up to wait_s for them)."""
+        sid = state["session_id"]
+        merged: dict[str, FlagState] = {}
+        deadline = time.monotonic() + wait_s
+        for turn_no, fut in sorted(deps.pending.get(sid, {}).items()):
+            try:
+                got = fut.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                continue
+            except Exception:  # a failed grade costs that turn's credit, never the interview
+                got = {}
+            deps.pending[sid].pop(turn_no, None)
+            for fid, fs in got.items():
+                merged[fid] = fs
+        return merged
+
+    def submit_grade(state: InterviewState, phase: Phase, turn_no: int) -> None:
+        segs = candidate_segments(state, phase.id)
+        if not segs:
+            return
+        problem = get_problem(state["problem_id"], deps.problems_dir)
+
+        def run() -> dict[str, FlagState]:
+            results, _ = deps.grader(rubric, problem).grade(segs, phases=[phase.id])
+            return to_flag_states(results[phase.id], phase.id)
+
+        ctx = contextvars.copy_context()  # keeps the session tag on the grader's usage records
+        deps.pending.setdefault(state["session_id"], {})[turn_no] = deps.pool.submit(ctx.run, run)
+
+    def next_probe(state: InterviewState, phase: Phase, flags: dict[str, FlagState]) -> tuple[FlagKind, Flag] | None:
+        probes = state.get("probes", {})
+        reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"]
+        greens = sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"),
+                        key=lambda f: -f.weight)
+        for kind, group in (("red", reds), ("green", greens)):
+            for f in group:
+                if probes.get(f.id, 0) < deps.probe_cap:
+                    return kind, f  # type: ignore[return-value]
+        return None
+
+    def messages_for(state: InterviewState, system: str, notes: str) -> list[dict[str, str]]:
+        history = state["transcript"][-deps.window :]
+        msgs = [{"role": "system", "content": system}]
+        for turn in history:
+            role = "assistant" if turn["role"] == "interviewer" else "user"
+            msgs.append({"role": role, "content": turn["text"]})
+        if msgs[-1]["role"] == "user":
+            msgs[-1] = {"role": "user", "content": f"{msgs[-1]['content']}\n\n{notes}"}
+        else:
+            msgs.append({"role": "user", "content": notes})
+        return msgs
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def opening(state: InterviewState) -> dict[str, Any]:
+        problem = get_problem(state["problem_id"], deps.problems_dir)
+        text = (f"Thanks for joining. Here is today's problem: {problem.statement.strip()} "
+                "Take a moment, ask me anything you need to clarify, and walk me through how you'd approach it.")
+        get_stream_writer()({"delta": text})
+        return {
+            "started_at": deps.clock.now(), "phase_index": 0, "phase_started_at": 0.0,
+            "transcript": [Turn(role="interviewer", text=text, phase=phases[0].id, t=0.0)],
+            "done": False,
+        }
+
+    def candidate(state: InterviewState) -> dict[str, Any]:
+        value = interrupt({"awaiting": "candidate", "phase": phases[state["phase_index"]].id})
+        action = value.get("action", "answer")
+        text = str(value.get("text", "")).strip()
+        # Grades that finished while the candidate typed: routing below uses whatever is in.
+        update: dict[str, Any] = {"action": action, "intent": intent.classify(text) if text else "answer",
+                                  "flags": collect(state, deps.grade_wait_s)}
+        if text:
+            t = round(elapsed_min(state, deps) * 60, 1)
+            update["transcript"] = [Turn(role="candidate", text=text, phase=phases[state["phase_index"]].id, t=t)]
+            _, removed = find_injections(text)
+            if removed:
+                update["manipulation"] = removed
+        return update
+
+    def route(state: InterviewState) -> str:
+        phase = phases[state["phase_index"]]
+        if state["action"] == "end" or state.get("intent") == "end":
+            return "wrapup"
+        if elapsed_min(state, deps) >= rubric.total_minutes:
+            return "wrapup"
+        if state["action"] == "next_phase" or state.get("intent") == "move_on":
+            return "advance"
+        if phase_elapsed_min(state, deps) >= phase.budget.target_minutes and phase is not phases[-1]:
+            return "advance"
+        flags = state.get("flags", {})
+        if phase is not phases[-1] and all(verdict_of(flags, f.id) == "met" for f in phase.green_flags):
+            return "advance"
+        return node_of[phase.id]
+
+    def advance(state: InterviewState) -> dict[str, Any]:
+        i = state["phase_index"]
+        now_s = elapsed_min(state, deps) * 60
+        spent = (now_s - state["phase_started_at"]) / 60.0
+        return {"phase_index": min(i + 1, len(phases)), "phase_started_at": now_s,
+                "phase_minutes": {phases[i].id: round(spent, 2)}, "bridge_from": phases[i].title}
+
+    def route_after_advance(state: InterviewState) -> str:
+        i = state["phase_index"]
+        return "wrapup" if i >= len(phases) else node_of[phases[i].id]
+
+    def make_phase_node(index: int) -> Any:
+        phase = phases[index]
+
+        def node(state: InterviewState) -> dict[str, Any]:
+            problem = get_problem(state["problem_id"], deps.problems_dir)
+            flags = state.get("flags", {})
+            last = state["transcript"][-1]
+            n_candidate = sum(t["role"] == "candidate" for t in state["transcript"])
+            update: dict[str, Any] = {"bridge_from": ""}
+            if last["role"] == "candidate" and last["phase"] == phase.id and n_candidate not in state.get(
+                "graded_turns", []
+            ):
+                submit_grade(state, phase, n_candidate)
+                update["graded_turns"] = [n_candidate]
+            task, facts = plan_turn(state, phase, problem, flags, update)
+            notes = render(
+                "interviewer_notes", phase=phase.title,
+                elapsed=f"{max(0.0, phase_elapsed_min(state, deps)):.0f}",
+                budget=f"{phase.budget.target_minutes:g}", facts=facts, task=task,
+            )
+            system = render(
+                "interviewer_system", level=state["level"], statement=problem.statement.strip(),
+                phases=", ".join(p.title for p in phases),
+            )
+            writer = get_stream_writer()
+            reply = ""
+            for delta in deps.llm.stream(messages_for(state, system, notes), max_tokens=deps.max_tokens,
+                                         purpose="interviewer"):
+                reply += delta
+                writer({"delta": delta})
+            reply = reply.strip() or "Could you say a bit more about that?"
+            t = round(elapsed_min(state, deps) * 60, 1)
+            update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=t)]
+            if update.pop("_invent", None):
+                update["facts_invented"] = [{"question": q, "answer": reply} for q in update.pop("_questions")]
+            return update
+
+        node.__name__ = f"phase_{phase.id}"
+        return node
+
+    def plan_turn(state: InterviewState, phase: Phase, problem: Problem, flags: dict[str, FlagState],
+                  update: dict[str, Any]) -> tuple[str, str]:
+        """Decide what this turn does; return the task note and the facts note."""
+        last = state["transcript"][-1]
+        text = last["text"] if last["role"] == "candidate" else ""
+        facts_lines = []
+        matched = intent.matching_facts(text, problem) if text else []
+        if matched:
+            facts_lines.append("Facts to give now, in your own words: " + " ".join(f.fact for f in matched))
+            update["facts_revealed"] = [f.id for f in matched if f.id not in state.get("facts_revealed", [])]
+        invented = state.get("facts_invented", [])[-5:]
+        if invented:
+            facts_lines.append("You already told the candidate (stay consistent): "
+                               + " ".join(f"Asked '{i['question']}', you said: {i['answer']}" for i in invented))
+        asked = intent.questions(text) if text else []
+        if asked and not matched:
+            facts_lines.append(f"No fact on file answers their question ({asked[0]}). Give one brief, plausible "
+                               "assumption as the answer and keep to it from now on.")
+            update["_invent"], update["_questions"] = True, asked[:1]
+
+        if state.get("bridge_from"):
+            task = (f"The candidate has finished {state['bridge_from']}. Acknowledge briefly, then move on to "
+                    f"{phase.title}: ask one opening question about this: {phase.goal}")
+        elif state.get("intent") == "dont_know":
+            if state.get("last_probe"):
+                update["probes"] = {state["last_probe"]: deps.probe_cap}
+            task = "The candidate does not know. Accept that in a few words and ask about a different point."
+        elif matched or asked:
+            task = "Answer their question with the facts above, then invite them to continue."
+        elif phase is phases[-1]:
+            task = deep_dive_task(state, problem, flags, update)
+        else:
+            target = next_probe(state, phase, flags)
+            if target is None:
+                task = "Their coverage of this phase is good. Ask one follow-up that tests depth on what they said."
+            else:
+                kind, flag = target
+                update["probes"] = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
+                update["last_probe"] = flag.id
+                task = (f"Push back on a weakness in what they said: {flag.statement} "
+                        "Ask one pointed question about it." if kind == "red" else
+                        f"Something important is still missing. Without naming it as a requirement or giving the "
+                        f"answer, ask one question that gives them the chance to show this: {flag.statement}")
+        facts = ("\n".join(facts_lines) + "\n") if facts_lines else ""
+        return task, facts
+
+    def deep_dive_task(state: InterviewState, problem: Problem, flags: dict[str, FlagState],
+                       update: dict[str, Any]) -> str:
+        probes = state.get("probes", {})
+        weak = [p for p in phases[:-1] if sum(verdict_of(flags, f.id) == "met" for f in p.green_flags) < 2]
+        topics = [f"dd:{t}" for t in problem.deep_dives] + [f"weak:{p.title}" for p in weak]
+        for topic in topics:
+            if probes.get(topic, 0) < 1:
+                update["probes"] = {topic: 1}
+                update["last_probe"] = topic
+                kind, _, what = topic.partition(":")
+                return (f"Deep dive. Ask one probing question about: {what}." if kind == "dd" else
+                        f"Deep dive on a weak area of their design: {what}. Ask one question that tests it.")
+        return "Ask one final probing question about the riskiest part of their design."
+
+    def wrapup(state: InterviewState) -> dict[str, Any]:
+        problem = get_problem(state["problem_id"], deps.problems_dir)
+        fresh = collect(state, deps.final_wait_s)
+        flags = {**state.get("flags", {}), **fresh}
+        i = min(state["phase_index"], len(phases) - 1)
+        minutes = {**state.get("phase_minutes", {})}
+        if state["phase_index"] < len(phases):
+            minutes[phases[i].id] = round(phase_elapsed_min(state, deps), 2)
+        card = scorecard_from(rubric, state, flags, problem, minutes, deps)
+        text = "Thanks, that's time. Your scorecard is ready below."
+        get_stream_writer()({"delta": text})
+        t = round(elapsed_min(state, deps) * 60, 1)
+        return {"flags": fresh, "done": True, "scorecard": card.model_dump(), "phase_minutes": minutes,
+                "transcript": [Turn(role="interviewer", text=text, phase=phases[i].id, t=t)]}
+
+    graph = StateGraph(InterviewState)
+    graph.add_node("opening", opening)
+    graph.add_node("candidate", candidate)
+    graph.add_node("advance", advance)
+    graph.add_node("wrapup", wrapup)
+    for i, p in enumerate(phases):
+        graph.add_node(node_of[p.id], make_phase_node(i))
+        graph.add_edge(node_of[p.id], "candidate")
+    graph.add_edge(START, "opening")
+    graph.add_edge("opening", "candidate")
+    graph.add_conditional_edges("candidate", route, ["wrapup", "advance", *node_of.values()])
+    graph.add_conditional_edges("advance", route_after_advance, ["wrapup", *node_of.values()])
+    graph.add_edge("wrapup", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def scorecard_from(rubric: Rubric, state: InterviewState, flags: dict[str, FlagState], problem: Problem,
+                   minutes: dict[str, float], deps: Deps) -> Any:
+    """The interview's scorecard: the merged per-turn verdicts, scored like any other."""
+    from .scorecard import Evidence
+
+    by_phase: dict[str, list[FlagResult]] = {}
+    for phase in rubric.phases:
+        results = []
+        for kind, f in phase.flags:
+            fs = flags.get(f.id)
+            verdict = fs["verdict"] if fs else ("not_addressed" if kind == "green" else "not_raised")
+            results.append(FlagResult(
+                flag_id=f.id, kind=kind, statement=f.statement, weight=f.weight, verdict=verdict,  # type: ignore[arg-type]
+                verified=bool(fs and fs["quotes"]) or fs is None,
+                evidence=[Evidence(**q) for q in (fs["quotes"] if fs else [])],
+            ))
+        by_phase[phase.id] = results
+    covered = {t["phase"] for t in state["transcript"] if t["role"] == "candidate"}
+    usage = deps.llm.usage.totals(session=state["session_id"])
+    return build(
+        mode="interview", rubric=rubric, level=state["level"], flags_by_phase=by_phase,  # type: ignore[arg-type]
+        problem_id=problem.id, manipulation=state.get("manipulation", []),
+        uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
+        strategy=deps.strategy, minutes=minutes,
+    )
+
+
+__all__ = ["Command", "Deps", "build_graph"]

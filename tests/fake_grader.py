@@ -1,0 +1,63 @@
+"""A scripted grader model: answers each flag question from a table, as a server would."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from interviewer.fake_llm import FakeReply
+from interviewer.rubric import Rubric
+
+PROBE_STREAM = "ok"
+
+
+class JudgeScript:
+    """Replies to probe, per-flag and per-phase grader requests; records which flags were asked."""
+
+    def __init__(self, rubric: Rubric, table: dict[str, tuple[str, list[str]]]) -> None:
+        self.rubric = rubric
+        self.table = table  # flag id -> (verdict yes/partly/no, quotes)
+        self.asked: list[str] = []
+        self.calls = 0
+
+    def judgement(self, flag_id: str) -> dict[str, Any]:
+        verdict, quotes = self.table.get(flag_id, ("no", []))
+        return {"evidence": quotes, "rationale": "scripted", "verdict": verdict}
+
+    def __call__(self, body: dict[str, Any]) -> FakeReply | str:
+        self.calls += 1
+        fmt = body.get("response_format")
+        if body.get("stream"):
+            return PROBE_STREAM
+        if fmt and fmt["json_schema"]["name"] == "probe":
+            return '{"ok": true}'
+        prompt = body["messages"][-1]["content"]
+        if fmt and fmt["json_schema"]["name"].startswith("Phase_"):
+            phase = self.rubric.phase(fmt["json_schema"]["name"].removeprefix("Phase_"))
+            self.asked += [f.id for _, f in phase.flags]
+            return json.dumps({f.id: self.judgement(f.id) for _, f in phase.flags})
+        for phase in self.rubric.phases:
+            for _, flag in phase.flags:
+                if f"): {flag.statement}" in prompt:
+                    self.asked.append(flag.id)
+                    return json.dumps(self.judgement(flag.id))
+        raise AssertionError("grader request names no known flag")
+
+
+class InterviewScript:
+    """Routes grader requests to a JudgeScript and answers interviewer turns with a fixed line."""
+
+    def __init__(self, judge: JudgeScript, reply: str = "Interesting. Can you say more about that?") -> None:
+        self.judge = judge
+        self.reply = reply
+        self.interviewer_prompts: list[list[dict[str, str]]] = []
+
+    def __call__(self, body: dict[str, Any]) -> FakeReply | str:
+        if body.get("response_format") or body.get("max_tokens") == 4:
+            return self.judge(body)
+        self.interviewer_prompts.append(body["messages"])
+        return self.reply
+
+    @property
+    def last_notes(self) -> str:
+        return self.interviewer_prompts[-1][-1]["content"]
