@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
+from .backend import stderr_progress
 from .config import Settings
 from .datafiles import DataFileError
 from .llm import LLMError
 from .local_model import ModelError
+from .session import SessionError
 from .writeup import InputError
 
 
@@ -48,16 +52,36 @@ def cmd_rubrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def ui_secret(home: Path) -> str:
+    """A stable key for the browser's stored session id, so it survives an app restart."""
+    path = home / "ui-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .backend import open_backend
-    from .ui import build_app
+    from .graph import Deps
+    from .session import Sessions
+    from .ui import UI, build_app
+    from .views import CSS
 
-    backend = open_backend(settings_from(args))
+    settings = settings_from(args)
+    auth_text = args.auth or os.environ.get("INTERVIEWER_AUTH")
+    auth = tuple(auth_text.split(":", 1)) if auth_text else None
+    if args.host not in ("127.0.0.1", "localhost") and auth is None:
+        stderr_progress(f"warning: serving on {args.host} without --auth; anyone who can reach it can use it")
+    backend = open_backend(settings)
     try:
-        app = build_app(backend.llm)
-        print(f"[interviewer] app on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
-        app.queue(default_concurrency_limit=2).launch(
-            server_name=args.host, server_port=args.port, share=False, show_error=True
+        sessions = Sessions(Deps(llm=backend.llm, strategy=settings.grader_strategy, problems_dir=args.problems_dir),
+                            db_path=args.db or settings.home / "sessions.sqlite")
+        app = build_app(UI(sessions, backend.llm), secret=ui_secret(settings.home))
+        stderr_progress(f"app on http://{args.host}:{args.port}")
+        app.queue(default_concurrency_limit=settings.parallel if settings.embedded else 8).launch(
+            server_name=args.host, server_port=args.port, share=False, show_error=True, auth=auth, css=CSS,
         )
     finally:
         backend.close()
@@ -65,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .backend import open_backend, stderr_progress
+    from .backend import open_backend
     from .grader import Grader
     from .problems import get_problem
     from .rubric import get_rubric
@@ -109,7 +133,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .backend import open_backend, stderr_progress
+    from .backend import open_backend
     from .evals import EVAL_DIR, run_writeups
     from .grader import Grader
     from .problems import get_problem
@@ -134,6 +158,65 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .backend import open_backend
+    from .graph import Deps
+    from .session import Sessions
+
+    settings = settings_from(args)
+    backend = open_backend(settings)
+    out = sys.stdout
+    try:
+        sessions = Sessions(Deps(llm=backend.llm, strategy=settings.grader_strategy,
+                                 problems_dir=args.problems_dir), db_path=args.db or settings.home / "sessions.sqlite")
+        if args.resume:
+            sid = args.resume
+            view = sessions.load(sid)
+            for turn in view.transcript:
+                out.write(f"{'interviewer' if turn['role'] == 'interviewer' else 'you'}> {turn['text']}\n")
+        else:
+            sid, opening = sessions.start(args.problem, args.level, args.framework)
+            out.write("interviewer> ")
+            for delta in opening:
+                out.write(delta)
+                out.flush()
+            out.write("\n")
+        out.write(f"(session {sid}; resume with --resume {sid}; commands: /next /end /retry)\n")
+        while not sessions.load(sid).done:
+            view = sessions.load(sid)
+            out.write(f"[{view.phase_title} {view.phase_index + 1}/{view.phase_count} · "
+                      f"{view.phase_elapsed_min:.1f} of {view.phase_budget_min:g} min · "
+                      f"total {view.elapsed_min:.1f}/45 min]\n")
+            out.flush()
+            line = sys.stdin.readline()
+            if not line:
+                line = "/end"
+            text = line.strip()
+            if not text:
+                continue
+            if not sys.stdin.isatty():  # echo piped answers so the transcript reads as a dialogue
+                out.write(f"you> {text}\n")
+            try:
+                if text == "/end":
+                    break
+                stream = (sessions.next_phase(sid) if text == "/next" else
+                          sessions.retry(sid) if text == "/retry" else sessions.send(sid, text))
+                out.write("interviewer> ")
+                for delta in stream:
+                    out.write(delta)
+                    out.flush()
+                out.write("\n")
+            except (SessionError, LLMError) as exc:
+                out.write(f"\n[error] {exc}. Your answer is saved; type /retry to try the turn again.\n")
+        card = sessions.load(sid).scorecard or sessions.end(sid)
+        out.write("\n" + card.to_markdown())
+        if args.scorecard_out:
+            Path(args.scorecard_out).write_text(card.to_json(), encoding="utf-8")
+    finally:
+        backend.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interviewer", description=__doc__)
     parser.add_argument("--rubrics-dir", type=Path, help="extra directory of your own rubrics")
@@ -154,6 +237,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_backend_flags(grade)
     grade.set_defaults(func=cmd_grade)
 
+    chat = sub.add_parser("chat", help="a full interview in the terminal")
+    chat.add_argument("--problem", help="problem id (default: random)")
+    chat.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
+    chat.add_argument("--framework", default="default")
+    chat.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
+    chat.add_argument("--db", type=Path, help="session store (default: ~/.cache/mlsd-interviewer/sessions.sqlite)")
+    chat.add_argument("--scorecard-out", type=Path, help="also write the scorecard JSON here")
+    add_backend_flags(chat)
+    chat.set_defaults(func=cmd_chat)
+
     ev = sub.add_parser("eval", help="measure the grader against labeled write-ups")
     ev.add_argument("suite", nargs="?", default="writeups")
     ev.add_argument("--strategy", choices=["auto", "per_flag", "per_phase"], default="auto")
@@ -166,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the Gradio app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--auth", help="user:password required to use the app (env INTERVIEWER_AUTH)")
+    serve.add_argument("--db", type=Path, help="session store (default: ~/.cache/mlsd-interviewer/sessions.sqlite)")
     add_backend_flags(serve)
     serve.set_defaults(func=cmd_serve)
     return parser
@@ -175,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     args: Any = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (DataFileError, ModelError, LLMError, InputError, KeyError) as exc:
+    except (DataFileError, ModelError, LLMError, InputError, SessionError, KeyError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {msg}", file=sys.stderr)
         return 2

@@ -25,7 +25,7 @@ from langgraph.types import Command, interrupt
 from . import intent
 from .clock import Clock, WallClock
 from .grader import Grader
-from .llm import LLM
+from .llm import LLM, current_session
 from .problems import Problem, get_problem
 from .prompts import render
 from .quotes import Segment
@@ -204,6 +204,7 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
         phase = phases[index]
 
         def node(state: InterviewState) -> dict[str, Any]:
+            current_session.set(state["session_id"])  # tags this turn's LLM usage (and its grader's)
             problem = get_problem(state["problem_id"], deps.problems_dir)
             flags = state.get("flags", {})
             last = state["transcript"][-1]

@@ -18,7 +18,6 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from .graph import Deps, build_graph
-from .llm import current_session
 from .problems import get_problem
 from .rubric import LEVELS, get_rubric
 from .scorecard import Scorecard
@@ -136,14 +135,9 @@ class Sessions:
         graph = self.graph(framework)
 
         def gen() -> Iterator[str]:
-            token = current_session.set(session_id)
-            try:
-                for chunk in graph.stream(payload, self._config(session_id), stream_mode="custom",
-                                          durability="sync"):
-                    if isinstance(chunk, dict) and "delta" in chunk:
-                        yield str(chunk["delta"])
-            finally:
-                current_session.reset(token)
+            for chunk in graph.stream(payload, self._config(session_id), stream_mode="custom", durability="sync"):
+                if isinstance(chunk, dict) and "delta" in chunk:
+                    yield str(chunk["delta"])
 
         return gen()
 

@@ -35,3 +35,34 @@ def test_a_broken_user_problem_dir_is_a_clear_error(tmp_path: Path) -> None:
     out = run("--problems-dir", str(tmp_path), "problems")
     assert out.returncode == 2
     assert "bad.yaml" in out.stderr and "field 'domain'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
+    from interviewer.fake_llm import FakeServer, Script
+    from interviewer.rubric import get_rubric
+
+    from .fake_grader import InterviewScript, JudgeScript
+
+    judge = JudgeScript(get_rubric("default"), {"pf_g_business_objective": ("yes", ["reduce fraud losses"])})
+    script = InterviewScript(judge, reply="Good. How would you measure that?")
+    turns = "How many payments per second?\nWe want to reduce fraud losses at checkout.\n/next\n/end\n"
+    with FakeServer(Script(script)) as srv:
+        out = subprocess.run(
+            [sys.executable, "-m", "interviewer.cli", "chat", "--problem", "payment_fraud", "--base-url",
+             srv.base_url, "--db", str(tmp_path / "s.sqlite"), "--scorecard-out", str(tmp_path / "card.json")],
+            cwd=ROOT, input=turns, capture_output=True, text=True, timeout=120,
+        )
+    assert out.returncode == 0, out.stderr
+    assert "interviewer> Thanks for joining" in out.stdout
+    assert out.stdout.count("interviewer> Good. How would you measure that?") == 3
+    assert "[Problem framing 1/6" in out.stdout and "[High-level design 2/6" in out.stdout
+    assert "# Scorecard — payment_fraud" in out.stdout
+    assert '"reduce fraud losses"' in out.stdout
+    card = (tmp_path / "card.json").read_text()
+    assert '"mode": "interview"' in card
+    assert any("2,500 per second" in m["content"] for m in script.interviewer_prompts[0])
+
+
+def test_chat_with_an_unknown_problem_is_a_clear_error() -> None:
+    out = run("chat", "--problem", "nope", "--base-url", "http://127.0.0.1:9/v1")
+    assert out.returncode == 2 and "unknown problem 'nope'" in out.stderr and "Traceback" not in out.stderr

@@ -1,31 +1,154 @@
-"""Gradio handlers called directly (no server)."""
+"""Gradio handlers called directly (no server), on the scripted fake LLM."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from interviewer.clock import SimClock
 from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.ui import build_app, chat_handler
+from interviewer.graph import Deps
+from interviewer.rubric import get_rubric
+from interviewer.session import Sessions
+from interviewer.ui import UI, build_app
+
+from .fake_grader import InterviewScript, JudgeScript
+
+RUBRIC = get_rubric("default")
+REPLY = "Thanks. Who are the users, and what is the business goal?"
 
 
-def test_chat_streams_growing_reply() -> None:
-    script = Script(["Who are the users, and what is the business goal?"])
-    respond = chat_handler(scripted_llm(script))
-    outs = list(respond("Design fraud detection", []))
-    assert len(outs) > 1 and outs[-1] == "Who are the users, and what is the business goal?"
-    assert all(outs[i + 1].startswith(outs[i]) for i in range(len(outs) - 1))
-    assert script.requests[0]["messages"][-1] == {"role": "user", "content": "Design fraud detection"}
+def make_ui(tmp_path: Path, table: dict | None = None, db: Path | None = None) -> tuple[UI, SimClock, InterviewScript]:
+    script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLY)
+    clock = SimClock()
+    llm = scripted_llm(Script(script))
+    sessions = Sessions(Deps(llm=llm, clock=clock, strategy="per_flag"), db_path=db)
+    return UI(sessions, llm, export_dir=tmp_path / "exports"), clock, script
 
 
-def test_backend_error_is_shown_and_message_kept() -> None:
-    respond = chat_handler(scripted_llm(Script([FakeReply(status=500)])))
-    outs = list(respond("my answer", []))
-    assert "HTTP 500" in outs[-1] and "send it again" in outs[-1]
+def test_start_streams_the_opening_and_shows_the_timeline(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path)
+    outs = list(ui.start("payment_fraud", "senior", "default"))
+    final = outs[-1]
+    assert final.chat[0]["role"] == "assistant" and "catch fraud" in final.chat[0]["content"]
+    assert 'class="phase current' in final.timeline and "Problem framing" in final.timeline
+    assert final.session_id and final.files is None
 
 
-def test_empty_message_costs_no_call() -> None:
-    script = Script([])
-    assert list(chat_handler(scripted_llm(script))("   ", [])) == ["Please type an answer first."]
-    assert script.requests == []
+def test_send_streams_reply_updates_flags_and_escapes_html(tmp_path: Path) -> None:
+    ui, clock, _ = make_ui(tmp_path, {"pf_g_business_objective": ("yes", ["cut fraud losses"])})
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    clock.advance(60)
+    outs = list(ui.send("We want to cut fraud losses. <script>alert(1)</script>", sid))
+    streamed = [o.chat[-1]["content"] for o in outs[:-1]]
+    assert len(streamed) > 1 and streamed[-1] == REPLY
+    user_msg = outs[-1].chat[-2]["content"]
+    assert "<script>" not in user_msg and "&lt;script&gt;" in user_msg
+    clock.advance(60)
+    final = list(ui.send("Latency budget matters too.", sid))[-1]
+    assert "cut fraud losses" in final.rubric and "🟢" in final.rubric
 
 
-def test_app_builds() -> None:
-    assert build_app(scripted_llm(Script([]))) is not None
+def test_next_phase_and_end_give_a_scorecard_and_downloads(tmp_path: Path) -> None:
+    ui, clock, _ = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "mid", "default"))[-1].session_id
+    clock.advance(120)
+    after_next = list(ui.control("next", sid))[-1]
+    assert 'data-phase="high_level_design"' in after_next.timeline
+    assert after_next.timeline.index('class="phase done') < after_next.timeline.index('class="phase current')
+    ended = list(ui.control("end", sid))[-1]
+    assert 'id="score-chart"' in ended.card_html and "# Scorecard — payment_fraud" in ended.card_md
+    assert ended.files is not None and sorted(Path(f).name for f in ended.files) == ["interview.json", "interview.md"]
+    assert "Thanks for joining" in Path(ended.files[1]).read_text()
+
+
+def test_empty_and_oversized_answers_are_refused_without_losing_anything(tmp_path: Path) -> None:
+    ui, _, script = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    before = len(script.interviewer_prompts)
+    assert "Type an answer first" in list(ui.send("   ", sid))[-1].notice
+    assert "limit is 20,000" in list(ui.send("x" * 200_000, sid))[-1].notice
+    assert len(script.interviewer_prompts) == before
+    assert len(ui.sessions.load(sid).transcript) == 1
+
+
+def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path: Path) -> None:
+    judge = JudgeScript(RUBRIC, {})
+    down = {"v": True}
+
+    def respond(body: dict) -> FakeReply | str:
+        if body.get("response_format") or body.get("max_tokens") == 4:
+            return judge(body)
+        return FakeReply(status=503) if down["v"] else REPLY
+
+    llm = scripted_llm(Script(respond))
+    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    failed = list(ui.send("My answer about the fraud model.", sid))[-1]
+    assert "503" in failed.chat[-1]["content"] and "Retry" in failed.chat[-1]["content"]
+    assert failed.chat[-2]["content"] == "My answer about the fraud model."
+    down["v"] = False
+    retried = list(ui.control("retry", sid))[-1]
+    assert retried.chat[-1]["content"] == REPLY and len(retried.chat) == 3
+
+
+def test_page_reload_and_app_restart_resume_the_interview(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    ui, clock, _ = make_ui(tmp_path, db=db)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    list(ui.send("Our goal is fewer fraud losses.", sid))
+    restarted, _, _ = make_ui(tmp_path, db=db)  # a new process over the same store
+    view = restarted.resume(sid)
+    assert [m["role"] for m in view.chat] == ["assistant", "user", "assistant"]
+    assert restarted.resume("missing").notice == "Your previous session was not found."
+
+
+def test_grade_writeup_tab(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path, {"mod_g_baseline": ("yes", ["a logistic regression baseline"])})
+    doc = "# Modeling\nI'd start with a logistic regression baseline on the existing rule features and labels.\n"
+    chart, md, files, notice = ui.grade(doc, None, "payment_fraud", "senior", "default")
+    assert notice == "" and 'id="score-chart"' in chart and "a logistic regression baseline" in md
+    assert files and Path(files[1]).read_text().startswith("{")
+    binary = tmp_path / "x.md"
+    binary.write_bytes(b"\x00\x01\x02 binary")
+    assert "binary" in ui.grade("", str(binary), "", "senior", "default")[3]
+    assert "minimum" in ui.grade("", None, "", "senior", "default")[1]
+
+
+def test_about_names_backend_and_usage(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path)
+    text = ui.about()
+    assert "json_schema: True" in text and "Usage this process" in text
+
+
+def test_app_builds(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path)
+    assert build_app(ui, secret="s") is not None
+
+
+def test_gradio_client_against_a_launched_app(tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    from interviewer.local_model import free_port
+
+    ui, clock, _ = make_ui(tmp_path, {"pf_g_business_objective": ("yes", ["fewer fraud losses"])})
+    app = build_app(ui, secret="s")
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+
+        def text(msg: dict) -> str:
+            content = msg["content"]
+            return content if isinstance(content, str) else " ".join(part["text"] for part in content)
+
+        started = client.predict("payment_fraud", "senior", "default", api_name="/start")
+        assert "catch fraud" in text(started[0][0])
+        sent = client.predict("Our goal is fewer fraud losses.", api_name="/send")
+        assert text(sent[0][-1]) == REPLY and "Problem framing" in sent[1]
+        ended = client.predict(api_name="/end")
+        assert "# Scorecard — payment_fraud" in ended[4]
+        graded = client.predict("# Modeling\nA logistic regression baseline on labels and features.", None,
+                                "", "senior", "default", api_name="/grade")
+        assert 'id="score-chart"' in graded[0]
+    finally:
+        app.close()
