@@ -189,6 +189,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         gr.Markdown("# ML system design mock interviewer")
         sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
         sid = gr.State("")
+        pending = gr.State("")
         with gr.Tab("Interview", id="interview"):
             with gr.Row():
                 problem = gr.Dropdown(problem_choices(), value="", label="Problem")
@@ -255,8 +256,14 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             yield from unpack(ui.control("end", s))
 
         start.click(on_start, [problem, level, framework], outs, api_name="start").then(lambda s: s, sid, sid_store)
-        send.click(on_send, [answer, sid], outs, api_name="send").then(lambda: "", None, answer)
-        answer.submit(on_send, [answer, sid], outs, api_name="submit").then(lambda: "", None, answer)
+        # Take the answer out of the box at once, so text typed while the reply streams is never wiped.
+        def take(t: str) -> tuple[str, str]:
+            return "", t
+
+        send.click(take, answer, [answer, pending], queue=False).then(on_send, [pending, sid], outs)
+        answer.submit(take, answer, [answer, pending], queue=False).then(on_send, [pending, sid], outs)
+        api_send = gr.Button(visible=False)
+        api_send.click(on_send, [answer, sid], outs, api_name="send")
         nxt.click(on_next, sid, outs, api_name="next_phase")
         retry.click(on_retry, sid, outs, api_name="retry")
         end.click(on_end, sid, outs, api_name="end")

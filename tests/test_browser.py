@@ -1,0 +1,112 @@
+"""The app in real Chromium (Debian's package, installed by .ci/run), on the scripted fake LLM."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from interviewer.clock import SimClock
+from interviewer.fake_llm import Script, scripted_llm
+from interviewer.graph import Deps
+from interviewer.local_model import free_port
+from interviewer.rubric import get_rubric
+from interviewer.session import Sessions
+from interviewer.ui import UI, build_app
+from interviewer.views import CSS
+
+from .fake_grader import InterviewScript, JudgeScript
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REPLY = "Good. How would you measure success for the business?"
+ANSWER = "The business goal is to cut fraud losses while keeping false declines low."
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    assert Path(CHROMIUM).exists(), "Chromium is missing: .ci/run installs Debian's chromium package"
+    return {"executable_path": CHROMIUM, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    rubric = get_rubric("default")
+    judge = JudgeScript(rubric, {"pf_g_business_objective": ("yes", ["cut fraud losses"]),
+                                 "mod_g_baseline": ("yes", ["a logistic regression baseline"])})
+    llm = scripted_llm(Script(InterviewScript(judge, reply=REPLY)))
+    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path_factory.mktemp("exports"))
+    app = build_app(ui, secret="browser-test")
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def send(page: Page, text: str) -> None:
+    page.locator("#answer textarea").fill(text)
+    page.locator("#send-btn").click()
+
+
+def test_interview_end_to_end(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.locator("#start-btn").click()
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("Thanks for joining", timeout=20_000)
+    expect(page.locator("#timeline .phase.current")).to_contain_text("Problem framing")
+
+    send(page, ANSWER)
+    expect(chat).to_contain_text(REPLY, timeout=20_000)
+    send(page, "Latency matters at checkout, so the decision must be fast.")
+    expect(chat.get_by_text(REPLY)).to_have_count(2, timeout=20_000)
+    expect(page.locator("#rubric-panel")).to_contain_text("cut fraud losses", timeout=20_000)
+
+    page.locator("#next-btn").click()
+    expect(page.locator("#timeline .phase.current")).to_contain_text("High-level design", timeout=20_000)
+    shot(page, "interview")
+
+    page.locator("#end-btn").click()
+    expect(page.locator("#score-chart")).to_be_visible(timeout=20_000)
+    expect(page.locator("#scorecard")).to_contain_text("Scorecard", timeout=20_000)
+    link = page.locator('#downloads a[download="interview.json"]')
+    with page.expect_download() as download:
+        link.click()
+    saved = ARTIFACTS / "downloaded-interview.json"
+    download.value.save_as(saved)
+    assert '"scorecard"' in saved.read_text() and "cut fraud losses" in saved.read_text()
+    shot(page, "scorecard")
+
+
+def test_script_in_a_message_does_not_run(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.locator("#start-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    evil = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> fraud model"
+    send(page, evil)
+    expect(page.locator("#chat")).to_contain_text(REPLY, timeout=20_000)
+    expect(page.locator("#chat")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_grade_a_pasted_writeup(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("tab", name="Grade a write-up").click()
+    doc = ("# Problem\nThe business objective is fewer fraud losses.\n\n# Modeling\n"
+           "I'd start with a logistic regression baseline on transaction features and chargeback labels.\n")
+    page.locator("#writeup textarea").fill(doc)
+    page.locator("#grade-btn").click()
+    expect(page.locator("#grade-chart #score-chart")).to_be_visible(timeout=30_000)
+    expect(page.locator("#grade-scorecard")).to_contain_text("a logistic regression baseline")
+    shot(page, "grade")
