@@ -194,7 +194,8 @@ def render_markdown(card: Scorecard) -> str:
         greens = sum(f.kind == "green" for f in ph.flags)
         lines.append(f"| {ph.title} | {ph.score} | {time} | {len(ph.met)}/{greens} | {len(ph.raised)} |")
     if card.uncovered_phases:
-        lines += ["", f"Never covered: {', '.join(card.uncovered_phases)}."]
+        titles = {p.phase_id: p.title for p in card.phases}
+        lines += ["", f"Never covered: {', '.join(titles.get(u, u) for u in card.uncovered_phases)}."]
     if card.improvements:
         lines += ["", "## Top improvements", ""] + [f"{i}. {t}" for i, t in enumerate(card.improvements, 1)]
     for ph in card.phases:

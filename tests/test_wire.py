@@ -38,3 +38,92 @@ def test_structured_output_is_schema_valid(wire_llm: LLM) -> None:
     got = wire_llm.structured(messages, ProblemRead, max_tokens=150)
     assert isinstance(got, ProblemRead) and got.first_question.strip()
     assert wire_llm.capabilities().json_schema is True
+
+
+# -- the grader on the wire, both strategies --------------------------------------------------
+
+ANSWER = (
+    "Before modeling I'd ship a simple baseline: logistic regression on the existing rule features, "
+    "so we have a yardstick. Then I'd compare it with gradient boosted trees, which handle tabular "
+    "features well and are cheap to serve within the 100 ms budget, against a deep sequence model "
+    "over the card's recent transactions, which is more powerful but costlier and harder to explain. "
+    "I'd pick the boosted trees, trained with a weighted log loss because fraud is rare."
+)
+
+
+def _grade(llm: LLM, strategy: str) -> dict:
+    from interviewer.grader import Grader
+    from interviewer.problems import get_problem
+    from interviewer.quotes import Segment
+    from interviewer.rubric import get_rubric
+
+    grader = Grader(llm, get_rubric("default"), get_problem("payment_fraud"), strategy=strategy,  # type: ignore[arg-type]
+                    max_workers=1)
+    results, screened = grader.grade([Segment("turn 1", ANSWER)], phases=["modeling"])
+    assert screened.status == "ok"
+    return {r.flag_id: r for r in results["modeling"]}
+
+
+def _check_quotes(results: dict) -> None:
+    for r in results.values():
+        for ev in r.evidence:  # every credited quote is the candidate's own words
+            assert " ".join(ev.quote.split()).lower() in " ".join(ANSWER.split()).lower()
+        assert r.credited in ("met", "partial", "not_addressed", "raised", "not_raised")
+
+
+@pytest.mark.vcr
+def test_grader_per_flag_on_the_embedded_server(wire_llm: LLM) -> None:
+    results = _grade(wire_llm, "per_flag")
+    assert len(results) == 6
+    _check_quotes(results)
+    grading = [c for c in wire_llm.usage.calls if c.purpose.startswith("grader:")]
+    assert len(grading) == 6 and all(c.prompt_tokens > 0 for c in grading)
+    assert sum(c.cached_tokens for c in grading[1:]) > 0, "later flags reuse the cached candidate prefix"
+    assert results["mod_g_baseline"].credited in ("met", "partial")
+
+
+@pytest.mark.vcr
+def test_grader_per_phase_on_the_embedded_server(wire_llm: LLM) -> None:
+    results = _grade(wire_llm, "per_phase")
+    assert len(results) == 6
+    _check_quotes(results)
+    assert len([c for c in wire_llm.usage.calls if c.purpose.startswith("grader:")]) == 1
+
+
+# -- a multi-turn interview on the wire -------------------------------------------------------
+
+TURNS = [
+    "How many card transactions do we handle per second, and what is the latency budget?",
+    "So the goal is to cut fraud losses without declining good customers. I'd frame it as binary "
+    "classification of each transaction, measured by recall at a fixed false-positive rate.",
+    "Let's move on to the high-level design.",
+    "Transactions stream into a feature service, a model scores each one, a policy layer approves, "
+    "challenges or declines, and chargebacks flow back as labels for retraining.",
+]
+
+
+@pytest.mark.vcr
+def test_multi_turn_interview_on_the_embedded_server(wire_llm: LLM) -> None:
+    from interviewer.clock import SimClock
+    from interviewer.graph import Deps
+    from interviewer.session import Sessions
+
+    clock = SimClock()
+    sessions = Sessions(Deps(llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
+    sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="wire-session")
+    assert "catch fraud" in "".join(opening)
+    replies = []
+    for text in TURNS:
+        clock.advance(60)
+        replies.append("".join(sessions.send(sid, text)))
+    assert all(r.strip() for r in replies)
+    calls = [c for c in wire_llm.usage.calls if c.purpose == "interviewer"]
+    assert len(calls) == 4 and all(c.completion_tokens <= 160 and c.ttft_s is not None for c in calls)
+    view = sessions.load(sid)
+    assert view.phase_id == "high_level_design"
+    card = sessions.end(sid)
+    assert card.mode == "interview" and len(card.phases) == 6
+    for phase in card.phases:
+        for flag in phase.flags:
+            for ev in flag.evidence:
+                assert any(ev.quote.lower() in " ".join(t.split()).lower() for t in TURNS)
