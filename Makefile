@@ -34,6 +34,10 @@ lint: $(VENV)/.test-deps
 	$(PY) -m ruff check interviewer tests app.py benchmarks
 	$(PY) -m mypy interviewer app.py
 
+# Fast benchmarks against a fake server (results in benchmarks/results/).
+bench: $(VENV)/.test-deps
+	$(PY) benchmarks/fake_server.py
+
 # Re-record cassettes against the embedded 1.5B server (see tests/README.md).
 record: $(VENV)/.test-deps $(VENV)/.run-deps
 	$(PY) -m pytest -m "not live" --record-mode=rewrite tests/test_wire.py $(PYTEST_ARGS)

@@ -29,5 +29,7 @@ def open_backend(settings: Settings, progress: bool = True) -> Backend:
     report = stderr_progress if progress else None
     if settings.embedded:
         server = EmbeddedServer(settings, progress=report).start()
-        return Backend(LLM(settings, base_url=server.base_url), server)
+        llm = LLM(settings, base_url=server.base_url)
+        llm.recover = server.recover  # a crashed llama.cpp child is restarted, not fatal
+        return Backend(llm, server)
     return Backend(LLM(settings))

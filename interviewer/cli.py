@@ -133,28 +133,65 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .backend import open_backend
     from .evals import EVAL_DIR, run_writeups
     from .grader import Grader
     from .problems import get_problem
     from .rubric import get_rubric
-    from .writeup import grade_writeup
+    from .transcripts import load_transcripts, run_transcript, summarize
+    from .writeup import grade_writeup, screen_writeup
 
-    if args.suite != "writeups":
-        raise InputError(f"unknown eval suite '{args.suite}'; available: writeups")
+    suites = args.suite or ["writeups"]
+    unknown = [x for x in suites if x not in ("writeups", "variants", "transcripts")]
+    if unknown:
+        raise InputError(f"unknown eval suite '{unknown[0]}'; available: writeups, variants, transcripts")
     backend = open_backend(settings_from(args))
+    out_root = Path(args.out or EVAL_DIR / "results")
+    report: dict[str, Any] = {"model": backend.llm.model, "strategy": args.strategy}
     try:
-        def grade(text: str, lab: Any) -> Any:
-            problem = get_problem(lab.problem) if lab.problem else None
-            grader = Grader(backend.llm, get_rubric(lab.framework), problem, strategy=args.strategy)
-            return grade_writeup(grader, text, args.level)
+        if "writeups" in suites:
+            def grade(text: str, lab: Any) -> Any:
+                problem = get_problem(lab.problem) if lab.problem else None
+                grader = Grader(backend.llm, get_rubric(lab.framework), problem, strategy=args.strategy)
+                return grade_writeup(grader, text, args.level)
 
-        out = args.out or EVAL_DIR / "results" / f"writeups-{args.strategy}"
-        result = run_writeups(grade, Path(out), args.only, progress=stderr_progress)
+            result = run_writeups(grade, out_root / f"writeups-{args.strategy}", args.only,
+                                  progress=stderr_progress)
+            report["writeups"] = {k: v for k, v in result.items() if k != "per_flag"}
+        if "variants" in suites:
+            from .variants import run_variants
+
+            def grade_text(text: str, problem_id: str | None) -> Any:
+                problem = get_problem(problem_id) if problem_id else None
+                grader = Grader(backend.llm, get_rubric("default"), problem, strategy=args.strategy)
+                card = screen_writeup(text, grader.rubric, problem, args.level)
+                return card or grade_writeup(grader, text, args.level)
+
+            result = run_variants(grade_text, args.only, progress=stderr_progress)
+            (out_root / "variants").mkdir(parents=True, exist_ok=True)
+            (out_root / "variants" / "results.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+            report["variants"] = {k: v for k, v in result.items() if k != "results"}
+        if "transcripts" in suites:
+            chosen = [t for n, t in sorted(load_transcripts().items()) if not args.only or n in args.only]
+            jobs = [t for t in chosen for _ in range(args.runs)]
+            done: list[dict[str, Any]] = []
+            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                for i, run in enumerate(pool.map(lambda t: run_transcript(backend.llm, t, args.strategy), jobs), 1):
+                    done.append(run)
+                    ok = sum(c["ok"] for c in run["checks"])
+                    stderr_progress(f"[{i}/{len(jobs)}] {run['id']}: {ok}/{len(run['checks'])} checks passed")
+            summary = summarize(done)
+            (out_root / "transcripts").mkdir(parents=True, exist_ok=True)
+            (out_root / "transcripts" / "runs.json").write_text(json.dumps(done, indent=2), encoding="utf-8")
+            report["transcripts"] = summary
+        report["usage"] = backend.llm.usage.totals()
     finally:
         backend.close()
-    summary = {k: v for k, v in result.items() if k != "per_flag"}
-    print(json.dumps(summary, indent=2))
+    out_root.mkdir(parents=True, exist_ok=True)
+    (out_root / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(json.dumps(report, indent=2))
     return 0
 
 
@@ -248,11 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat)
 
     ev = sub.add_parser("eval", help="measure the grader against labeled write-ups")
-    ev.add_argument("suite", nargs="?", default="writeups")
+    ev.add_argument("suite", nargs="*", help="writeups, variants, transcripts (default: writeups)")
+    ev.add_argument("--runs", type=int, default=1, help="repeat each transcript (rerun stability)")
+    ev.add_argument("--concurrency", type=int, default=1, help="transcripts run at once")
     ev.add_argument("--strategy", choices=["auto", "per_flag", "per_phase"], default="auto")
     ev.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
-    ev.add_argument("--only", nargs="*", help="write-up names (label file stems) to run")
-    ev.add_argument("--out", type=Path, help="directory for scorecards and agreement.json")
+    ev.add_argument("--only", nargs="*", help="names (label or transcript file stems) to run")
+    ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")
     add_backend_flags(ev)
     ev.set_defaults(func=cmd_eval)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Command, interrupt
+from langgraph.types import interrupt
 
 from . import intent
 from .clock import Clock, WallClock
@@ -358,5 +358,3 @@ def scorecard_from(rubric: Rubric, state: InterviewState, flags: dict[str, FlagS
         strategy=deps.strategy, minutes=minutes,
     )
 
-
-__all__ = ["Command", "Deps", "build_graph"]

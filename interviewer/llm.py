@@ -6,7 +6,7 @@ import contextvars
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
@@ -143,6 +143,8 @@ class LLM:
             http_client=http_client,
         )
         self.usage = usage or UsageLog()
+        # Called when the server cannot be reached; True means it was restarted: try once more.
+        self.recover: Callable[[], bool] | None = None
         self._caps: Capabilities | None = None
         self._caps_lock = threading.Lock()
 
@@ -174,7 +176,12 @@ class LLM:
 
     def _create(self, **kwargs: Any) -> Any:
         """One place that calls the SDK (its overloads are too narrow for dict-built params)."""
-        return self.client.chat.completions.create(**kwargs)
+        try:
+            return self.client.chat.completions.create(**kwargs)
+        except openai.APIConnectionError:
+            if self.recover is not None and self.recover():
+                return self.client.chat.completions.create(**kwargs)
+            raise
 
     # -- calls --------------------------------------------------------------------------
 

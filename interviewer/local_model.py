@@ -159,9 +159,9 @@ class EmbeddedServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def start(self, wait_s: float = 300.0) -> EmbeddedServer:
-        self.model_path = resolve_model(self.settings, self.progress)
-        self.port = free_port()
+    def start(self, wait_s: float = 300.0, port: int | None = None) -> EmbeddedServer:
+        self.model_path = self.model_path or resolve_model(self.settings, self.progress)
+        self.port = port or free_port()
         s = self.settings
         cmd = [
             sys.executable, "-m", "interviewer.local_server",
@@ -194,6 +194,14 @@ class EmbeddedServer:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def recover(self) -> bool:
+        """Restart a crashed server on the same port, so clients keep their base URL."""
+        if self.alive() or not self.port:
+            return False
+        _say(self.progress, "embedded server is gone; restarting it ...")
+        self.start(port=self.port)
+        return True
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -21,7 +21,7 @@ from .graph import Deps, build_graph
 from .problems import get_problem
 from .rubric import LEVELS, get_rubric
 from .scorecard import Scorecard
-from .state import InterviewState, Turn
+from .state import InterviewState, Turn, merge_flags
 
 
 class SessionError(ValueError):
@@ -140,6 +140,16 @@ class Sessions:
                     yield str(chunk["delta"])
 
         return gen()
+
+    def flags_now(self, session_id: str, wait_s: float = 600.0) -> dict[str, Any]:
+        """The flags so far including grades still running (waited for); the state is not changed."""
+        flags: dict[str, Any] = dict(self.load(session_id).flags)
+        for fut in list(self.deps.pending.get(session_id, {}).values()):
+            try:
+                flags = merge_flags(flags, fut.result(timeout=wait_s))
+            except Exception:  # a failed grade simply adds nothing
+                continue
+        return flags
 
     def load(self, session_id: str) -> SessionView:
         framework = self._framework_of(session_id)

@@ -168,7 +168,8 @@ class UI:
             caps = self.llm.capabilities()
             cap_text = f"json_schema: {caps.json_schema}, streaming: {caps.streaming}"
         except LLMError as exc:
-            cap_text = f"unavailable ({exc})"
+            cap_text = (f"unavailable ({exc}). Start the server, or point the app at another one with "
+                        "`--base-url http://host:port/v1 --model NAME` (or OPENAI_BASE_URL / OPENAI_API_KEY).")
         t = self.llm.usage.totals()
         calls = self.llm.usage.calls
         ttfts = sorted(c.ttft_s for c in calls if c.ttft_s is not None and c.purpose == "interviewer")

@@ -63,3 +63,21 @@ def test_app_serves_on_the_embedded_model_without_a_key(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_crashed_embedded_server_is_restarted() -> None:
+    import os
+    import signal
+
+    from interviewer.backend import open_backend
+
+    backend = open_backend(Settings.load({"local_model": "0.5b", "parallel": 1}), progress=False)
+    try:
+        assert backend.server is not None and backend.server.proc is not None
+        url = backend.llm.base_url
+        os.kill(backend.server.proc.pid, signal.SIGKILL)
+        backend.server.proc.wait()
+        reply = backend.llm.chat([{"role": "user", "content": "Say OK."}], max_tokens=5)
+        assert reply.strip() and backend.server.alive() and backend.llm.base_url == url
+    finally:
+        backend.close()

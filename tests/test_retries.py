@@ -54,3 +54,20 @@ def test_stream_over_http() -> None:
     with FakeServer(Script(["Tell me about the users."])) as srv:
         text = "".join(llm_for(srv.base_url).stream([{"role": "user", "content": "x"}]))
     assert text == "Tell me about the users."
+
+
+def test_a_dead_server_is_recovered_once_when_a_recover_hook_restarts_it() -> None:
+    script = Script(["back again"])
+    with FakeServer(script) as srv:
+        dead = f"http://127.0.0.1:{free_port()}/v1"
+        llm = llm_for(dead, max_retries=0)
+        calls = []
+
+        def recover() -> bool:  # what the embedded server does: come back (here: point at a live one)
+            calls.append(1)
+            llm.client = llm.client.with_options(base_url=srv.base_url)
+            return True
+
+        llm.recover = recover
+        assert llm.chat([{"role": "user", "content": "x"}]) == "back again"
+    assert calls == [1]

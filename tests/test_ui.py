@@ -152,3 +152,17 @@ def test_gradio_client_against_a_launched_app(tmp_path: Path) -> None:
         assert 'id="score-chart"' in graded[0]
     finally:
         app.close()
+
+
+def test_about_explains_how_to_configure_a_backend_that_is_down(tmp_path: Path) -> None:
+    from interviewer.config import Settings
+    from interviewer.llm import LLM
+    from interviewer.local_model import free_port
+
+    llm = LLM(Settings(base_url=f"http://127.0.0.1:{free_port()}/v1", max_retries=0))
+    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    text = ui.about()
+    assert "cannot reach" in text and "--base-url" in text
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id  # opening needs no LLM
+    failed = list(ui.send("An answer about fraud models.", sid))[-1]
+    assert "cannot reach" in failed.chat[-1]["content"] and failed.chat[-2]["content"] == "An answer about fraud models."

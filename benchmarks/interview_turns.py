@@ -1,0 +1,106 @@
+"""Interviewer turns on the embedded model: our time to first token vs the LLM call's own.
+
+For each scripted turn we time send() from the call to the first streamed token (what the
+candidate waits for) and compare it with the time to first token that the LLM client measured
+for the same request (HTTP request to first token): their ratio is our overhead on the same
+prompt. Also cached vs total prompt tokens per turn, as the server reports them.
+
+    .venv/bin/python benchmarks/interview_turns.py [--local-model 1.5b] [--strategy per_flag]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import median, write  # noqa: E402
+from interviewer.backend import open_backend  # noqa: E402
+from interviewer.clock import SimClock  # noqa: E402
+from interviewer.config import Settings  # noqa: E402
+from interviewer.graph import Deps  # noqa: E402
+from interviewer.session import Sessions  # noqa: E402
+
+TURNS = [
+    "How many transactions per second do we handle, and what's the latency budget for a decision?",
+    "How do we get labels, and how long until we know a transaction was fraud?",
+    "The business goal is to cut fraud losses without declining good customers, so I'd weight errors by "
+    "transaction value. ML task: binary classification per transaction, judged by recall at a fixed "
+    "false-decline rate.",
+    "Let's move on to the high-level design.",
+    "Transactions stream into a feature service; a model scores each; a policy layer approves, challenges "
+    "or declines; chargebacks come back as labels for weekly retraining.",
+    "Let's move on to data and features.",
+    "Features: the card's spend velocity over 1h and 24h, whether the device is new to the card, and the "
+    "merchant's historical fraud rate, each because fraudsters move fast on new devices.",
+    "I don't know how I'd handle the label delay exactly.",
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--local-model", default="1.5b")
+    ap.add_argument("--strategy", default="per_flag")
+    ap.add_argument("--transcript", type=Path, help="also write the transcript here (Markdown)")
+    args = ap.parse_args()
+    settings = Settings.load({"local_model": args.local_model, "grader_strategy": args.strategy})
+    backend = open_backend(settings)
+    try:
+        llm = backend.llm
+        clock = SimClock()
+        sessions = Sessions(Deps(llm=llm, clock=clock, strategy=args.strategy))
+        sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="bench")
+        "".join(opening)
+        rows = []
+        for i, text in enumerate(TURNS, 1):
+            clock.advance(60)
+            start = time.perf_counter()
+            first = None
+            reply = ""
+            for delta in sessions.send(sid, text):
+                if first is None:
+                    first = time.perf_counter() - start
+                reply += delta
+            total = time.perf_counter() - start
+            call = [c for c in llm.usage.calls if c.purpose == "interviewer"][-1]
+            ours = first or total
+            rows.append({
+                "turn": i, "phase": sessions.load(sid).phase_id, "our_ttft_s": round(ours, 2),
+                "llm_ttft_s": round(call.ttft_s or 0, 2), "ratio": round(ours / (call.ttft_s or ours), 3),
+                "turn_total_s": round(total, 2), "prompt_tokens": call.prompt_tokens,
+                "cached_tokens": call.cached_tokens,
+                "cached_pct": round(100 * call.cached_tokens / max(call.prompt_tokens, 1), 1),
+                "reply_tokens": call.completion_tokens,
+            })
+        end_start = time.perf_counter()
+        card = sessions.end(sid)
+        scorecard_s = time.perf_counter() - end_start
+        view = sessions.load(sid)
+    finally:
+        backend.close()
+    later = rows[1:]
+    summary = {
+        "median_our_ttft_s": median([r["our_ttft_s"] for r in later]),
+        "median_llm_ttft_s": median([r["llm_ttft_s"] for r in later]),
+        "median_ratio": median([r["ratio"] for r in later]),
+        "median_turn_total_s": median([r["turn_total_s"] for r in later]),
+        "median_cached_pct": median([r["cached_pct"] for r in later]),
+        "scorecard_after_end_s": round(scorecard_s, 2),
+        "grader_strategy": args.strategy, "model": settings.local_model,
+    }
+    write("interview_turns", rows, summary,
+          notes="Embedded llama.cpp server, 2 slots; grading of each turn runs concurrently on the same server.")
+    if args.transcript:
+        lines = [f"# Interview transcript (embedded {settings.local_model}, simulated clock)", "",
+                 "Command: `" + " ".join(["python", *sys.argv]) + "`", ""]
+        lines += [f"**{'Interviewer' if t['role'] == 'interviewer' else 'Candidate'}** [{t['phase']}]: {t['text']}\n"
+                  for t in view.transcript]
+        lines += ["", card.to_markdown()]
+        args.transcript.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
