@@ -79,8 +79,10 @@ def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segm
     for q in judged.evidence:
         match = locate(q, segments) if q.strip() else None
         if match is not None:
-            if all(e.quote != match.quote for e in found):
-                found.append(match)
+            # keep the longer of two overlapping quotes
+            if any(match.quote.lower() in e.quote.lower() for e in found):
+                continue
+            found = [e for e in found if e.quote.lower() not in match.quote.lower()] + [match]
         elif q.strip():
             missing.append(q)
     positive = verdict in ("met", "partial", "raised")

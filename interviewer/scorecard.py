@@ -130,16 +130,11 @@ def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> lis
     ranked: list[tuple[float, str]] = []
     for ph in phases:
         for f in ph.raised:
-            ranked.append((ph.weight * f.weight * 1.2, f"{ph.title}: avoid this — {_lc(f.statement)}"))
+            ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
         for f in ph.missing:
-            ranked.append((ph.weight * f.weight, f"{ph.title}: show that {_lc(f.statement)}"))
+            ranked.append((ph.weight * f.weight, f"{ph.title} — not yet shown: {f.statement}"))
     ranked.sort(key=lambda item: -item[0])
     return [text for _, text in ranked[:top]]
-
-
-def _lc(s: str) -> str:
-    s = s.rstrip(".")
-    return s[:1].lower() + s[1:] if s[:2] != s[:2].upper() else s
 
 
 def build(
