@@ -52,6 +52,15 @@ def cmd_rubrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def deps_for(settings: Settings, llm: Any, problems_dir: Path | None) -> Any:
+    """On the embedded 2-core server, grading waits until the reply is out and never blocks a turn."""
+    from .graph import Deps
+
+    local = settings.embedded
+    return Deps(llm=llm, strategy=settings.grader_strategy, problems_dir=problems_dir,
+                grade_after_reply=local, grade_wait_s=0.0 if local else 20.0)
+
+
 def ui_secret(home: Path) -> str:
     """A stable key for the browser's stored session id, so it survives an app restart."""
     path = home / "ui-secret"
@@ -64,7 +73,6 @@ def ui_secret(home: Path) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .backend import open_backend
-    from .graph import Deps
     from .session import Sessions
     from .ui import UI, build_app
     from .views import CSS
@@ -76,7 +84,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stderr_progress(f"warning: serving on {args.host} without --auth; anyone who can reach it can use it")
     backend = open_backend(settings)
     try:
-        sessions = Sessions(Deps(llm=backend.llm, strategy=settings.grader_strategy, problems_dir=args.problems_dir),
+        sessions = Sessions(deps_for(settings, backend.llm, args.problems_dir),
                             db_path=args.db or settings.home / "sessions.sqlite")
         app = build_app(UI(sessions, backend.llm), secret=ui_secret(settings.home))
         stderr_progress(f"app on http://{args.host}:{args.port}")
@@ -197,15 +205,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from .backend import open_backend
-    from .graph import Deps
     from .session import Sessions
 
     settings = settings_from(args)
     backend = open_backend(settings)
     out = sys.stdout
     try:
-        sessions = Sessions(Deps(llm=backend.llm, strategy=settings.grader_strategy,
-                                 problems_dir=args.problems_dir), db_path=args.db or settings.home / "sessions.sqlite")
+        sessions = Sessions(deps_for(settings, backend.llm, args.problems_dir),
+                            db_path=args.db or settings.home / "sessions.sqlite")
         if args.resume:
             sid = args.resume
             view = sessions.load(sid)

@@ -12,6 +12,7 @@ answer in the background and streams its reply meanwhile: a turn costs one LLM c
 from __future__ import annotations
 
 import contextvars
+import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -43,8 +44,10 @@ class Deps:
     clock: Clock = field(default_factory=WallClock)
     strategy: str = "auto"
     grade_wait_s: float = 20.0  # how long a turn waits for earlier grades before replying
+    # On a small local server grading competes with the reply for the same cores: start it after.
+    grade_after_reply: bool = False
     final_wait_s: float = 120.0  # how long wrap-up waits for the last grades
-    max_tokens: int = 160  # one to three sentences
+    max_tokens: int = 100  # one to three sentences; a cut-off tail is trimmed to the last full sentence
     probe_cap: int = 2
     window: int = 16  # transcript messages sent verbatim
     problems_dir: Any = None
@@ -53,6 +56,18 @@ class Deps:
 
     def grader(self, rubric: Rubric, problem: Problem) -> Grader:
         return Grader(self.llm, rubric, problem, strategy=self.strategy)  # type: ignore[arg-type]
+
+
+def trim_reply(text: str) -> str:
+    """Drop a tail cut off by max_tokens: keep whole sentences when there is at least one."""
+    text = text.strip()
+    ends = [m.end() for m in re.finditer(r"[.?!](?:[\"')\]]*)(?=\s|$)", text)]
+    return text[: ends[-1]] if ends and ends[-1] < len(text) else text
+
+
+def as_them(statement: str) -> str:
+    """Rubric statements speak of 'the candidate'; the small model follows notes about 'them' better."""
+    return re.sub(r"\b[Tt]he candidate\b", "they", re.sub(r"\b[Tt]he candidate's\b", "their", statement))
 
 
 def verdict_of(flags: dict[str, FlagState], flag_id: str) -> str | None:
@@ -210,28 +225,34 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
             last = state["transcript"][-1]
             n_candidate = sum(t["role"] == "candidate" for t in state["transcript"])
             update: dict[str, Any] = {"bridge_from": ""}
-            if last["role"] == "candidate" and last["phase"] == phase.id and n_candidate not in state.get(
-                "graded_turns", []
-            ):
-                submit_grade(state, phase, n_candidate)
+            grade_now = last["role"] == "candidate" and last["phase"] == phase.id and n_candidate not in state.get(
+                "graded_turns", [])
+            if grade_now:
                 update["graded_turns"] = [n_candidate]
+                if not deps.grade_after_reply:
+                    submit_grade(state, phase, n_candidate)
+            writer = get_stream_writer()
+            if state.get("bridge_from") and phase.opener:
+                # Entering a phase: the rubric's opener, said at once (no LLM call, nothing to invent).
+                reply = f"Good, let's move on to {phase.title.lower()}. {phase.opener}"
+                writer({"delta": reply})
+                t = round(elapsed_min(state, deps) * 60, 1)
+                update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=t)]
+                return update
             task, facts = plan_turn(state, phase, problem, flags, update)
-            notes = render(
-                "interviewer_notes", phase=phase.title,
-                elapsed=f"{max(0.0, phase_elapsed_min(state, deps)):.0f}",
-                budget=f"{phase.budget.target_minutes:g}", facts=facts, task=task,
-            )
+            notes = render("interviewer_notes", facts=facts, task=task)
             system = render(
                 "interviewer_system", level=state["level"], statement=problem.statement.strip(),
                 phases=", ".join(p.title for p in phases),
             )
-            writer = get_stream_writer()
             reply = ""
             for delta in deps.llm.stream(messages_for(state, system, notes), max_tokens=deps.max_tokens,
                                          purpose="interviewer"):
                 reply += delta
                 writer({"delta": delta})
-            reply = reply.strip() or "Could you say a bit more about that?"
+            reply = trim_reply(reply) or "Could you say a bit more about that?"
+            if grade_now and deps.grade_after_reply:
+                submit_grade(state, phase, n_candidate)
             t = round(elapsed_min(state, deps) * 60, 1)
             update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=t)]
             if update.pop("_invent", None):
@@ -249,42 +270,43 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
         facts_lines = []
         matched = intent.matching_facts(text, problem) if text else []
         if matched:
-            facts_lines.append("Facts to give now, in your own words: " + " ".join(f.fact for f in matched))
+            facts_lines.append("Answer their question with these facts, in your own words: "
+                               + " ".join(f.fact for f in matched))
             update["facts_revealed"] = [f.id for f in matched if f.id not in state.get("facts_revealed", [])]
         invented = state.get("facts_invented", [])[-5:]
         if invented:
-            facts_lines.append("You already told the candidate (stay consistent): "
+            facts_lines.append("Earlier you told them (stay consistent): "
                                + " ".join(f"Asked '{i['question']}', you said: {i['answer']}" for i in invented))
         asked = intent.questions(text) if text else []
         if asked and not matched:
-            facts_lines.append(f"No fact on file answers their question ({asked[0]}). Give one brief, plausible "
-                               "assumption as the answer and keep to it from now on.")
+            facts_lines.append(f"No fact on file answers their question ({asked[0]}): give a brief, plausible "
+                               "answer and keep to it from now on.")
             update["_invent"], update["_questions"] = True, asked[:1]
 
         if state.get("bridge_from"):
-            task = (f"The candidate has finished {state['bridge_from']}. Acknowledge briefly, then move on to "
-                    f"{phase.title}: ask one opening question about this: {phase.goal}")
+            task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
+                    f"then ask one opening question about it: {phase.goal}")
         elif state.get("intent") == "dont_know":
             if state.get("last_probe"):
                 update["probes"] = {state["last_probe"]: deps.probe_cap}
-            task = "The candidate does not know. Accept that in a few words and ask about a different point."
+            task = f"They said they don't know: say that's fine and ask about a different aspect of {phase.title}."
         elif matched or asked:
-            task = "Answer their question with the facts above, then invite them to continue."
+            task = ""
         elif phase is phases[-1]:
             task = deep_dive_task(state, problem, flags, update)
         else:
             target = next_probe(state, phase, flags)
             if target is None:
-                task = "Their coverage of this phase is good. Ask one follow-up that tests depth on what they said."
+                task = "Ask one follow-up question that tests the depth of what they just said."
             else:
                 kind, flag = target
                 update["probes"] = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
                 update["last_probe"] = flag.id
-                task = (f"Push back on a weakness in what they said: {flag.statement} "
-                        "Ask one pointed question about it." if kind == "red" else
-                        f"Something important is still missing. Without naming it as a requirement or giving the "
-                        f"answer, ask one question that gives them the chance to show this: {flag.statement}")
-        facts = ("\n".join(facts_lines) + "\n") if facts_lines else ""
+                task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
+                        "pointed question, without giving your own solution." if kind == "red" else
+                        "Ask one open question that lets them show this, without hinting at the answer: "
+                        f"{as_them(flag.statement)}")
+        facts = (" ".join(facts_lines) + " ") if facts_lines else ""
         return task, facts
 
     def deep_dive_task(state: InterviewState, problem: Problem, flags: dict[str, FlagState],
@@ -297,8 +319,8 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
                 update["probes"] = {topic: 1}
                 update["last_probe"] = topic
                 kind, _, what = topic.partition(":")
-                return (f"Deep dive. Ask one probing question about: {what}." if kind == "dd" else
-                        f"Deep dive on a weak area of their design: {what}. Ask one question that tests it.")
+                return (f"Ask one probing deep-dive question about: {what}." if kind == "dd" else
+                        f"Ask one question that tests a weak area of their design: {what}.")
         return "Ask one final probing question about the riskiest part of their design."
 
     def wrapup(state: InterviewState) -> dict[str, Any]:

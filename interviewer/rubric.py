@@ -58,6 +58,7 @@ class Phase(Strict):
     keywords: list[str] = Field(
         default_factory=list, description="Heading/content words that place write-up text here."
     )
+    opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
 
     @property
     def flags(self) -> list[tuple[FlagKind, Flag]]:

@@ -54,7 +54,8 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
         )
     assert out.returncode == 0, out.stderr
     assert "interviewer> Thanks for joining" in out.stdout
-    assert out.stdout.count("interviewer> Good. How would you measure that?") == 3
+    assert out.stdout.count("interviewer> Good. How would you measure that?") == 2
+    assert "interviewer> Good, let's move on to high-level design. Could you sketch" in out.stdout
     assert "[Problem framing 1/6" in out.stdout and "[High-level design 2/6" in out.stdout
     assert "# Scorecard — payment_fraud" in out.stdout
     assert '"reduce fraud losses"' in out.stdout

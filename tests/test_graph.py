@@ -12,7 +12,7 @@ import pytest
 
 from interviewer.clock import SimClock
 from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.graph import Deps
+from interviewer.graph import Deps, as_them
 from interviewer.rubric import get_rubric
 from interviewer.session import SessionError, Sessions
 
@@ -63,12 +63,12 @@ def test_clarifying_question_is_answered_from_hidden_facts() -> None:
     list(opening)
     say(s, sid, "How many transactions per second do we see at peak?", clock)
     notes = script.last_notes
-    assert "2,500 per second" in notes and "Facts to give now" in notes
+    assert "2,500 per second" in notes and "Answer their question with these facts" in notes
     # an unanswerable question is answered once by assumption and remembered
     say(s, sid, "Which cloud provider do we run on?", clock)
     assert "No fact on file answers" in script.last_notes
     say(s, sid, "The objective is to cut fraud losses.", clock)
-    assert "You already told the candidate" in script.last_notes
+    assert "Earlier you told them" in script.last_notes
 
 
 def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
@@ -82,7 +82,7 @@ def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
     assert s.load(sid).phase_id == "modeling"
     say(s, sid, "I'd go straight to a giant transformer over all raw events, that's the model.", clock)
     say(s, sid, "It would be trained end to end on the fraud labels.", clock)
-    assert "Push back" in script.last_notes and red.statement in script.last_notes
+    assert "Challenge it" in script.last_notes and as_them(red.statement) in script.last_notes
     assert s.load(sid).flags[red.id]["verdict"] == "raised"
 
 
@@ -91,9 +91,9 @@ def test_missing_green_flag_is_probed_without_revealing_the_rubric() -> None:
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "We want a model that flags fraud from transaction data.", clock)
-    assert "Something important is still missing" in script.last_notes
+    assert "lets them show this, without hinting at the answer" in script.last_notes
     sent = " ".join(m["content"] for m in script.interviewer_prompts[-1])
-    assert "Without naming it as a requirement or giving the answer" in sent
+    assert "without hinting at the answer" in sent
     assert not any(f"{p}_g_" in sent or f"{p}_r_" in sent for p in ("pf", "hld", "df", "mod", "ie", "dd"))
     assert "Never solve the problem" in " ".join(script.interviewer_prompts[-1][0]["content"].split())
 
@@ -106,11 +106,11 @@ def test_probes_per_topic_are_capped_and_dont_know_is_accepted() -> None:
     for _ in range(8):
         say(s, sid, "We would build a fraud model on transaction data.", clock, minutes=0.5)
         notes = script.last_notes
-        targets.append(next((f.id for _, f in RUBRIC.phase("problem_framing").flags if f.statement in notes), None))
+        targets.append(next((f.id for _, f in RUBRIC.phase("problem_framing").flags if as_them(f.statement) in notes), None))
     counted = {t: targets.count(t) for t in targets if t}
     assert counted and max(counted.values()) <= 2, counted
     say(s, sid, "I don't know.", clock, minutes=0.1)
-    assert "does not know" in script.last_notes
+    assert "said they don't know" in script.last_notes
 
 
 def test_lets_move_on_advances() -> None:
@@ -130,7 +130,8 @@ def test_budget_exhaustion_advances() -> None:
     assert s.load(sid).phase_id == "problem_framing"
     say(s, sid, "And latency matters for checkout.", clock, minutes=5)  # 7 > 6 minute budget
     assert s.load(sid).phase_id == "high_level_design"
-    assert "move on to High-level design" in script.last_notes
+    assert s.load(sid).transcript[-1]["text"] == (
+        "Good, let's move on to high-level design. " + RUBRIC.phase("high_level_design").opener)
 
 
 def test_covered_phase_advances() -> None:
@@ -224,7 +225,7 @@ KILLED_RUN = textwrap.dedent("""
     import os, sys
     from interviewer.clock import SimClock
     from interviewer.fake_llm import Script, scripted_llm
-    from interviewer.graph import Deps
+    from interviewer.graph import Deps, as_them
     from interviewer.session import Sessions
     from pathlib import Path
     llm = scripted_llm(Script(lambda b: '{"ok": true}' if b.get("response_format") else "Go on."))
