@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
@@ -139,12 +140,14 @@ class Grader:
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()))) for p in wanted
         ]
         with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+            # each call runs in a copy of this context, so usage stays tagged with the session
             if self.strategy == "per_phase":
-                futures = {p.id: pool.submit(self._grade_phase_at_once, p, segs) for p, segs in jobs}
+                futures = {p.id: pool.submit(copy_context().run, self._grade_phase_at_once, p, segs)
+                           for p, segs in jobs}
                 out = {pid: f.result() for pid, f in futures.items()}
             else:
                 per_flag = {
-                    (p.id, f.id): pool.submit(self._grade_one_flag, p, kind, f, segs)
+                    (p.id, f.id): pool.submit(copy_context().run, self._grade_one_flag, p, kind, f, segs)
                     for p, segs in jobs for kind, f in p.flags
                 }
                 out = {p.id: [per_flag[(p.id, f.id)].result() for _, f in p.flags] for p, _ in jobs}

@@ -377,6 +377,6 @@ def scorecard_from(rubric: Rubric, state: InterviewState, flags: dict[str, FlagS
         mode="interview", rubric=rubric, level=state["level"], flags_by_phase=by_phase,  # type: ignore[arg-type]
         problem_id=problem.id, manipulation=state.get("manipulation", []),
         uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
-        strategy=deps.strategy, minutes=minutes,
+        latency_s=usage.get("latency_s", 0.0), strategy=deps.strategy, minutes=minutes,
     )
 

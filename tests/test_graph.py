@@ -251,3 +251,16 @@ def test_killed_process_resumes_from_sqlite_with_full_transcript(tmp_path: Path)
     assert len(view.transcript) == 5
     say(s, "killed-session", "Third answer after the restart.", clock)
     assert len(s.load("killed-session").transcript) == 7
+
+
+def test_usage_on_the_scorecard_is_this_sessions_own() -> None:
+    s, script, clock = make()
+    other, it = s.start("payment_fraud")
+    list(it)
+    say(s, other, "Another session's answer about fraud.", clock)
+    sid, it = s.start("payment_fraud")
+    list(it)
+    say(s, sid, "We want fewer fraud losses.", clock)
+    card = s.end(sid)
+    flags_in_phase = len(RUBRIC.phase("problem_framing").flags)
+    assert card.usage["calls"] == 1 + flags_in_phase  # one interviewer turn + its per-flag grading
