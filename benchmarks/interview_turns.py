@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import median, write  # noqa: E402
 from interviewer.backend import open_backend  # noqa: E402
+from interviewer.cli import deps_for  # noqa: E402
 from interviewer.clock import SimClock  # noqa: E402
 from interviewer.config import Settings  # noqa: E402
-from interviewer.graph import Deps  # noqa: E402
 from interviewer.session import Sessions  # noqa: E402
 
 TURNS = [
@@ -51,12 +51,15 @@ def main() -> None:
     try:
         llm = backend.llm
         clock = SimClock()
-        sessions = Sessions(Deps(llm=llm, clock=clock, strategy=args.strategy))
+        deps = deps_for(settings, llm, None)  # what `interviewer chat` and the app use
+        deps.clock = clock
+        sessions = Sessions(deps)
         sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="bench")
         "".join(opening)
         rows = []
         for i, text in enumerate(TURNS, 1):
             clock.advance(60)
+            calls_before = len([c for c in llm.usage.calls if c.purpose == "interviewer"])
             start = time.perf_counter()
             first = None
             reply = ""
@@ -65,7 +68,17 @@ def main() -> None:
                     first = time.perf_counter() - start
                 reply += delta
             total = time.perf_counter() - start
-            call = [c for c in llm.usage.calls if c.purpose == "interviewer"][-1]
+            # the candidate reads and types while this turn is graded: wait for it, as they would
+            settle = time.perf_counter()
+            sessions.flags_now(sid)
+            grading_s = round(time.perf_counter() - settle, 1)
+            calls = [c for c in llm.usage.calls if c.purpose == "interviewer"]
+            if len(calls) == calls_before:  # entering a phase: the rubric's opener, no LLM call
+                rows.append({"turn": i, "phase": sessions.load(sid).phase_id, "our_ttft_s": round(first or total, 3),
+                             "llm_ttft_s": "-", "ratio": "-", "turn_total_s": round(total, 3), "prompt_tokens": 0,
+                             "cached_tokens": 0, "cached_pct": "-", "reply_tokens": 0, "grading_after_s": grading_s})
+                continue
+            call = calls[-1]
             ours = first or total
             rows.append({
                 "turn": i, "phase": sessions.load(sid).phase_id, "our_ttft_s": round(ours, 2),
@@ -73,7 +86,7 @@ def main() -> None:
                 "turn_total_s": round(total, 2), "prompt_tokens": call.prompt_tokens,
                 "cached_tokens": call.cached_tokens,
                 "cached_pct": round(100 * call.cached_tokens / max(call.prompt_tokens, 1), 1),
-                "reply_tokens": call.completion_tokens,
+                "reply_tokens": call.completion_tokens, "grading_after_s": grading_s,
             })
         end_start = time.perf_counter()
         card = sessions.end(sid)
@@ -81,7 +94,7 @@ def main() -> None:
         view = sessions.load(sid)
     finally:
         backend.close()
-    later = rows[1:]
+    later = [r for r in rows[1:] if r["llm_ttft_s"] != "-"]
     summary = {
         "median_our_ttft_s": median([r["our_ttft_s"] for r in later]),
         "median_llm_ttft_s": median([r["llm_ttft_s"] for r in later]),
@@ -92,7 +105,9 @@ def main() -> None:
         "grader_strategy": args.strategy, "model": settings.local_model,
     }
     write("interview_turns", rows, summary,
-          notes="Embedded llama.cpp server, 2 slots; grading of each turn runs concurrently on the same server.")
+          notes="Embedded llama.cpp server, 2 slots, the app's settings for it: each turn is graded (per flag) "
+                "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
+                "candidate's reading and typing time would allow. Opener turns make no LLM call.")
     if args.transcript:
         lines = [f"# Interview transcript (embedded {settings.local_model}, simulated clock)", "",
                  "Command: `" + " ".join(["python", *sys.argv]) + "`", ""]

@@ -200,7 +200,9 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
         if phase_elapsed_min(state, deps) >= phase.budget.target_minutes and phase is not phases[-1]:
             return "advance"
         flags = state.get("flags", {})
-        if phase is not phases[-1] and all(verdict_of(flags, f.id) == "met" for f in phase.green_flags):
+        covered = all(verdict_of(flags, f.id) == "met" for f in phase.green_flags)
+        # covered early still waits out the phase's minimum: one generous grade must not skip a phase
+        if phase is not phases[-1] and covered and phase_elapsed_min(state, deps) >= phase.budget.min_minutes:
             return "advance"
         return node_of[phase.id]
 

@@ -106,7 +106,8 @@ def test_probes_per_topic_are_capped_and_dont_know_is_accepted() -> None:
     for _ in range(8):
         say(s, sid, "We would build a fraud model on transaction data.", clock, minutes=0.5)
         notes = script.last_notes
-        targets.append(next((f.id for _, f in RUBRIC.phase("problem_framing").flags if as_them(f.statement) in notes), None))
+        pf_flags = RUBRIC.phase("problem_framing").flags
+        targets.append(next((f.id for _, f in pf_flags if as_them(f.statement) in notes), None))
     counted = {t: targets.count(t) for t in targets if t}
     assert counted and max(counted.values()) <= 2, counted
     say(s, sid, "I don't know.", clock, minutes=0.1)
@@ -140,8 +141,10 @@ def test_covered_phase_advances() -> None:
     s, _, clock = make(table)
     sid, opening = s.start("payment_fraud")
     list(opening)
-    say(s, sid, "The business goal is fewer fraud losses at checkout.", clock)
-    say(s, sid, "So the ML task is ranking transactions by fraud risk.", clock)
+    say(s, sid, "The business goal is fewer fraud losses at checkout.", clock, minutes=2)
+    say(s, sid, "So the ML task is ranking transactions by fraud risk.", clock, minutes=2)
+    assert s.load(sid).phase_id == "problem_framing", "covered, but the 5-minute minimum is not spent"
+    say(s, sid, "Latency matters too.", clock, minutes=1.5)
     assert s.load(sid).phase_id == "high_level_design"
 
 
