@@ -12,7 +12,6 @@ answer in the background and streams its reply meanwhile: a turn costs one LLM c
 from __future__ import annotations
 
 import contextvars
-import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,10 +26,11 @@ from . import intent
 from .clock import Clock, WallClock
 from .grader import Grader
 from .llm import LLM, current_session
+from .planner import messages_for, plan_turn, trim_reply, verdict_of
 from .problems import Problem, get_problem
 from .prompts import render
 from .quotes import Segment
-from .rubric import Flag, FlagKind, Phase, Rubric
+from .rubric import Phase, Rubric
 from .scorecard import FlagResult, build
 from .state import FlagState, InterviewState, Turn
 from .triage import find_injections
@@ -56,23 +56,6 @@ class Deps:
 
     def grader(self, rubric: Rubric, problem: Problem) -> Grader:
         return Grader(self.llm, rubric, problem, strategy=self.strategy)  # type: ignore[arg-type]
-
-
-def trim_reply(text: str) -> str:
-    """Drop a tail cut off by max_tokens: keep whole sentences when there is at least one."""
-    text = text.strip()
-    ends = [m.end() for m in re.finditer(r"[.?!](?:[\"')\]]*)(?=\s|$)", text)]
-    return text[: ends[-1]] if ends and ends[-1] < len(text) else text
-
-
-def as_them(statement: str) -> str:
-    """Rubric statements speak of 'the candidate'; the small model follows notes about 'them' better."""
-    return re.sub(r"\b[Tt]he candidate\b", "they", re.sub(r"\b[Tt]he candidate's\b", "their", statement))
-
-
-def verdict_of(flags: dict[str, FlagState], flag_id: str) -> str | None:
-    fs = flags.get(flag_id)
-    return fs["verdict"] if fs else None
 
 
 def elapsed_min(state: InterviewState, deps: Deps) -> float:
@@ -137,29 +120,6 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
 
         ctx = contextvars.copy_context()  # keeps the session tag on the grader's usage records
         deps.pending.setdefault(state["session_id"], {})[turn_no] = deps.pool.submit(ctx.run, run)
-
-    def next_probe(state: InterviewState, phase: Phase, flags: dict[str, FlagState]) -> tuple[FlagKind, Flag] | None:
-        probes = state.get("probes", {})
-        reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"]
-        greens = sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"),
-                        key=lambda f: -f.weight)
-        for kind, group in (("red", reds), ("green", greens)):
-            for f in group:
-                if probes.get(f.id, 0) < deps.probe_cap:
-                    return kind, f  # type: ignore[return-value]
-        return None
-
-    def messages_for(state: InterviewState, system: str, notes: str) -> list[dict[str, str]]:
-        history = state["transcript"][-deps.window :]
-        msgs = [{"role": "system", "content": system}]
-        for turn in history:
-            role = "assistant" if turn["role"] == "interviewer" else "user"
-            msgs.append({"role": role, "content": turn["text"]})
-        if msgs[-1]["role"] == "user":
-            msgs[-1] = {"role": "user", "content": f"{msgs[-1]['content']}\n\n{notes}"}
-        else:
-            msgs.append({"role": "user", "content": notes})
-        return msgs
 
     # -- nodes ---------------------------------------------------------------------------
 
@@ -241,14 +201,14 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
                 t = round(elapsed_min(state, deps) * 60, 1)
                 update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=t)]
                 return update
-            task, facts = plan_turn(state, phase, problem, flags, update)
+            task, facts = plan_turn(state, phases, phase, problem, flags, update, deps.probe_cap)
             notes = render("interviewer_notes", facts=facts, task=task)
             system = render(
                 "interviewer_system", level=state["level"], statement=problem.statement.strip(),
                 phases=", ".join(p.title for p in phases),
             )
             reply = ""
-            for delta in deps.llm.stream(messages_for(state, system, notes), max_tokens=deps.max_tokens,
+            for delta in deps.llm.stream(messages_for(state, system, notes, deps.window), max_tokens=deps.max_tokens,
                                          purpose="interviewer"):
                 reply += delta
                 writer({"delta": delta})
@@ -263,67 +223,6 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
 
         node.__name__ = f"phase_{phase.id}"
         return node
-
-    def plan_turn(state: InterviewState, phase: Phase, problem: Problem, flags: dict[str, FlagState],
-                  update: dict[str, Any]) -> tuple[str, str]:
-        """Decide what this turn does; return the task note and the facts note."""
-        last = state["transcript"][-1]
-        text = last["text"] if last["role"] == "candidate" else ""
-        facts_lines = []
-        matched = intent.matching_facts(text, problem) if text else []
-        if matched:
-            facts_lines.append("Answer their question with these facts, in your own words: "
-                               + " ".join(f.fact for f in matched))
-            update["facts_revealed"] = [f.id for f in matched if f.id not in state.get("facts_revealed", [])]
-        invented = state.get("facts_invented", [])[-5:]
-        if invented:
-            facts_lines.append("Earlier you told them (stay consistent): "
-                               + " ".join(f"Asked '{i['question']}', you said: {i['answer']}" for i in invented))
-        asked = intent.questions(text) if text else []
-        if asked and not matched:
-            facts_lines.append(f"No fact on file answers their question ({asked[0]}): give a brief, plausible "
-                               "answer and keep to it from now on.")
-            update["_invent"], update["_questions"] = True, asked[:1]
-
-        if state.get("bridge_from"):
-            task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
-                    f"then ask one opening question about it: {phase.goal}")
-        elif state.get("intent") == "dont_know":
-            if state.get("last_probe"):
-                update["probes"] = {state["last_probe"]: deps.probe_cap}
-            task = f"They said they don't know: say that's fine and ask about a different aspect of {phase.title}."
-        elif matched or asked:
-            task = ""
-        elif phase is phases[-1]:
-            task = deep_dive_task(state, problem, flags, update)
-        else:
-            target = next_probe(state, phase, flags)
-            if target is None:
-                task = "Ask one follow-up question that tests the depth of what they just said."
-            else:
-                kind, flag = target
-                update["probes"] = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
-                update["last_probe"] = flag.id
-                task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
-                        "pointed question, without giving your own solution." if kind == "red" else
-                        "Ask one open question that lets them show this, without hinting at the answer: "
-                        f"{as_them(flag.statement)}")
-        facts = (" ".join(facts_lines) + " ") if facts_lines else ""
-        return task, facts
-
-    def deep_dive_task(state: InterviewState, problem: Problem, flags: dict[str, FlagState],
-                       update: dict[str, Any]) -> str:
-        probes = state.get("probes", {})
-        weak = [p for p in phases[:-1] if sum(verdict_of(flags, f.id) == "met" for f in p.green_flags) < 2]
-        topics = [f"dd:{t}" for t in problem.deep_dives] + [f"weak:{p.title}" for p in weak]
-        for topic in topics:
-            if probes.get(topic, 0) < 1:
-                update["probes"] = {topic: 1}
-                update["last_probe"] = topic
-                kind, _, what = topic.partition(":")
-                return (f"Ask one probing deep-dive question about: {what}." if kind == "dd" else
-                        f"Ask one question that tests a weak area of their design: {what}.")
-        return "Ask one final probing question about the riskiest part of their design."
 
     def wrapup(state: InterviewState) -> dict[str, Any]:
         problem = get_problem(state["problem_id"], deps.problems_dir)

@@ -12,7 +12,8 @@ import pytest
 
 from interviewer.clock import SimClock
 from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.graph import Deps, as_them
+from interviewer.graph import Deps
+from interviewer.planner import as_them
 from interviewer.rubric import get_rubric
 from interviewer.session import SessionError, Sessions
 
@@ -228,7 +229,7 @@ KILLED_RUN = textwrap.dedent("""
     import os, sys
     from interviewer.clock import SimClock
     from interviewer.fake_llm import Script, scripted_llm
-    from interviewer.graph import Deps, as_them
+    from interviewer.graph import Deps
     from interviewer.session import Sessions
     from pathlib import Path
     llm = scripted_llm(Script(lambda b: '{"ok": true}' if b.get("response_format") else "Go on."))

@@ -1,0 +1,126 @@
+"""What the interviewer does on a turn: answer from facts, probe, push back, bridge, deep-dive.
+
+Plain functions over the state, so the planning is testable and the graph stays about flow.
+The result is a short hidden note for the model; the 1.5B model follows notes addressed to the
+interviewer about "them" far better than notes about "the candidate".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import intent
+from .problems import Problem
+from .rubric import Flag, FlagKind, Phase
+from .state import FlagState, InterviewState
+
+
+def trim_reply(text: str) -> str:
+    """Drop a tail cut off by max_tokens: keep whole sentences when there is at least one."""
+    text = text.strip()
+    ends = [m.end() for m in re.finditer(r"[.?!](?:[\"')\]]*)(?=\s|$)", text)]
+    return text[: ends[-1]] if ends and ends[-1] < len(text) else text
+
+
+def as_them(statement: str) -> str:
+    """Rubric statements speak of 'the candidate'; the small model follows notes about 'them' better."""
+    return re.sub(r"\b[Tt]he candidate\b", "they", re.sub(r"\b[Tt]he candidate's\b", "their", statement))
+
+
+def verdict_of(flags: dict[str, FlagState], flag_id: str) -> str | None:
+    fs = flags.get(flag_id)
+    return fs["verdict"] if fs else None
+
+
+def next_probe(
+    state: InterviewState, phase: Phase, flags: dict[str, FlagState], probe_cap: int
+) -> tuple[FlagKind, Flag] | None:
+    """Raised red flags first, then missing green flags by weight; none past its probe cap."""
+    probes = state.get("probes", {})
+    reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"]
+    greens = sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"),
+                    key=lambda f: -f.weight)
+    for kind, group in (("red", reds), ("green", greens)):
+        for f in group:
+            if probes.get(f.id, 0) < probe_cap:
+                return kind, f  # type: ignore[return-value]
+    return None
+
+
+
+def messages_for(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
+    """Stable system text first, then the recent transcript; the hidden note rides on the last answer."""
+    history = state["transcript"][-window :]
+    msgs = [{"role": "system", "content": system}]
+    for turn in history:
+        role = "assistant" if turn["role"] == "interviewer" else "user"
+        msgs.append({"role": role, "content": turn["text"]})
+    if msgs[-1]["role"] == "user":
+        msgs[-1] = {"role": "user", "content": f"{msgs[-1]['content']}\n\n{notes}"}
+    else:
+        msgs.append({"role": "user", "content": notes})
+    return msgs
+
+
+
+def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem: Problem,
+              flags: dict[str, FlagState], update: dict[str, Any], probe_cap: int) -> tuple[str, str]:
+    """Decide what this turn does; return the task note and the facts note."""
+    last = state["transcript"][-1]
+    text = last["text"] if last["role"] == "candidate" else ""
+    facts_lines = []
+    matched = intent.matching_facts(text, problem) if text else []
+    if matched:
+        facts_lines.append("Answer their question with these facts, in your own words: "
+                           + " ".join(f.fact for f in matched))
+        update["facts_revealed"] = [f.id for f in matched if f.id not in state.get("facts_revealed", [])]
+    invented = state.get("facts_invented", [])[-5:]
+    if invented:
+        facts_lines.append("Earlier you told them (stay consistent): "
+                           + " ".join(f"Asked '{i['question']}', you said: {i['answer']}" for i in invented))
+    asked = intent.questions(text) if text else []
+    if asked and not matched:
+        facts_lines.append(f"No fact on file answers their question ({asked[0]}): give a brief, plausible "
+                           "answer and keep to it from now on.")
+        update["_invent"], update["_questions"] = True, asked[:1]
+
+    if state.get("bridge_from"):
+        task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
+                f"then ask one opening question about it: {phase.goal}")
+    elif state.get("intent") == "dont_know":
+        if state.get("last_probe"):
+            update["probes"] = {state["last_probe"]: probe_cap}
+        task = f"They said they don't know: say that's fine and ask about a different aspect of {phase.title}."
+    elif matched or asked:
+        task = ""
+    elif phase is phases[-1]:
+        task = deep_dive_task(state, phases, problem, flags, update)
+    else:
+        target = next_probe(state, phase, flags, probe_cap)
+        if target is None:
+            task = "Ask one follow-up question that tests the depth of what they just said."
+        else:
+            kind, flag = target
+            update["probes"] = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
+            update["last_probe"] = flag.id
+            task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
+                    "pointed question, without giving your own solution." if kind == "red" else
+                    "Ask one open question that lets them show this, without hinting at the answer: "
+                    f"{as_them(flag.statement)}")
+    facts = (" ".join(facts_lines) + " ") if facts_lines else ""
+    return task, facts
+
+def deep_dive_task(state: InterviewState, phases: list[Phase], problem: Problem, flags: dict[str, FlagState],
+                   update: dict[str, Any]) -> str:
+    probes = state.get("probes", {})
+    weak = [p for p in phases[:-1] if sum(verdict_of(flags, f.id) == "met" for f in p.green_flags) < 2]
+    topics = [f"dd:{t}" for t in problem.deep_dives] + [f"weak:{p.title}" for p in weak]
+    for topic in topics:
+        if probes.get(topic, 0) < 1:
+            update["probes"] = {topic: 1}
+            update["last_probe"] = topic
+            kind, _, what = topic.partition(":")
+            return (f"Ask one probing deep-dive question about: {what}." if kind == "dd" else
+                    f"Ask one question that tests a weak area of their design: {what}.")
+    return "Ask one final probing question about the riskiest part of their design."
