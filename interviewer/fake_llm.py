@@ -30,6 +30,7 @@ class FakeReply:
     headers: dict[str, str] = field(default_factory=dict)
     prompt_tokens: int = 0
     cached_tokens: int = 0
+    drop_after: int | None = None  # streaming: close the connection after this many events
 
 
 Responder = Callable[[dict[str, Any]], "FakeReply | str"]
@@ -160,6 +161,14 @@ class FakeServer:
                 if reply.status != 200:
                     self._send(reply.status, json.dumps(_error_json(reply)).encode(),
                                "application/json", reply.headers)
+                elif body.get("stream") and reply.drop_after is not None:
+                    self.send_response(200)  # a stream that dies midway: no length, then a cut
+                    self.send_header("content-type", "text/event-stream")
+                    self.end_headers()
+                    for event in sse_chunks(reply, body)[: reply.drop_after]:
+                        self.wfile.write(event)
+                        self.wfile.flush()
+                    self.close_connection = True
                 elif body.get("stream"):
                     self._send(200, b"".join(sse_chunks(reply, body)), "text/event-stream", {})
                 else:

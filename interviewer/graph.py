@@ -203,6 +203,8 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
                 return update
             task, facts = plan_turn(state, phases, phase, problem, flags, update, deps.probe_cap)
             notes = render("interviewer_notes", facts=facts, task=task)
+            if last["role"] == "candidate":
+                update["notes"] = {str(len(state["transcript"]) - 1): notes}
             system = render(
                 "interviewer_system", level=state["level"], statement=problem.statement.strip(),
                 phases=", ".join(p.title for p in phases),

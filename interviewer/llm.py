@@ -209,6 +209,7 @@ class LLM:
         """Yield text deltas as they arrive; usage is recorded when the stream ends."""
         call = CallUsage(purpose=purpose, model=self.model)
         start = time.perf_counter()
+        finished = False
         try:
             chunks = self._create(
                 messages=_clean(messages),
@@ -221,6 +222,7 @@ class LLM:
                     _read_usage(chunk.usage, chunk.model_extra, call)
                 if not chunk.choices:
                     continue
+                finished = finished or chunk.choices[0].finish_reason is not None
                 delta = chunk.choices[0].delta.content
                 if delta:
                     if call.ttft_s is None:
@@ -231,6 +233,8 @@ class LLM:
         finally:
             call.latency_s = time.perf_counter() - start
             self.usage.add(call)
+        if not finished:  # the connection closed before the server said the reply was complete
+            raise LLMError(f"the reply from the LLM server at {self.base_url} was cut off midway; try again")
 
     def structured(
         self, messages: list[Message], schema: type[T], *, max_tokens: int = 512,

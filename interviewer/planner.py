@@ -50,12 +50,19 @@ def next_probe(
 
 
 def messages_for(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
-    """Stable system text first, then the recent transcript; the hidden note rides on the last answer."""
-    history = state["transcript"][-window :]
+    """Stable system text first, then the recent transcript; the hidden note rides on the last answer.
+
+    Earlier answers keep the notes they were sent with, so each request starts with the previous
+    request plus its reply, byte for byte: the server reuses all of it from its cache.
+    """
+    transcript = state["transcript"]
+    start = max(0, len(transcript) - window)
+    old_notes = state.get("notes", {})
     msgs = [{"role": "system", "content": system}]
-    for turn in history:
+    for i, turn in enumerate(transcript[start:], start):
         role = "assistant" if turn["role"] == "interviewer" else "user"
-        msgs.append({"role": role, "content": turn["text"]})
+        note = old_notes.get(str(i)) if i < len(transcript) - 1 else None
+        msgs.append({"role": role, "content": f"{turn['text']}\n\n{note}" if note else turn["text"]})
     if msgs[-1]["role"] == "user":
         msgs[-1] = {"role": "user", "content": f"{msgs[-1]['content']}\n\n{notes}"}
     else:

@@ -60,6 +60,7 @@ class InterviewState(TypedDict, total=False):
     facts_revealed: Annotated[list[str], operator.add]
     facts_invented: Annotated[list[dict[str, str]], operator.add]
     manipulation: Annotated[list[str], operator.add]
+    notes: Annotated[dict[str, str], merge_dict]  # transcript index -> the hidden note sent with it
     bridge_from: str
     last_probe: str
     done: bool

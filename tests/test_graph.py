@@ -268,3 +268,14 @@ def test_usage_on_the_scorecard_is_this_sessions_own() -> None:
     card = s.end(sid)
     flags_in_phase = len(RUBRIC.phase("problem_framing").flags)
     assert card.usage["calls"] == 1 + flags_in_phase  # one interviewer turn + its per-flag grading
+
+
+def test_each_prompt_extends_the_previous_one_so_the_server_can_reuse_it() -> None:
+    s, script, clock = make()
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "How many transactions per second at peak?", clock)
+    say(s, sid, "The goal is to cut fraud losses.", clock)
+    first, second = script.interviewer_prompts[-2], script.interviewer_prompts[-1]
+    assert second[: len(first)] == first, "the earlier request is a prefix of the next"
+    assert second[len(first)]["role"] == "assistant"

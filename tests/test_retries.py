@@ -71,3 +71,34 @@ def test_a_dead_server_is_recovered_once_when_a_recover_hook_restarts_it() -> No
         llm.recover = recover
         assert llm.chat([{"role": "user", "content": "x"}]) == "back again"
     assert calls == [1]
+
+
+def test_a_dropped_stream_is_an_error_and_the_session_keeps_the_answer() -> None:
+    from interviewer.clock import SimClock
+    from interviewer.graph import Deps
+    from interviewer.session import Sessions
+
+    replies: list[FakeReply | str] = [FakeReply("Thanks. What is the business goal here?", drop_after=2),
+                                      "Thanks. What is the business goal here?"]
+
+    def respond(body: dict) -> FakeReply | str:
+        if body.get("response_format"):
+            return FakeReply(status=400)  # no json_schema: grading falls back, never blocks the turn
+        if body.get("max_tokens") == 4:
+            return "ok"
+        no = '{"evidence": [], "rationale": "", "verdict": "no"}'
+        return replies.pop(0) if body.get("stream") and replies else no
+
+    with FakeServer(Script(respond)) as srv:
+        sessions = Sessions(Deps(llm=llm_for(srv.base_url, max_retries=0), clock=SimClock()))
+        sid, opening = sessions.start("payment_fraud")
+        list(opening)
+        got: list[str] = []
+        with pytest.raises(LLMError):
+            for delta in sessions.send(sid, "We should stop fraud at checkout."):
+                got.append(delta)
+        assert got, "part of the reply had streamed before the drop"
+        view = sessions.load(sid)
+        assert view.transcript[-1]["text"] == "We should stop fraud at checkout." and view.interrupted
+        assert "".join(sessions.retry(sid)) == "Thanks. What is the business goal here?"
+        assert len(sessions.load(sid).transcript) == 3
