@@ -261,8 +261,12 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         def take(t: str) -> tuple[str, str]:
             return "", t
 
-        send.click(take, answer, [answer, pending], queue=False).then(on_send, [pending, sid], outs)
-        answer.submit(take, answer, [answer, pending], queue=False).then(on_send, [pending, sid], outs)
+        # "multiple": an answer sent while the previous reply is still finishing queues behind it
+        # (Gradio's default would silently ignore the click and leave the text in the box).
+        send.click(take, answer, [answer, pending], queue=False, trigger_mode="multiple").then(
+            on_send, [pending, sid], outs)
+        answer.submit(take, answer, [answer, pending], queue=False, trigger_mode="multiple").then(
+            on_send, [pending, sid], outs)
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], outs, api_name="send")
         nxt.click(on_next, sid, outs, api_name="next_phase")

@@ -110,3 +110,13 @@ def test_grade_a_pasted_writeup(page: Page, app_url: str) -> None:
     expect(page.locator("#grade-chart #score-chart")).to_be_visible(timeout=30_000)
     expect(page.locator("#grade-scorecard")).to_contain_text("a logistic regression baseline")
     shot(page, "grade")
+
+
+def test_an_answer_sent_while_a_reply_finishes_is_queued_not_lost(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.locator("#start-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    send(page, "First answer about fraud losses.")
+    send(page, "Second answer, sent at once, about chargeback labels.")  # no wait for the first reply
+    expect(page.locator("#chat").get_by_text(REPLY)).to_have_count(2, timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("Second answer, sent at once")
