@@ -22,7 +22,7 @@ from .problems import Problem
 from .prompts import render
 from .quotes import Match, Segment, locate
 from .rubric import Flag, FlagKind, Phase, Rubric
-from .scorecard import Evidence, FlagResult, Verdict
+from .scorecard import Evidence, FlagResult, Verdict, empty_result, empty_results
 from .triage import Triage, triage
 
 Strategy = Literal["per_flag", "per_phase"]
@@ -59,17 +59,6 @@ def _phase_schema(phase: Phase) -> type[BaseModel]:
         f.id: (GreenJudgement if kind == "green" else RedJudgement, ...) for kind, f in phase.flags
     }
     return create_model(f"Phase_{phase.id}", __config__=ConfigDict(extra="forbid"), **fields)
-
-
-def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
-    return [empty_result(kind, f, rationale) for kind, f in phase.flags]
-
-
-def empty_result(kind: FlagKind, flag: Flag, rationale: str = "") -> FlagResult:
-    return FlagResult(
-        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
-        verdict="not_addressed" if kind == "green" else "not_raised", verified=False, rationale=rationale,
-    )
 
 
 def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segment]) -> FlagResult:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rubric import FlagKind, Level, Rubric
+from .rubric import Flag, FlagKind, Level, Phase, Rubric
 
 Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
 HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
@@ -104,6 +104,18 @@ class Scorecard(Model):
         return render_markdown(self)
 
 
+def empty_result(kind: FlagKind, flag: Flag, rationale: str = "") -> FlagResult:
+    """A flag nobody showed: green not addressed, red not raised."""
+    return FlagResult(
+        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
+        verdict="not_addressed" if kind == "green" else "not_raised", verified=False, rationale=rationale,
+    )
+
+
+def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
+    return [empty_result(kind, f, rationale) for kind, f in phase.flags]
+
+
 def phase_score(flags: list[FlagResult]) -> tuple[int, float]:
     """Green credit (weighted share of green flags met) minus half the weighted red share."""
     greens = [f for f in flags if f.kind == "green"]
@@ -147,11 +159,7 @@ def build(
     """Assemble a scorecard; every number on it is derived here from the flag results."""
     phases: list[PhaseResult] = []
     for ph in rubric.phases:
-        results = flags_by_phase.get(ph.id) or [
-            FlagResult(flag_id=f.id, kind=kind, statement=f.statement, weight=f.weight,
-                       verdict="not_addressed" if kind == "green" else "not_raised", verified=False)
-            for kind, f in ph.flags
-        ]
+        results = flags_by_phase.get(ph.id) or empty_results(ph)
         score, raw = phase_score(results)
         phases.append(PhaseResult(
             phase_id=ph.id, title=ph.title, weight=ph.weight, score=score, raw=raw,
