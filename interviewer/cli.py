@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -314,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args: Any = build_parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the embedded server is stopped by the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return int(args.func(args))
     except (DataFileError, ModelError, LLMError, InputError, SessionError, KeyError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import threading
 
@@ -34,7 +35,11 @@ def main() -> None:
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
-    done.wait()
+    parent = os.getppid()
+    # If the app dies without stopping us (kill -9, SIGTERM without cleanup), don't linger.
+    while not done.wait(1.0):
+        if os.getppid() != parent:
+            break
     del server
 
 

@@ -63,6 +63,14 @@ def test_app_serves_on_the_embedded_model_without_a_key(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    # the app's embedded llama.cpp child went with it
+    import re
+
+    llama_port = re.search(r"llama.cpp server on 127.0.0.1:(\d+)", output)
+    assert llama_port is not None
+    time.sleep(3)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{llama_port.group(1)}/health", timeout=2)
 
 
 def test_a_crashed_embedded_server_is_restarted() -> None:
