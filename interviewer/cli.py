@@ -119,12 +119,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if card is None:
         backend = open_backend(settings_from(args))
         try:
-            done = [0]
-            total = sum(len(p.flags) for p in rubric.phases)
-
-            def progress(msg: str) -> None:
-                done[0] += msg.startswith("graded")
-                stderr_progress(f"[{done[0]}/{total if args.strategy != 'per_phase' else len(rubric.phases)}] {msg}")
+            def progress(done: int, total: int, msg: str) -> None:
+                stderr_progress(f"[{done}/{total}] {msg}")
 
             grader = Grader(backend.llm, rubric, problem, strategy=args.strategy, progress=progress)
             stderr_progress(f"grading {name} ({len(text):,} chars) with {backend.llm.model}, "

@@ -8,6 +8,7 @@ cached prefix across the flags of a phase; calls for different flags run concurr
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from .scorecard import Evidence, FlagResult, Verdict, empty_result, empty_result
 from .triage import Triage, triage
 
 Strategy = Literal["per_flag", "per_phase"]
-Progress = Callable[[str], None]
+Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 Quote = Annotated[str, StringConstraints(max_length=160)]  # short: generation is the cost
 
 
@@ -104,6 +105,8 @@ class Grader:
         # llama.cpp splits its context across slots; leave room for the prompt and the reply.
         self.input_tokens = input_tokens or (max(1024, s.n_ctx // s.parallel - 900) if embedded else 60_000)
         self.progress = progress
+        self._done = self._total = 0
+        self._count = threading.Lock()
         problem_text = f"{problem.title}. {problem.statement}" if problem else "(a pasted design write-up)"
         self.system = render("grader_system", problem=problem_text)
 
@@ -111,8 +114,7 @@ class Grader:
 
     def screen(self, segments: list[Segment]) -> tuple[Triage, list[Segment]]:
         """Triage the whole text; return the verdict and segments with grader-directed text cut."""
-        extra = {w.lower() for f in (self.problem.hidden_facts if self.problem else []) for w in f.keywords}
-        whole = triage("\n\n".join(s.text for s in segments), extra)
+        whole = triage("\n\n".join(s.text for s in segments), self.problem.terms if self.problem else set())
         cleaned = [Segment(s.where, triage(s.text).clean_text or s.text) for s in segments]
         return whole, cleaned
 
@@ -128,6 +130,8 @@ class Grader:
         jobs: list[tuple[Phase, list[Segment]]] = [
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()))) for p in wanted
         ]
+        self._done = 0
+        self._total = len(jobs) if self.strategy == "per_phase" else sum(len(p.flags) for p in wanted)
         with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
             # each call runs in a copy of this context, so usage stays tagged with the session
             if self.strategy == "per_phase":
@@ -168,8 +172,12 @@ class Grader:
         return body.replace("</candidate>", "<\\/candidate>").replace("<candidate>", "<\\candidate>")
 
     def _say(self, msg: str) -> None:
+        """One call finished (graded or not): report how far the whole grading is."""
+        with self._count:
+            self._done += 1
+            done = self._done
         if self.progress:
-            self.progress(msg)
+            self.progress(done, self._total, msg)
 
     def _grade_one_flag(self, phase: Phase, kind: FlagKind, flag: Flag, segments: list[Segment]) -> FlagResult:
         user = render(

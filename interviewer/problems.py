@@ -29,6 +29,11 @@ class Problem(Strict):
     deep_dives: list[str] = Field(min_length=2)
     levels: LevelExpectations
 
+    @property
+    def terms(self) -> set[str]:
+        """Words a candidate asking about this problem would use: they count as on topic."""
+        return {k.lower() for f in self.hidden_facts for k in f.keywords}
+
     def fact(self, fact_id: str) -> HiddenFact:
         for fact in self.hidden_facts:
             if fact.id == fact_id:

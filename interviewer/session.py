@@ -123,13 +123,12 @@ class Sessions:
         return self._stream(session_id, framework, None)
 
     def _resume(self, session_id: str, value: dict[str, Any]) -> Iterator[str]:
-        framework = self._framework_of(session_id)
         view = self.load(session_id)
         if view.done:
             raise SessionError("this interview has ended; start a new one")
         if view.interrupted:
             raise SessionError("the last turn did not finish; retry it first")
-        return self._stream(session_id, framework, Command(resume=value))
+        return self._stream(session_id, view.framework, Command(resume=value))
 
     def _stream(self, session_id: str, framework: str, payload: Any) -> Iterator[str]:
         graph = self.graph(framework)

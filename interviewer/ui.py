@@ -139,13 +139,9 @@ class UI:
             prob = get_problem(problem) if problem else None
             card = screen_writeup(text or "", rubric, prob, level)  # type: ignore[arg-type]
             if card is None:
-                total = sum(len(p.flags) for p in rubric.phases)
-                done = [0]
-
-                def tick(msg: str) -> None:
-                    done[0] += msg.startswith("graded")
+                def tick(done: int, total: int, msg: str) -> None:
                     if progress is not None:
-                        progress(min(done[0] / total, 1.0), desc=msg)
+                        progress(done / total, desc=msg)
 
                 grader = Grader(self.llm, rubric, prob, progress=tick)
                 card = grade_writeup(grader, text, level)  # type: ignore[arg-type]

@@ -97,7 +97,7 @@ def check_size(text: str) -> None:
 def screen_writeup(text: str, rubric: Rubric, problem: Problem | None, level: Level) -> Scorecard | None:
     """The minimum scorecard for text not worth an LLM call (so no model need even start)."""
     check_size(text)
-    screened = triage(text, {w.lower() for f in (problem.hidden_facts if problem else []) for w in f.keywords})
+    screened = triage(text, problem.terms if problem else set())
     if screened.status == "ok":
         return None
     return build(

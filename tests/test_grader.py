@@ -140,3 +140,13 @@ def test_writeup_reports_uncovered_phases_and_quotes_sections() -> None:
 def test_sections_split_by_headings_or_paragraphs() -> None:
     assert [s.title for s in split_sections("# A\nx\n## B\ny\n# A\nz")] == ["A", "B", "A (2)"]
     assert [s.title for s in split_sections("one para\n\nanother")] == ["paragraph 1", "paragraph 2"]
+
+
+@pytest.mark.parametrize("strategy, calls", [("per_flag", 36), ("per_phase", 6)])
+def test_progress_counts_every_call_of_either_strategy(strategy: str, calls: int) -> None:
+    seen: list[tuple[int, int]] = []
+    judge = JudgeScript(RUBRIC, {})
+    grader = Grader(scripted_llm(Script(judge)), RUBRIC, strategy=strategy,  # type: ignore[arg-type]
+                    progress=lambda done, total, msg: seen.append((done, total)))
+    grader.grade([Segment("t", ANSWER)])
+    assert sorted(seen) == [(i, calls) for i in range(1, calls + 1)]
