@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,13 @@ class Sessions:
             checkpointer = sqlite_saver(db_path) if db_path else InMemorySaver()
         self.checkpointer = checkpointer
         self._graphs: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        """One turn at a time per session: two answers sent at once run one after the other."""
+        with self._locks_guard:
+            return self._locks.setdefault(session_id, threading.Lock())
 
     def graph(self, framework: str) -> Any:
         if framework not in self._graphs:
@@ -123,20 +131,27 @@ class Sessions:
         return self._stream(session_id, framework, None)
 
     def _resume(self, session_id: str, value: dict[str, Any]) -> Iterator[str]:
-        view = self.load(session_id)
+        if not self._lock(session_id).locked():  # else a turn is running: check once it is done
+            self._check_waiting(self.load(session_id))
+        return self._stream(session_id, self._framework_of(session_id), Command(resume=value))
+
+    @staticmethod
+    def _check_waiting(view: SessionView) -> None:
         if view.done:
             raise SessionError("this interview has ended; start a new one")
         if view.interrupted:
             raise SessionError("the last turn did not finish; retry it first")
-        return self._stream(session_id, view.framework, Command(resume=value))
 
     def _stream(self, session_id: str, framework: str, payload: Any) -> Iterator[str]:
         graph = self.graph(framework)
 
         def gen() -> Iterator[str]:
-            for chunk in graph.stream(payload, self._config(session_id), stream_mode="custom", durability="sync"):
-                if isinstance(chunk, dict) and "delta" in chunk:
-                    yield str(chunk["delta"])
+            with self._lock(session_id):
+                if isinstance(payload, Command):  # the turn before may have ended or failed meanwhile
+                    self._check_waiting(self.load(session_id))
+                for chunk in graph.stream(payload, self._config(session_id), stream_mode="custom", durability="sync"):
+                    if isinstance(chunk, dict) and "delta" in chunk:
+                        yield str(chunk["delta"])
 
         return gen()
 

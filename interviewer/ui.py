@@ -180,13 +180,19 @@ def problem_choices() -> list[tuple[str, str]]:
     return [("Random problem", "")] + [(f"{p.title} ({p.domain})", p.id) for p in load_problems().values()]
 
 
+TAKE_ANSWER_JS = """(text, sid) => {
+  const box = document.querySelector('#answer textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return [text, sid];
+}"""
+
+
 def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
     frameworks = [(r.title, r.id) for r in load_rubrics().values()]
     with gr.Blocks(title="mlsd-interviewer") as demo:
         gr.Markdown("# ML system design mock interviewer")
         sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
         sid = gr.State("")
-        pending = gr.State("")
         with gr.Tab("Interview", id="interview"):
             with gr.Row():
                 problem = gr.Dropdown(problem_choices(), value="", label="Problem")
@@ -253,16 +259,11 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             yield from unpack(ui.control("end", s))
 
         start.click(on_start, [problem, level, framework], outs, api_name="start").then(lambda s: s, sid, sid_store)
-        # Take the answer out of the box at once, so text typed while the reply streams is never wiped.
-        def take(t: str) -> tuple[str, str]:
-            return "", t
-
-        # "multiple": an answer sent while the previous reply is still finishing queues behind it
-        # (Gradio's default would silently ignore the click and leave the text in the box).
-        send.click(take, answer, [answer, pending], queue=False, trigger_mode="multiple").then(
-            on_send, [pending, sid], outs)
-        answer.submit(take, answer, [answer, pending], queue=False, trigger_mode="multiple").then(
-            on_send, [pending, sid], outs)
+        # The browser empties the box the moment Send is pressed and the answer travels with its own
+        # event, so nothing typed afterwards is wiped and two quick answers never share a slot.
+        # "multiple": an answer sent while the previous reply is finishing queues behind it.
+        for trigger in (send.click, answer.submit):
+            trigger(on_send, [answer, sid], outs, js=TAKE_ANSWER_JS, trigger_mode="multiple")
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], outs, api_name="send")
         nxt.click(on_next, sid, outs, api_name="next_phase")

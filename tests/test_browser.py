@@ -120,3 +120,15 @@ def test_an_answer_sent_while_a_reply_finishes_is_queued_not_lost(page: Page, ap
     send(page, "Second answer, sent at once, about chargeback labels.")  # no wait for the first reply
     expect(page.locator("#chat").get_by_text(REPLY)).to_have_count(2, timeout=30_000)
     expect(page.locator("#chat")).to_contain_text("Second answer, sent at once")
+    expect(page.locator("#answer textarea")).to_have_value("")
+
+
+def test_text_typed_right_after_send_is_kept_in_the_box(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.locator("#start-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    send(page, "An answer about fraud losses.")
+    page.locator("#answer textarea").fill("A draft typed while the reply streams")
+    expect(page.locator("#chat")).to_contain_text(REPLY, timeout=20_000)
+    expect(page.locator("#chat")).to_contain_text("An answer about fraud losses.")
+    expect(page.locator("#answer textarea")).to_have_value("A draft typed while the reply streams")

@@ -279,3 +279,24 @@ def test_each_prompt_extends_the_previous_one_so_the_server_can_reuse_it() -> No
     first, second = script.interviewer_prompts[-2], script.interviewer_prompts[-1]
     assert second[: len(first)] == first, "the earlier request is a prefix of the next"
     assert second[len(first)]["role"] == "assistant"
+
+
+def test_two_answers_sent_at_once_run_one_after_the_other() -> None:
+    """The UI and HTTP callers may fire a second answer while the first reply streams."""
+    import threading
+
+    s, _, _ = make()
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    first = s.send(sid, "First: cut fraud losses.")
+    next(first)  # the first turn is now running and holds the session
+    second_out: list[str] = []
+    t = threading.Thread(target=lambda: second_out.append("".join(s.send(sid, "Second: chargeback labels."))))
+    t.start()
+    t.join(0.3)
+    assert t.is_alive(), "the second answer must wait for the first turn"
+    rest = "".join(first)
+    t.join(10)
+    assert rest is not None and second_out and second_out[0]
+    said = [m["text"] for m in s.load(sid).transcript if m["role"] == "candidate"]
+    assert said == ["First: cut fraud losses.", "Second: chargeback labels."]
