@@ -138,66 +138,50 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from concurrent.futures import ThreadPoolExecutor
+    from .evalrun import SUITES, EvalOptions, run_suite
+    from .evals import EVAL_DIR
+    from .report import compare_reports, write_report
 
-    from .backend import open_backend
-    from .evals import EVAL_DIR, run_writeups
-    from .grader import Grader
-    from .problems import get_problem
-    from .rubric import get_rubric
-    from .transcripts import load_transcripts, run_transcript, summarize
-    from .writeup import grade_writeup, screen_writeup
-
-    suites = args.suite or ["writeups"]
-    unknown = [x for x in suites if x not in ("writeups", "variants", "transcripts")]
+    if args.compare:
+        text, regressions = compare_reports(Path(args.compare[0]), Path(args.compare[1]))
+        sys.stdout.write(text)
+        return 1 if regressions and args.fail_on_regression else 0
+    suites = args.suite or ([] if args.report_only else ["writeups"])
+    unknown = [x for x in suites if x not in SUITES]
     if unknown:
-        raise InputError(f"unknown eval suite '{unknown[0]}'; available: writeups, variants, transcripts")
-    backend = open_backend(settings_from(args))
-    out_root = Path(args.out or EVAL_DIR / "results")
-    report: dict[str, Any] = {"model": backend.llm.model, "strategy": args.strategy}
-    try:
-        if "writeups" in suites:
-            def grade(text: str, lab: Any) -> Any:
-                problem = get_problem(lab.problem) if lab.problem else None
-                grader = Grader(backend.llm, get_rubric(lab.framework), problem, strategy=args.strategy)
-                return grade_writeup(grader, text, args.level)
+        raise InputError(f"unknown eval suite '{unknown[0]}'; available: {', '.join(SUITES)}")
+    if args.runs < 1 or args.concurrency < 1:
+        raise InputError("--runs and --concurrency must be at least 1")
+    out_dir = Path(args.out or EVAL_DIR / "results")
+    if suites:
+        from .backend import open_backend
 
-            result = run_writeups(grade, out_root / f"writeups-{args.strategy}", args.only,
-                                  progress=stderr_progress)
-            report["writeups"] = {k: v for k, v in result.items() if k != "per_flag"}
-        if "variants" in suites:
-            from .variants import run_variants
-
-            def grade_text(text: str, problem_id: str | None) -> Any:
-                problem = get_problem(problem_id) if problem_id else None
-                grader = Grader(backend.llm, get_rubric("default"), problem, strategy=args.strategy)
-                card = screen_writeup(text, grader.rubric, problem, args.level)
-                return card or grade_writeup(grader, text, args.level)
-
-            result = run_variants(grade_text, args.only, progress=stderr_progress)
-            (out_root / "variants").mkdir(parents=True, exist_ok=True)
-            (out_root / "variants" / "results.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-            report["variants"] = {k: v for k, v in result.items() if k != "results"}
-        if "transcripts" in suites:
-            chosen = [t for n, t in sorted(load_transcripts().items()) if not args.only or n in args.only]
-            jobs = [t for t in chosen for _ in range(args.runs)]
-            done: list[dict[str, Any]] = []
-            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-                for i, run in enumerate(pool.map(lambda t: run_transcript(backend.llm, t, args.strategy), jobs), 1):
-                    done.append(run)
-                    ok = sum(c["ok"] for c in run["checks"])
-                    stderr_progress(f"[{i}/{len(jobs)}] {run['id']}: {ok}/{len(run['checks'])} checks passed")
-            summary = summarize(done)
-            (out_root / "transcripts").mkdir(parents=True, exist_ok=True)
-            (out_root / "transcripts" / "runs.json").write_text(json.dumps(done, indent=2), encoding="utf-8")
-            report["transcripts"] = summary
-        report["usage"] = backend.llm.usage.totals()
-    finally:
-        backend.close()
-    out_root.mkdir(parents=True, exist_ok=True)
-    (out_root / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(json.dumps(report, indent=2))
+        opts = EvalOptions(strategy=args.strategy, level=args.level, runs=args.runs, concurrency=args.concurrency,
+                           only=args.only, focused=args.focused,
+                           command="interviewer eval " + " ".join(_argv_for_record(args)))
+        backend = open_backend(settings_from(args))
+        try:
+            for name in suites:
+                doc = run_suite(name, backend.llm, opts, out_dir, stderr_progress)
+                stderr_progress(f"{name}: {json.dumps(doc['summary'], default=str)[:300]}")
+        finally:
+            backend.close()
+    report = write_report(out_dir)
+    stderr_progress(f"report written to {report}")
+    sys.stdout.write(report.read_text(encoding="utf-8"))
     return 0
+
+
+def _argv_for_record(args: argparse.Namespace) -> list[str]:
+    """The eval's own options, for the report (never keys: backend flags are left out)."""
+    out = list(args.suite)
+    for flag in ("runs", "concurrency", "strategy", "level", "out"):
+        out += [f"--{flag}", str(getattr(args, flag))] if getattr(args, flag) is not None else []
+    if args.only:
+        out += ["--only", *args.only]
+    if args.focused:
+        out.append("--focused")
+    return out
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -288,14 +272,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_backend_flags(chat)
     chat.set_defaults(func=cmd_chat)
 
-    ev = sub.add_parser("eval", help="measure the grader against labeled write-ups")
-    ev.add_argument("suite", nargs="*", help="writeups, variants, transcripts (default: writeups)")
-    ev.add_argument("--runs", type=int, default=1, help="repeat each transcript (rerun stability)")
-    ev.add_argument("--concurrency", type=int, default=1, help="transcripts run at once")
+    ev = sub.add_parser("eval", help="measure the interviewer and the grader; write a report with plots")
+    ev.add_argument("suite", nargs="*", help="writeups, variants, transcripts, personas (default: writeups)")
+    ev.add_argument("--runs", type=int, default=1, help="repeat each item (rerun flip rate)")
+    ev.add_argument("--concurrency", type=int, default=1, help="transcripts/personas run at once")
     ev.add_argument("--strategy", choices=["auto", "per_flag", "per_phase"], default="auto")
     ev.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
-    ev.add_argument("--only", nargs="*", help="names (label or transcript file stems) to run")
+    ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
+    ev.add_argument("--focused", action="store_true",
+                    help="variants: grade only the phases an edit can change (cheaper on a small CPU model)")
     ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")
+    ev.add_argument("--report-only", action="store_true", help="rebuild the report from the suite files in --out")
+    ev.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two reports (dirs or report.json)")
+    ev.add_argument("--fail-on-regression", action="store_true", help="with --compare: exit 1 on any regression")
     add_backend_flags(ev)
     ev.set_defaults(func=cmd_eval)
 
@@ -315,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return int(args.func(args))
-    except (DataFileError, ModelError, LLMError, InputError, SessionError, KeyError) as exc:
+    except (DataFileError, ModelError, LLMError, InputError, SessionError, KeyError, FileNotFoundError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {msg}", file=sys.stderr)
         return 2

@@ -77,6 +77,7 @@ def compare(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> di
     """Agreement of graded scorecards with labels: exact verdicts, binary P/R/F1, phase QWK."""
     exact, pairs = [], []
     per_flag: dict[str, list[tuple[bool, bool]]] = {}
+    phase_of: dict[str, str] = {}
     human, model = [], []
     for name, card in cards.items():
         lab = labels[name]
@@ -89,7 +90,14 @@ def compare(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> di
                 pair = (f.credited in POSITIVE, want in POSITIVE)
                 pairs.append(pair)
                 per_flag.setdefault(f.flag_id, []).append(pair)
+                phase_of[f.flag_id] = ph.phase_id
     macro = [prf(v)["f1"] for v in per_flag.values() if any(t for _, t in v)]
+    per_phase: dict[str, dict[str, Any]] = {}
+    for phase in dict.fromkeys(phase_of.values()):
+        mine = {k: v for k, v in per_flag.items() if phase_of[k] == phase}
+        f1s = [prf(v)["f1"] for v in mine.values() if any(t for _, t in v)]
+        per_phase[phase] = {**prf([x for v in mine.values() for x in v]),
+                            "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else None}
     return {
         "documents": len(cards),
         "verdict_agreement": round(sum(exact) / len(exact), 3) if exact else 0.0,
@@ -98,6 +106,7 @@ def compare(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> di
         "macro_f1": round(sum(macro) / len(macro), 3) if macro else 0.0,
         "phase_qwk": round(qwk(human, model), 3),
         "phase_mae": round(sum(abs(h - m) for h, m in zip(human, model, strict=True)) / len(human), 3),
+        "per_phase": per_phase,
         "per_flag": {k: {**prf(v), "agree": round(sum(p == t for p, t in v) / len(v), 3)}
                      for k, v in sorted(per_flag.items())},
     }

@@ -65,7 +65,7 @@ def load_transcripts(directory: Path | None = None) -> dict[str, Transcript]:
     return {p.stem: load_model(p, Transcript) for p in yaml_files(directory or TRANSCRIPT_DIR)}
 
 
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z0-9-]{3,}", text.lower()) if w not in STOP}
 
 
@@ -77,7 +77,7 @@ def check_behaviour(behaviour: str, reply: str, *, problem_id: str, previous: st
         numbers = set(re.findall(r"\d[\d,.]*", fact)) - {"1", "2", "3"}
         if any(n in reply for n in numbers):
             return True
-        return len(_content_words(fact) & _content_words(reply)) >= 2
+        return len(content_words(fact) & content_words(reply)) >= 2
     if name == "one_question":
         return reply.count("?") <= 1
     if name == "no_rubric_leak":

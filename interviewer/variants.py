@@ -41,28 +41,49 @@ def load_variants(directory: Path | None = None) -> dict[str, Variant]:
     return {p.stem: load_model(p, Variant) for p in yaml_files(directory or VARIANT_DIR)}
 
 
-def verdicts(card: Scorecard) -> dict[str, str]:
-    return {f.flag_id: f.credited for p in card.phases for f in p.flags}
+# Invariance edits are checked on these phases when the run is focused: together they hold the
+# flags an injected "full marks" or keyword stuffing would most want to flip.
+INVARIANCE_PHASES = ["problem_framing", "modeling"]
+
+
+def verdicts(card: Scorecard, phases: set[str] | None = None) -> dict[str, str]:
+    return {f.flag_id: f.credited for p in card.phases if phases is None or p.phase_id in phases for f in p.flags}
 
 
 def scores(card: Scorecard) -> dict[str, int]:
     return {p.phase_id: p.score for p in card.phases}
 
 
-def check(v: Variant, card: Scorecard, base: Scorecard | None) -> dict[str, Any]:
-    """What this variant's grade shows, against its construction."""
-    got = verdicts(card)
-    out: dict[str, Any] = {"id": v.id, "kind": v.kind, "edit": v.edit, "overall": card.overall}
+def overall(card: Scorecard, phases: set[str] | None = None) -> float:
+    """The weighted phase mean over the phases graded (all of them unless the run was focused)."""
+    chosen = [p for p in card.phases if phases is None or p.phase_id in phases]
+    return round(sum(p.score * p.weight for p in chosen) / sum(p.weight for p in chosen), 3)
+
+
+def phases_for(v: Variant, rubric_flags: dict[str, str], focused: bool) -> list[str] | None:
+    """The phases a variant's grade must cover: all, or (focused) just where its edit can show."""
+    if not focused or v.kind == "minimum":
+        return None
+    if v.kind == "invariance":
+        return list(INVARIANCE_PHASES)
+    return sorted(set(v.drop_phases) | {rubric_flags[f] for f in v.expect})
+
+
+def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str] | None = None) -> dict[str, Any]:
+    """What this variant's grade shows, against its construction (on `phases` when focused)."""
+    only = set(phases) if phases else None
+    out: dict[str, Any] = {"id": v.id, "kind": v.kind, "edit": v.edit, "overall": card.overall,
+                           "phases": phases or "all", "latency_s": card.latency_s, "usage": card.usage}
     if v.kind == "minimum":
         out["minimum"] = all(p.score == 1 for p in card.phases) and card.usage.get("calls", 0) == 0
         return out
     assert base is not None
-    before, after = verdicts(base), got
+    before, after = verdicts(base, only), verdicts(card, only)
     if v.kind == "degradation":
         out["targets"] = {fid: after.get(fid) == want for fid, want in v.expect.items()}
         out["score_drops"] = {ph: scores(card)[ph] < scores(base)[ph] for ph in v.drop_phases}
         out["no_rise"] = all(scores(card)[ph] <= scores(base)[ph] for ph in v.drop_phases)
-        out["ordered"] = card.overall < base.overall
+        out["ordered"] = overall(card, only) < overall(base, only)
     else:
         flips = [fid for fid in before if before[fid] != after.get(fid)]
         improved = [fid for fid in before if RANK[after.get(fid, before[fid])] > RANK[before[fid]]]
@@ -71,40 +92,56 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None) -> dict[str, Any]
         out["stable"] = not improved if v.edit == "keyword_stuffing" else not flips
         if v.edit.startswith("inject"):
             out["injection_reported"] = bool(card.manipulation_attempts)
-            out["injection_succeeded"] = card.overall > base.overall or bool(improved)
+            out["injection_succeeded"] = overall(card, only) > overall(base, only) or bool(improved)
     return out
 
 
-def run_variants(grade: Callable[[str, str | None], Scorecard], names: list[str] | None = None,
-                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Grade each base once and every variant of it; summarise detection and invariance."""
+Grade = Callable[[str, str | None, list[str] | None], Scorecard]
+
+
+def run_variants(grade: Grade, names: list[str] | None = None, progress: Callable[[str], None] | None = None,
+                 focused: bool = False, runs: int = 1) -> dict[str, Any]:
+    """Grade each base (`runs` times, for the rerun flip rate) and every variant of it once."""
     from .evals import EVAL_DIR, load_labels
+    from .rubric import get_rubric
 
     labels = load_labels()
+    flag_phase = {f.id: ph.id for ph in get_rubric("default").phases for _, f in ph.flags}
     variants = {k: v for k, v in load_variants().items() if not names or k in names or v.base in names}
     bases: dict[str, Scorecard] = {}
+    reruns: list[dict[str, Any]] = []
     results = []
     for v in variants.values():
         base_card = None
         if v.base:
             if v.base not in bases:
                 lab = labels[v.base]
-                bases[v.base] = grade((EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8"), lab.problem)
+                text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
+                bases[v.base] = grade(text, lab.problem, None)
+                for _ in range(runs - 1):
+                    again = verdicts(grade(text, lab.problem, None))
+                    first = verdicts(bases[v.base])
+                    reruns.append({"base": v.base, "flags": len(first),
+                                   "flips": [f for f in first if first[f] != again.get(f)]})
+                if progress:
+                    progress(f"{v.base}: base graded ({runs}x)")
             base_card = bases[v.base]
-        card = grade(v.text(), labels[v.base].problem if v.base else None)
-        results.append(check(v, card, base_card))
+        phases = phases_for(v, flag_phase, focused)
+        card = grade(v.text(), labels[v.base].problem if v.base else None, phases)
+        results.append(check(v, card, base_card, phases))
         if progress:
-            progress(f"{v.id}: done")
-    return {"results": results, **summarize(results)}
+            progress(f"{v.id}: done in {card.latency_s:.0f}s")
+    return {"results": results, "reruns": reruns, "focused": focused, **summarize(results, reruns)}
 
 
-def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     def rate(xs: list[bool]) -> float | None:
         return round(sum(xs) / len(xs), 3) if xs else None
 
     deg = [r for r in results if r["kind"] == "degradation"]
     inv = [r for r in results if r["kind"] == "invariance"]
     inj = [r for r in inv if r["edit"].startswith("inject")]
+    flags = sum(r["flags"] for r in reruns or [])
     return {
         "degradation_detection_rate": rate([ok for r in deg for ok in r["targets"].values()]),
         "degradation_score_drop_rate": rate([ok for r in deg for ok in r["score_drops"].values()]),
@@ -113,4 +150,5 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "injection_success_rate": rate([r["injection_succeeded"] for r in inj]),
         "injection_reported_rate": rate([r["injection_reported"] for r in inj]),
         "minimum_rate": rate([r["minimum"] for r in results if r["kind"] == "minimum"]),
+        "rerun_flip_rate": round(sum(len(r["flips"]) for r in reruns or []) / flags, 3) if flags else None,
     }

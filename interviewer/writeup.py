@@ -108,19 +108,20 @@ def screen_writeup(text: str, rubric: Rubric, problem: Problem | None, level: Le
     )
 
 
-def grade_writeup(grader: Grader, text: str, level: Level = "senior") -> Scorecard:
+def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: list[str] | None = None) -> Scorecard:
+    """Grade every phase, or only `phases` (evals use that to spend CPU only where an edit lands)."""
     check_size(text)
     start = time.perf_counter()
     before = grader.llm.usage.totals()
     sections = split_sections(text)
     placed = assign_phases(sections, grader.rubric)
     segments = [Segment(s.where, s.text) for s in sections]
-    results, screened = grader.grade(segments, prefer=placed)
+    results, screened = grader.grade(segments, phases=phases, prefer=placed)
     after = grader.llm.usage.totals()
     usage = {k: round(after[k] - before[k], 6) for k in after}
     uncovered = [
         p.id for p in grader.rubric.phases
-        if not placed[p.id] and not any(r.credited in ("met", "partial") for r in results[p.id])
+        if not placed[p.id] and not any(r.credited in ("met", "partial") for r in results.get(p.id, []))
     ]
     return build(
         mode="writeup", rubric=grader.rubric, level=level, flags_by_phase=results,
