@@ -17,6 +17,7 @@ from .datafiles import DataFileError
 from .llm import LLMError
 from .local_model import ModelError
 from .session import SessionError
+from .store import StoreError
 from .writeup import InputError
 
 
@@ -29,6 +30,18 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ctx", dest="n_ctx", type=int, help="embedded context size")
     g.add_argument("--threads", type=int, help="embedded server threads")
     g.add_argument("--timeout", type=float, help="seconds per LLM call")
+
+
+def add_store_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--store", help="session store: a SQLite file, or postgres://user@host/db to let several app "
+                                   "processes serve the same sessions (env INTERVIEWER_STORE; default "
+                                   "~/.cache/mlsd-interviewer/sessions.sqlite)")
+    g.add_argument("--db", type=Path, help="a SQLite session store file (same as --store PATH)")
+
+
+def store_of(args: argparse.Namespace, settings: Settings) -> str | Path:
+    return args.store or args.db or os.environ.get("INTERVIEWER_STORE") or settings.home / "sessions.sqlite"
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -86,7 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     backend = open_backend(settings)
     try:
         sessions = Sessions(deps_for(settings, backend.llm, args.problems_dir),
-                            db_path=args.db or settings.home / "sessions.sqlite")
+                            db_path=store_of(args, settings))
         app = build_app(UI(sessions, backend.llm), secret=ui_secret(settings.home))
         stderr_progress(f"app on http://{args.host}:{args.port}")
         app.queue(default_concurrency_limit=settings.parallel if settings.embedded else 8).launch(
@@ -193,7 +206,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         sessions = Sessions(deps_for(settings, backend.llm, args.problems_dir),
-                            db_path=args.db or settings.home / "sessions.sqlite")
+                            db_path=store_of(args, settings))
         if args.resume:
             sid = args.resume
             view = sessions.load(sid)
@@ -267,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
     chat.add_argument("--framework", default="default")
     chat.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
-    chat.add_argument("--db", type=Path, help="session store (default: ~/.cache/mlsd-interviewer/sessions.sqlite)")
+    add_store_flags(chat)
     chat.add_argument("--scorecard-out", type=Path, help="also write the scorecard JSON here")
     add_backend_flags(chat)
     chat.set_defaults(func=cmd_chat)
@@ -292,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--auth", help="user:password required to use the app (env INTERVIEWER_AUTH)")
-    serve.add_argument("--db", type=Path, help="session store (default: ~/.cache/mlsd-interviewer/sessions.sqlite)")
+    add_store_flags(serve)
     add_backend_flags(serve)
     serve.set_defaults(func=cmd_serve)
     return parser
@@ -304,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return int(args.func(args))
-    except (DataFileError, ModelError, LLMError, InputError, SessionError, KeyError, FileNotFoundError) as exc:
+    except (DataFileError, ModelError, LLMError, InputError, SessionError, StoreError, KeyError,
+            FileNotFoundError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {msg}", file=sys.stderr)
         return 2

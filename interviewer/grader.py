@@ -18,12 +18,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from . import tokens
-from .llm import LLM, LLMError
+from .llm import LLM, BackendUnavailable, LLMError
 from .problems import Problem
 from .prompts import render
 from .quotes import Match, Segment, locate
 from .rubric import Flag, FlagKind, Phase, Rubric
-from .scorecard import Evidence, FlagResult, Verdict, empty_result, empty_results
+from .scorecard import NOT_GRADED, Evidence, FlagResult, Verdict, empty_result, empty_results
 from .triage import Triage, triage
 
 Strategy = Literal["per_flag", "per_phase"]
@@ -106,6 +106,7 @@ class Grader:
         self.input_tokens = input_tokens or (max(1024, s.n_ctx // s.parallel - 900) if embedded else 60_000)
         self.progress = progress
         self._done = self._total = 0
+        self._abort = ""
         self._count = threading.Lock()
         problem_text = f"{problem.title}. {problem.statement}" if problem else "(a pasted design write-up)"
         self.system = render("grader_system", problem=problem_text)
@@ -131,6 +132,7 @@ class Grader:
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()))) for p in wanted
         ]
         self._done = 0
+        self._abort = ""  # set when the server is unreachable: the remaining calls are not sent
         self._total = len(jobs) if self.strategy == "per_phase" else sum(len(p.flags) for p in wanted)
         with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
             # each call runs in a copy of this context, so usage stays tagged with the session
@@ -186,6 +188,8 @@ class Grader:
             choices=GREEN_CHOICES if kind == "green" else RED_CHOICES,
         )
         schema: type[Judgement] = GreenJudgement if kind == "green" else RedJudgement
+        if self._abort:
+            return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
         start = time.perf_counter()
         try:
             judged = self.llm.structured(
@@ -194,7 +198,9 @@ class Grader:
             )
         except LLMError as exc:
             self._say(f"{flag.id}: not graded ({exc})")
-            return empty_result(kind, flag, f"not graded: {exc}")
+            if isinstance(exc, BackendUnavailable):
+                self._abort = str(exc)
+            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
         return to_result(kind, flag, judged, segments)
 
@@ -203,6 +209,8 @@ class Grader:
             f"- {f.id} ({kind}): {f.statement} Evidence: {f.evidence}" for kind, f in phase.flags
         )
         user = render("grader_phase", candidate=self._candidate(segments), phase=phase.title, criteria=criteria)
+        if self._abort:
+            return empty_results(phase, f"{NOT_GRADED}{self._abort}")
         try:
             judged = self.llm.structured(
                 [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
@@ -210,7 +218,9 @@ class Grader:
             )
         except LLMError as exc:
             self._say(f"{phase.id}: not graded ({exc})")
-            return empty_results(phase, f"not graded: {exc}")
+            if isinstance(exc, BackendUnavailable):
+                self._abort = str(exc)
+            return empty_results(phase, f"{NOT_GRADED}{exc}")
         self._say(f"graded phase {phase.id}")
         return [to_result(kind, f, getattr(judged, f.id), segments) for kind, f in phase.flags]
 

@@ -36,6 +36,10 @@ class LLMError(RuntimeError):
     """A failure the user should read: says what went wrong and what to try."""
 
 
+class BackendUnavailable(LLMError):
+    """The server cannot be reached or refuses us outright: no point sending more calls now."""
+
+
 class StructuredOutputError(LLMError):
     """The model did not produce valid output for the schema after every re-ask."""
 
@@ -155,9 +159,9 @@ class LLM:
         if isinstance(exc, openai.APITimeoutError):
             return LLMError(f"{where} did not answer within {self.settings.timeout:.0f}s; try again")
         if isinstance(exc, openai.APIConnectionError):
-            return LLMError(f"cannot reach {where}; is it running? ({exc.__cause__ or exc})")
+            return BackendUnavailable(f"cannot reach {where}; is it running? ({exc.__cause__ or exc})")
         if isinstance(exc, openai.AuthenticationError):
-            return LLMError(f"{where} refused the API key; check OPENAI_API_KEY")
+            return BackendUnavailable(f"{where} refused the API key; check OPENAI_API_KEY")
         if isinstance(exc, openai.RateLimitError):
             return LLMError(f"{where} is rate-limiting us (429) after retries; wait and try again")
         if isinstance(exc, openai.APIStatusError):

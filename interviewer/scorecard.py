@@ -96,12 +96,16 @@ class Scorecard(Model):
     usage: dict[str, float] = Field(default_factory=dict)
     latency_s: float = 0.0
     strategy: str = ""
+    not_graded: list[str] = Field(default_factory=list)  # flags whose LLM call failed: the grade is partial
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
     def to_markdown(self) -> str:
         return render_markdown(self)
+
+
+NOT_GRADED = "not graded: "  # the rationale of a flag whose LLM call failed
 
 
 def empty_result(kind: FlagKind, flag: Flag, rationale: str = "") -> FlagResult:
@@ -175,6 +179,7 @@ def build(
         hire_signal=signal, improvements=improvements(phases, rubric),
         manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
         usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
+        not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
     )
 
 
@@ -188,6 +193,9 @@ def render_markdown(card: Scorecard) -> str:
     ]
     if card.input_status != "ok":
         lines += [f"> Input scored the minimum without grading: {card.input_note}.", ""]
+    if card.not_graded:
+        lines += [f"> **Incomplete:** {len(card.not_graded)} criteria could not be graded (the LLM call failed); "
+                  "they count as not shown. Grade again to complete it.", ""]
     if card.manipulation_attempts:
         lines += ["> **Manipulation attempt detected** — these instructions to the grader were ignored:"]
         lines += [f"> - \"{m}\"" for m in card.manipulation_attempts] + [""]

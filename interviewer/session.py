@@ -7,15 +7,12 @@ survives the process: `load(session_id)` after a restart continues with the full
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from .graph import Deps, build_graph
@@ -23,6 +20,7 @@ from .problems import get_problem
 from .rubric import LEVELS, get_rubric
 from .scorecard import Scorecard
 from .state import InterviewState, Turn, merge_flags
+from .store import open_checkpointer
 
 
 class SessionError(ValueError):
@@ -52,20 +50,13 @@ class SessionView:
     interrupted: bool = False  # a turn failed midway and can be retried
 
 
-def sqlite_saver(path: Path) -> SqliteSaver:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False)
-    return SqliteSaver(conn)
-
-
 class Sessions:
     """All interviews of one process, over one checkpointer."""
 
-    def __init__(self, deps: Deps, checkpointer: Any = None, db_path: Path | None = None) -> None:
+    def __init__(self, deps: Deps, checkpointer: Any = None, db_path: Path | str | None = None) -> None:
+        """`db_path`: a SQLite file or a postgres:// URL (see store.py); neither → in memory."""
         self.deps = deps
-        if checkpointer is None:
-            checkpointer = sqlite_saver(db_path) if db_path else InMemorySaver()
-        self.checkpointer = checkpointer
+        self.checkpointer = checkpointer if checkpointer is not None else open_checkpointer(db_path)
         self._graphs: dict[str, Any] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()

@@ -39,8 +39,10 @@ class Outputs:
     notice: str = ""
 
     def as_tuple(self) -> tuple[Any, ...]:
+        label = (f"Session `{self.session_id}` · resume it in a terminal with "
+                 f"`interviewer chat --resume {self.session_id}`") if self.session_id else ""
         return (self.chat, self.timeline, self.rubric, self.card_html, self.card_md, self.files,
-                self.session_id, self.notice)
+                self.session_id, self.notice, label)
 
 
 class UI:
@@ -200,6 +202,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
                 framework = gr.Dropdown(frameworks, value="default", label="Framework")
                 start = gr.Button("Start interview", variant="primary", elem_id="start-btn")
             notice = gr.Markdown(elem_id="notice")
+            session_label = gr.Markdown(elem_id="session-id")
             with gr.Row():
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None)
@@ -233,14 +236,15 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             about = gr.Markdown(elem_id="about")
             refresh = gr.Button("Refresh")
 
-        outs = [chat, timeline, rubric, card_html, card_md, files, sid, notice]
+        outs = [chat, timeline, rubric, card_html, card_md, files, sid, notice, session_label]
 
         def unpack(gen: Iterator[Outputs]) -> Iterator[tuple[Any, ...]]:
             for o in gen:
                 if o.timeline:
                     yield o.as_tuple()
                 else:  # a streaming step: only the chat changes
-                    yield (o.chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), o.session_id, gr.skip())
+                    yield (o.chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), o.session_id, gr.skip(),
+                           gr.skip())
 
         # Gradio needs real generator functions (not lambdas returning generators) to stream.
         def on_start(p: str, lv: str, f: str) -> Iterator[tuple[Any, ...]]:
@@ -266,6 +270,10 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             trigger(on_send, [answer, sid], outs, js=TAKE_ANSWER_JS, trigger_mode="multiple")
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], outs, api_name="send")
+        # API clients (and a second app process sharing a postgres store) pick a session up by its id.
+        resume_id = gr.Textbox(visible=False)
+        api_resume = gr.Button(visible=False)
+        api_resume.click(lambda s: ui.resume(s).as_tuple(), resume_id, outs, api_name="resume")
         nxt.click(on_next, sid, outs, api_name="next_phase")
         retry.click(on_retry, sid, outs, api_name="retry")
         end.click(on_end, sid, outs, api_name="end")

@@ -14,10 +14,11 @@ import time
 from dataclasses import dataclass
 
 from .grader import Grader
+from .llm import LLMError
 from .problems import Problem
 from .quotes import Segment
 from .rubric import Level, Rubric
-from .scorecard import Scorecard, build
+from .scorecard import NOT_GRADED, Scorecard, build
 from .triage import triage
 
 MAX_CHARS = 100_000
@@ -117,6 +118,9 @@ def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: li
     placed = assign_phases(sections, grader.rubric)
     segments = [Segment(s.where, s.text) for s in sections]
     results, screened = grader.grade(segments, phases=phases, prefer=placed)
+    failed = [r.rationale for rs in results.values() for r in rs if r.rationale.startswith(NOT_GRADED)]
+    if failed and len(failed) == sum(len(rs) for rs in results.values()):
+        raise LLMError(f"grading failed, nothing was graded: {failed[0].removeprefix(NOT_GRADED)}")
     after = grader.llm.usage.totals()
     usage = {k: round(after[k] - before[k], 6) for k in after}
     uncovered = [
