@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint record bench clean
+.PHONY: run test lint record bench bench-embedded clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -37,6 +37,14 @@ lint: $(VENV)/.test-deps
 # Fast benchmarks against a fake server (results in benchmarks/results/).
 bench: $(VENV)/.test-deps
 	$(PY) benchmarks/fake_server.py
+	$(PY) benchmarks/load.py --sessions 50 --turns 4
+	$(PY) benchmarks/memory.py --fake-only
+
+# Benchmarks on the embedded model (tens of minutes on 2 cores; see benchmarks/README.md).
+bench-embedded: $(VENV)/.test-deps $(VENV)/.run-deps
+	$(PY) benchmarks/interview_turns.py --transcript benchmarks/results/interview_turns_transcript.md
+	$(PY) benchmarks/memory.py
+	$(PY) benchmarks/writeup_length.py
 
 # Re-record cassettes against the embedded 1.5B server (see tests/README.md).
 record: $(VENV)/.test-deps $(VENV)/.run-deps

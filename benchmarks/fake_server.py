@@ -89,6 +89,54 @@ def bench_long_session(url: str, script: InterviewScript, turns: int = 60) -> di
             "early_fact_restated_at_turn_60": "100 ms" in last_notes}
 
 
+def chatml(messages: list[dict[str, str]]) -> str:
+    """The text a Qwen-style chat template feeds the model: what a server's prefix cache keys on."""
+    return "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+
+
+def common_prefix_tokens(a: str, b: str) -> int:
+    ta, tb = tokens._encoding().encode(a), tokens._encoding().encode(b)
+    n = 0
+    for x, y in zip(ta, tb, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def bench_layout(url: str, turns: int = 20) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Reusable prefix per turn: how much of each request matches the previous request plus its reply
+    (what llama.cpp keeps in the slot), for our cache-first layout and a naive one."""
+    rows: list[dict[str, Any]] = []
+    summary: dict[str, Any] = {}
+    for layout in ("cache_first", "naive"):
+        judge = JudgeScript(RUBRIC, {})
+        script = InterviewScript(judge, reply=REPLY)
+        with FakeServer(Script(script)) as srv:
+            clock = SimClock()
+            sessions = Sessions(Deps(llm=llm_for(srv.base_url), clock=clock, grade=False, layout=layout))
+            sid, opening = sessions.start("payment_fraud", session_id=f"layout-{layout}")
+            "".join(opening)
+            shares = []
+            for i in range(turns):
+                clock.advance(60)
+                seen = len(script.interviewer_prompts)
+                "".join(sessions.send(sid, ANSWERS[i % len(ANSWERS)]))
+                prompts = script.interviewer_prompts
+                if len(prompts) < 2 or len(prompts) == seen:  # an opener turn makes no request
+                    continue
+                before = chatml(prompts[-2]) + "<|im_start|>assistant\n" + REPLY
+                now = chatml(prompts[-1])
+                total = len(tokens._encoding().encode(now))
+                share = common_prefix_tokens(before, now) / total
+                shares.append(share)
+                rows.append({"layout": layout, "turn": len(prompts), "prompt_tokens": total,
+                             "reusable_pct": round(100 * share, 1)})
+        summary[f"median_reusable_pct_{layout}"] = round(100 * median(shares), 1)
+    del url
+    return rows, summary
+
+
 def bench_grading(url: str, workers: list[int]) -> list[dict[str, Any]]:
     doc = (Path(__file__).resolve().parent.parent / "evals/writeups/external/mlsd-search.md").read_text()
     rows = []
@@ -131,6 +179,12 @@ def main() -> None:
               notes="Instant fake OpenAI-compatible server over HTTP on 127.0.0.1. ours = send() of a full "
                     "graph turn (routing, notes, checkpoint writes, background per-flag grading submitted); "
                     "bare = one LLM.stream() call with the same messages.")
+        layout_rows, layout_summary = bench_layout(srv.base_url)
+        write("prompt_layout", layout_rows, layout_summary,
+              notes="Scripted 20-turn interview on the fake server, no grading. reusable_pct = tokens of this "
+                    "request (ChatML text, o200k tokens) that equal the start of the previous request plus its "
+                    "reply, i.e. what a prefix cache such as llama.cpp's slot cache can skip recomputing. "
+                    "naive = the same content with the turn's note placed before the system prompt.")
         write("fake_grading_throughput", bench_grading(srv.base_url, [1, 2, 4, 8]), {},
               notes="Write-up grading (mlsd-search, 36 per-flag calls each) against the fake server.")
         write("fake_eval_throughput", bench_evals(srv.base_url, [1, 2, 4, 8]), {},

@@ -72,7 +72,7 @@ def deps_for(settings: Settings, llm: Any, problems_dir: Path | None) -> Any:
 
     local = settings.embedded
     return Deps(llm=llm, strategy=settings.grader_strategy, problems_dir=problems_dir,
-                grade_after_reply=local, grade_wait_s=0.0 if local else 20.0)
+                grade_after_reply=local, grade_wait_s=0.0 if local else 20.0, warm_prefix=local)
 
 
 def ui_secret(home: Path) -> str:

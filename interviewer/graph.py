@@ -11,6 +11,7 @@ answer in the background and streams its reply meanwhile: a turn costs one LLM c
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,8 +26,8 @@ from langgraph.types import interrupt
 from . import intent
 from .clock import Clock, WallClock
 from .grader import Grader
-from .llm import LLM, current_session
-from .planner import messages_for, plan_turn, trim_reply, verdict_of
+from .llm import LLM, LLMError, current_session
+from .planner import messages_for, naive_layout, plan_turn, trim_reply, verdict_of
 from .problems import Problem, get_problem
 from .prompts import render
 from .quotes import Segment
@@ -51,6 +52,14 @@ class Deps:
     probe_cap: int = 2
     window: int = 16  # transcript messages sent verbatim
     problems_dir: Any = None
+    # While the candidate reads the problem, have the server process the stable prefix (system
+    # prompt + opening) so the first answer's reply starts from a warm cache. Local servers only.
+    warm_prefix: bool = False
+    grade: bool = True  # False: practice without grading (benchmarks isolate the interviewer's calls)
+    # "naive" puts the changing per-turn note first, as a prompt written without caching in mind
+    # would; kept only so benchmarks can show what the cache-first layout buys.
+    layout: str = "cache_first"
+    warming: dict[str, Future[None]] = field(default_factory=dict)
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
     pending: dict[str, dict[int, Future[dict[str, FlagState]]]] = field(default_factory=dict)
 
@@ -110,7 +119,7 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
 
     def submit_grade(state: InterviewState, phase: Phase, turn_no: int) -> None:
         segs = candidate_segments(state, phase.id)
-        if not segs:
+        if not segs or not deps.grade:
             return
         problem = get_problem(state["problem_id"], deps.problems_dir)
 
@@ -123,11 +132,24 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
 
     # -- nodes ---------------------------------------------------------------------------
 
+    def system_prompt(state: InterviewState, problem: Problem) -> str:
+        return render("interviewer_system", level=state["level"], statement=problem.statement.strip(),
+                      phases=", ".join(p.title for p in phases))
+
     def opening(state: InterviewState) -> dict[str, Any]:
         problem = get_problem(state["problem_id"], deps.problems_dir)
         text = (f"Thanks for joining. Here is today's problem: {problem.statement.strip()} "
                 "Take a moment, ask me anything you need to clarify, and walk me through how you'd approach it.")
         get_stream_writer()({"delta": text})
+        if deps.warm_prefix:
+            warm = [{"role": "system", "content": system_prompt(state, problem)},
+                    {"role": "assistant", "content": text}]
+
+            def run() -> None:
+                with contextlib.suppress(LLMError):  # only a head start; the turn reports real failures
+                    deps.llm.chat(warm, max_tokens=1, purpose="warm")
+
+            deps.warming[state["session_id"]] = deps.pool.submit(contextvars.copy_context().run, run)
         return {
             "started_at": deps.clock.now(), "phase_index": 0, "phase_started_at": 0.0,
             "transcript": [Turn(role="interviewer", text=text, phase=phases[0].id, t=0.0)],
@@ -205,13 +227,10 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
             notes = render("interviewer_notes", facts=facts, task=task)
             if last["role"] == "candidate":
                 update["notes"] = {str(len(state["transcript"]) - 1): notes}
-            system = render(
-                "interviewer_system", level=state["level"], statement=problem.statement.strip(),
-                phases=", ".join(p.title for p in phases),
-            )
+            layout = naive_layout if deps.layout == "naive" else messages_for
+            messages = layout(state, system_prompt(state, problem), notes, deps.window)
             reply = ""
-            for delta in deps.llm.stream(messages_for(state, system, notes, deps.window), max_tokens=deps.max_tokens,
-                                         purpose="interviewer"):
+            for delta in deps.llm.stream(messages, max_tokens=deps.max_tokens, purpose="interviewer"):
                 reply += delta
                 writer({"delta": delta})
             reply = trim_reply(reply) or "Could you say a bit more about that?"

@@ -49,6 +49,15 @@ def next_probe(
 
 
 
+def window_start(n: int, window: int) -> int:
+    """Where the verbatim transcript starts. The window slides in jumps of half its size, not one
+    message per turn, so between jumps every request still extends the previous one (cache hits)."""
+    if n <= window:
+        return 0
+    step = max(1, window // 2)
+    return ((n - window) // step + 1) * step
+
+
 def messages_for(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
     """Stable system text first, then the recent transcript; the hidden note rides on the last answer.
 
@@ -56,7 +65,7 @@ def messages_for(state: InterviewState, system: str, notes: str, window: int) ->
     request plus its reply, byte for byte: the server reuses all of it from its cache.
     """
     transcript = state["transcript"]
-    start = max(0, len(transcript) - window)
+    start = window_start(len(transcript), window)
     old_notes = state.get("notes", {})
     msgs = [{"role": "system", "content": system}]
     for i, turn in enumerate(transcript[start:], start):
@@ -69,6 +78,15 @@ def messages_for(state: InterviewState, system: str, notes: str, window: int) ->
         msgs.append({"role": "user", "content": notes})
     return msgs
 
+
+
+def naive_layout(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
+    """The same content with this turn's note ahead of the system text, as a prompt written without
+    caching in mind would put it: each request then differs from the last within its first tokens."""
+    msgs = messages_for(state, f"{notes}\n\n{system}", "", window)
+    last = msgs[-1]["content"].rstrip()
+    msgs[-1] = {"role": "user", "content": last or "Go on."}
+    return msgs
 
 
 def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem: Problem,

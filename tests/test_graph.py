@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -300,3 +301,46 @@ def test_two_answers_sent_at_once_run_one_after_the_other() -> None:
     assert rest is not None and second_out and second_out[0]
     said = [m["text"] for m in s.load(sid).transcript if m["role"] == "candidate"]
     assert said == ["First: cut fraud losses.", "Second: chargeback labels."]
+
+
+def test_the_stable_prefix_is_warmed_while_the_candidate_reads() -> None:
+    script = InterviewScript(JudgeScript(RUBRIC, {}))
+    calls: list[dict] = []
+
+    def respond(body: dict) -> Any:
+        calls.append(body)
+        return "ok" if body.get("max_tokens") == 1 else script(body)
+
+    deps = Deps(llm=scripted_llm(Script(respond)), clock=SimClock(), warm_prefix=True)
+    s = Sessions(deps)
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    deps.warming[sid].result(timeout=10)
+    warm = [c for c in calls if c.get("max_tokens") == 1]
+    assert len(warm) == 1, "one warm-up request, before any answer"
+    "".join(s.send(sid, "How many transactions per second at peak?"))
+    first_turn = script.interviewer_prompts[0]
+    assert warm[0]["messages"] == first_turn[: len(warm[0]["messages"])], "the warm-up is the turn's own prefix"
+
+
+def test_the_naive_layout_puts_the_changing_note_first() -> None:
+    script = InterviewScript(JudgeScript(RUBRIC, {}))
+    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock(), layout="naive"))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    "".join(s.send(sid, "How many transactions per second at peak?"))
+    "".join(s.send(sid, "The goal is to cut fraud losses."))
+    first, second = script.interviewer_prompts[-2], script.interviewer_prompts[-1]
+    assert first[0]["content"].startswith("[Note for you as the interviewer")
+    assert first[0]["content"] != second[0]["content"]  # the cache breaks at the very first message
+    assert "[Note for you" not in second[-1]["content"] and second[-1]["content"].startswith("The goal")
+
+
+def test_the_transcript_window_slides_in_jumps_so_prompts_keep_extending() -> None:
+    from interviewer.planner import window_start
+
+    starts = [window_start(n, 16) for n in range(1, 41)]
+    assert starts[:16] == [0] * 16 and max(starts) <= 40 - 8  # at least half a window always kept
+    assert all(n - window_start(n, 16) <= 16 for n in range(1, 200))  # bounded
+    assert set(starts) == {0, 8, 16, 24, 32}  # the prefix changes once every 8 messages, not every turn
+    assert all(n - window_start(n, 16) >= 8 for n in range(1, 200) if n > 16)  # never less than half
