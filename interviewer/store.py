@@ -31,18 +31,18 @@ def sqlite_saver(path: Path) -> SqliteSaver:
 def postgres_saver(url: str, max_size: int = 16) -> Any:
     """A pooled Postgres checkpointer with its tables created (idempotent)."""
     try:
+        import psycopg
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
     except ImportError as exc:  # the optional extra is missing
         raise StoreError("a postgres:// store needs the postgres extra: pip install -e '.[postgres]'") from exc
-    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False,
+    try:  # one direct connection first: a refused or misspelt store fails at once, with its reason
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot connect to the session store {redact(url)}: {str(exc).strip()}") from exc
+    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, timeout=30,
                           kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
-    try:
-        pool.open(wait=True, timeout=10)
-    except Exception as exc:  # psycopg_pool raises PoolTimeout with the server's reason in the log only
-        pool.close()
-        raise StoreError(f"cannot connect to the session store {redact(url)}: {exc}") from exc
     saver = PostgresSaver(pool)  # type: ignore[arg-type]
     saver.setup()
     return saver
