@@ -37,6 +37,25 @@ TURNS = [
     "Features: the card's spend velocity over 1h and 24h, whether the device is new to the card, and the "
     "merchant's historical fraud rate, each because fraudsters move fast on new devices.",
     "I don't know how I'd handle the label delay exactly.",
+    "Labels: chargebacks arrive within about 60 days, so I'd train on transactions older than that and "
+    "use manual-review outcomes as earlier, noisier labels.",
+    "Let's move on to modeling.",
+    "I'd start with a logistic regression baseline on those features, then try gradient-boosted trees, "
+    "keeping the baseline to show what the complexity buys.",
+    "Trees handle the skewed, non-linear spend features well; the trade-off is calibration, so I'd "
+    "calibrate scores with isotonic regression before setting thresholds.",
+    "Let's move on to inference and evaluation.",
+    "Offline: precision-recall AUC and recall at a 0.1% false-decline rate on a time-based split. Online: "
+    "an A/B test on fraud losses per dollar and the false-decline rate.",
+    "Serving: the model runs in the payment path under 50 ms; features come from an online store fed by "
+    "the stream, and the same code computes training features to avoid skew.",
+    "Let's move on to deep dives.",
+    "Monitoring: score distribution drift and feature nulls daily, alert if the decline rate moves by "
+    "more than 20%, and retrain weekly or on drift.",
+    "Fraudsters adapt, so I'd keep a small random holdout that is never blocked to measure true fraud "
+    "rates without the model's own feedback loop.",
+    "What did you think was the weakest part of my design?",
+    "Thanks, that's all from me.",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -344,3 +345,10 @@ def test_the_transcript_window_slides_in_jumps_so_prompts_keep_extending() -> No
     assert all(n - window_start(n, 16) <= 16 for n in range(1, 200))  # bounded
     assert set(starts) == {0, 8, 16, 24, 32}  # the prefix changes once every 8 messages, not every turn
     assert all(n - window_start(n, 16) >= 8 for n in range(1, 200) if n > 16)  # never less than half
+
+
+def test_session_ids_are_unguessable() -> None:
+    s, _, _ = make()
+    ids = {s.start("payment_fraud")[0] for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(i) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)  # >= 128 random bits
