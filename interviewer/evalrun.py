@@ -168,7 +168,7 @@ def run_suite(name: str, llm: LLM, opts: EvalOptions, out_dir: Path, say: Callab
     after = llm.usage.totals()
     doc = {
         "suite": name, "model": llm.model, "base_url": llm.base_url, "started": started,
-        "wall_s": round(time.perf_counter() - t0, 1), "command": opts.command,
+        "wall_s": round(time.perf_counter() - t0, 1), "command": opts.command, "commit": _commit(),
         "settings": {"strategy": opts.strategy, "level": opts.level, "runs": opts.runs,
                      "concurrency": opts.concurrency, "only": opts.only, "focused": opts.focused, **opts.extra},
         "machine": {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()},
@@ -177,6 +177,18 @@ def run_suite(name: str, llm: LLM, opts: EvalOptions, out_dir: Path, say: Callab
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{name}.json").write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")
     return doc
+
+
+def _commit() -> str | None:
+    """The code's git commit, so a report says which grader and prompts produced it."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
 
 
 def _cpus() -> int:

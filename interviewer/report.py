@@ -119,7 +119,8 @@ def render(suites: dict[str, dict[str, Any]], made: list[tuple[str, str]]) -> st
     for name, doc in suites.items():
         lines += [f"## {name}", "",
                   f"Model `{doc['model']}` at `{doc['base_url']}`, started {doc['started']}, "
-                  f"{doc['wall_s']:.0f} s wall, {doc['machine']['cpus']} CPUs. Command: `{doc['command']}`",
+                  f"{doc['wall_s']:.0f} s wall, {doc['machine']['cpus']} CPUs, code at commit "
+                  f"`{doc.get('commit') or 'unknown'}`. Command: `{doc['command']}`",
                   "", f"Settings: `{json.dumps(doc['settings'])}`", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {_fmt(_get(doc['summary'], k))} |" for k in HEADLINES[name]]
         lat, use = doc["latency"], doc["usage"]
