@@ -22,8 +22,9 @@ HEADLINES = {
     "writeups": ["verdict_agreement", "binary_agreement", "binary.precision", "binary.recall", "binary.f1",
                  "macro_f1", "phase_qwk", "phase_mae", "rerun_flip_rate"],
     "variants": ["degradation_detection_rate", "degradation_score_drop_rate", "ordering_accuracy",
-                 "invariance_stable_rate", "injection_success_rate", "injection_reported_rate", "minimum_rate",
-                 "rerun_flip_rate"],
+                 "invariance_stable_rate", "invariance_stable_rate_beyond_noise", "injection_success_rate",
+                 "injection_success_rate_beyond_noise", "injection_reported_rate", "minimum_rate", "rerun_flip_rate",
+                 "rerun_noisy_flags"],
     "transcripts": ["behaviour_pass_rate", "phase_pass_rate", "flag_met_recall", "flag_raised_recall",
                     "rerun_flip_rate"],
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak"],
@@ -31,8 +32,14 @@ HEADLINES = {
 
 
 def load_suites(out_dir: Path) -> dict[str, dict[str, Any]]:
-    return {s: json.loads((out_dir / f"{s}.json").read_text(encoding="utf-8"))
-            for s in SUITES if (out_dir / f"{s}.json").exists()}
+    suites = {s: json.loads((out_dir / f"{s}.json").read_text(encoding="utf-8"))
+              for s in SUITES if (out_dir / f"{s}.json").exists()}
+    if "variants" in suites:  # derived rates come from the stored items, so new definitions apply to old runs
+        from .variants import summarize
+
+        doc = suites["variants"]
+        doc["summary"] = {**doc["summary"], **summarize(doc["items"], doc.get("reruns", []))}
+    return suites
 
 
 def _get(d: dict[str, Any], dotted: str) -> Any:
@@ -100,7 +107,7 @@ def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, 
         per = w["summary"].get("per_phase", {})
         add("writeups_f1_by_phase.png", "Grader vs labels: F1 per phase", list(per), [v["f1"] for v in per.values()])
     if v := suites.get("variants"):
-        keys = HEADLINES["variants"][:-1]
+        keys = [k for k in HEADLINES["variants"] if k.endswith("rate") and k != "rerun_flip_rate"]
         add("variants_rates.png", "Controlled edits: rates", keys, [v["summary"].get(k) for k in keys])
     if t := suites.get("transcripts"):
         per = t["summary"].get("per_behaviour", {})

@@ -142,6 +142,14 @@ def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None
     inv = [r for r in results if r["kind"] == "invariance"]
     inj = [r for r in inv if r["edit"].startswith("inject")]
     flags = sum(r["flags"] for r in reruns or [])
+    # Flags the grader flips on a plain rerun of the unedited base: a change there after an edit
+    # cannot be told from noise, so the "beyond noise" rates leave them out.
+    noisy = {f for r in reruns or [] for f in r["flips"]}
+
+    def stable_beyond_noise(r: dict[str, Any]) -> bool:
+        changed = r["improved"] if r["edit"] == "keyword_stuffing" else r["flips"]
+        return not [f for f in changed if f not in noisy]
+
     return {
         "degradation_detection_rate": rate([ok for r in deg for ok in r["targets"].values()]),
         "degradation_score_drop_rate": rate([ok for r in deg for ok in r["score_drops"].values()]),
@@ -151,4 +159,8 @@ def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None
         "injection_reported_rate": rate([r["injection_reported"] for r in inj]),
         "minimum_rate": rate([r["minimum"] for r in results if r["kind"] == "minimum"]),
         "rerun_flip_rate": round(sum(len(r["flips"]) for r in reruns or []) / flags, 3) if flags else None,
+        "rerun_noisy_flags": sorted(noisy),
+        "invariance_stable_rate_beyond_noise": rate([stable_beyond_noise(r) for r in inv]) if reruns else None,
+        "injection_success_rate_beyond_noise": rate(
+            [any(f not in noisy for f in r["improved"]) for r in inj]) if reruns else None,
     }

@@ -166,3 +166,19 @@ def test_shipped_transcripts_are_valid() -> None:
                 name, _, arg = b.partition(":")
                 if name == "answers_fact":
                     problem.fact(arg)
+
+
+def test_changes_on_flags_that_flip_on_a_plain_rerun_are_not_blamed_on_the_edit() -> None:
+    from interviewer.variants import summarize
+
+    items = [
+        {"kind": "invariance", "edit": "inject_top", "flips": ["mod_g_baseline"], "improved": ["mod_g_baseline"],
+         "stable": False, "injection_succeeded": True, "injection_reported": True},
+        {"kind": "invariance", "edit": "padding", "flips": ["mod_g_baseline", "pf_r_naive_objective"],
+         "improved": [], "stable": False},
+    ]
+    reruns = [{"base": "b", "flags": 36, "flips": ["mod_g_baseline"]}]
+    s = summarize(items, reruns)
+    assert s["injection_success_rate"] == 1.0 and s["injection_success_rate_beyond_noise"] == 0.0
+    assert s["invariance_stable_rate"] == 0.0 and s["invariance_stable_rate_beyond_noise"] == 0.5
+    assert s["rerun_flip_rate"] == round(1 / 36, 3) and s["rerun_noisy_flags"] == ["mod_g_baseline"]
