@@ -107,7 +107,7 @@ def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, 
         per = w["summary"].get("per_phase", {})
         add("writeups_f1_by_phase.png", "Grader vs labels: F1 per phase", list(per), [v["f1"] for v in per.values()])
     if v := suites.get("variants"):
-        keys = [k for k in HEADLINES["variants"] if k.endswith("rate") and k != "rerun_flip_rate"]
+        keys = [k for k in HEADLINES["variants"] if k not in ("rerun_flip_rate", "rerun_noisy_flags")]
         add("variants_rates.png", "Controlled edits: rates", keys, [v["summary"].get(k) for k in keys])
     if t := suites.get("transcripts"):
         per = t["summary"].get("per_behaviour", {})

@@ -81,6 +81,8 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
     before, after = verdicts(base, only), verdicts(card, only)
     if v.kind == "degradation":
         out["targets"] = {fid: after.get(fid) == want for fid, want in v.expect.items()}
+        out["evidence"] = {f.flag_id: [e.quote for e in f.evidence] for p in card.phases for f in p.flags
+                           if f.flag_id in v.expect}  # what the grader cited, to see why a removal was missed
         out["score_drops"] = {ph: scores(card)[ph] < scores(base)[ph] for ph in v.drop_phases}
         out["no_rise"] = all(scores(card)[ph] <= scores(base)[ph] for ph in v.drop_phases)
         out["ordered"] = overall(card, only) < overall(base, only)
