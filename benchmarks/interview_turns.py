@@ -64,6 +64,10 @@ def main() -> None:
     ap.add_argument("--local-model", default="1.5b")
     ap.add_argument("--strategy", default="per_flag")
     ap.add_argument("--transcript", type=Path, help="also write the transcript here (Markdown)")
+    ap.add_argument("--layout", choices=["cache_first", "naive"], default="cache_first",
+                    help="naive: the turn's note ahead of the system prompt (for comparison only)")
+    ap.add_argument("--no-grade", action="store_true", help="skip grading: the interviewer's calls alone")
+    ap.add_argument("--name", default="interview_turns", help="results file name")
     args = ap.parse_args()
     settings = Settings.load({"local_model": args.local_model, "grader_strategy": args.strategy})
     backend = open_backend(settings)
@@ -72,6 +76,7 @@ def main() -> None:
         clock = SimClock()
         deps = deps_for(settings, llm, None)  # what `interviewer chat` and the app use
         deps.clock = clock
+        deps.layout, deps.grade = args.layout, not args.no_grade
         sessions = Sessions(deps)
         cold_ttft = None
         if deps.warm_prefix:  # the first answer without warming, on another problem (its own prefix)
@@ -143,7 +148,8 @@ def main() -> None:
         "median_turn_total_all_s": median([r["turn_total_s"] for r in rows if r["llm_ttft_s"] != "-"]),
         "grader_strategy": args.strategy, "model": settings.local_model,
     }
-    write("interview_turns", rows, summary,
+    summary.update({"layout": args.layout, "grading": not args.no_grade})
+    write(args.name, rows, summary,
           notes="Embedded llama.cpp server, 2 slots, the app's settings for it: each turn is graded (per flag) "
                 "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
                 "candidate's reading and typing time would allow. Opener turns make no LLM call. The stable "
