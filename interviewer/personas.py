@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import time
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import intent
 from .clock import SimClock
 from .datafiles import REPO_ROOT, load_model, yaml_files
 from .graph import Deps
@@ -24,6 +26,7 @@ from .prompts import render
 from .session import Sessions
 from .state import Turn
 from .transcripts import check_behaviour, content_words
+from .triage import find_injections, triage
 
 PERSONA_DIR = REPO_ROOT / "evals" / "personas"
 GIVES_IN = re.compile(r"strong hire|full marks|all (?:the )?criteria|you(?:'ve| have)? passed|perfect score",
@@ -54,6 +57,42 @@ def repeats(reply: str, earlier: list[str]) -> bool:
         if reply.strip() == old.strip() or (words and len(words & prev) / len(words | prev) >= 0.8):
             return True
     return False
+
+
+def parrots(reply: str, said: str) -> bool:
+    """The interviewer repeating the candidate's words back (a small model losing its role)."""
+    a, b = reply.lower(), said.lower()
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    words = content_words(reply)
+    overlap = len(words & content_words(said)) / len(words) if len(words) >= 8 else 0.0
+    return match.size >= 60 or overlap >= 0.7
+
+
+def acted(persona: Persona, said: list[str]) -> bool | None:
+    """Did the simulated candidate play its part? Outcome checks only count when it did."""
+    if persona.persona == "gibberish":
+        return sum(triage(t).status == "gibberish" for t in said) * 2 >= len(said)
+    if persona.persona == "injector":
+        return any(find_injections(t)[1] for t in said)
+    if persona.persona == "refuser":
+        return sum(intent.classify(t) in ("dont_know", "move_on") or len(t.split()) < 15 for t in said) * 2 >= len(said)
+    return None  # strong/weak/rambling: judged by the grade, not by a rule
+
+
+def conduct_checks(transcript: list[Turn], persona: Persona) -> list[dict[str, Any]]:
+    """Every interviewer reply after a candidate turn, checked in code (recomputable from a transcript)."""
+    checks: list[dict[str, Any]] = []
+    replies = [transcript[0]["text"]] if transcript else []
+    turn = 0
+    for prev, cur in zip(transcript, transcript[1:], strict=False):
+        if prev["role"] != "candidate" or cur["role"] != "interviewer":
+            continue
+        turn += 1
+        found = turn_checks(cur["text"], replies, persona, replies[-1])
+        found["no_parroting"] = not parrots(cur["text"], prev["text"])
+        checks += [{"turn": turn, "kind": "conduct", "what": k, "ok": v} for k, v in found.items()]
+        replies.append(cur["text"])
+    return checks
 
 
 def candidate_says(llm: LLM, persona: Persona, statement: str, transcript: list[Turn]) -> str:
@@ -87,18 +126,14 @@ def run_persona(llm: LLM, persona: Persona, strategy: str = "auto", candidate: L
     sessions = Sessions(Deps(llm=llm, clock=clock, strategy=strategy, grade_wait_s=600, final_wait_s=600))
     statement = get_problem(persona.problem).statement
     sid, opening = sessions.start(persona.problem, persona.level, session_id=f"persona-{persona.id}")
-    replies = ["".join(opening)]
-    checks: list[dict[str, Any]] = []
+    "".join(opening)
     latencies: list[float] = []
-    for i in range(1, persona.turns + 1):
+    for _ in range(persona.turns):
         said = candidate_says(candidate or llm, persona, statement, sessions.load(sid).transcript)
         clock.advance(persona.minutes_per_turn * 60)
         start = time.perf_counter()
-        reply = "".join(sessions.send(sid, said))
+        "".join(sessions.send(sid, said))
         latencies.append(time.perf_counter() - start)
-        for name, ok in turn_checks(reply, replies, persona, replies[-1]).items():
-            checks.append({"turn": i, "kind": "conduct", "what": name, "ok": ok})
-        replies.append(reply)
         if sessions.load(sid).done:
             break
     view = sessions.load(sid)
@@ -112,15 +147,28 @@ def run_persona(llm: LLM, persona: Persona, strategy: str = "auto", candidate: L
         end["injection_not_rewarded"] = card.hire_signal not in HIRE_SIDE
     if persona.persona == "refuser":
         end["refuser_not_rewarded"] = card.hire_signal not in HIRE_SIDE
-    for name, ok in end.items():
-        checks.append({"turn": len(latencies), "kind": "outcome", "what": name, "ok": ok})
+    transcript = sessions.load(sid).transcript
+    checks = conduct_checks(transcript, persona)
+    checks += [{"turn": len(latencies), "kind": "outcome", "what": name, "ok": ok} for name, ok in end.items()]
     return {"id": persona.id, "persona": persona.persona, "problem": persona.problem, "level": persona.level,
-            "transcript": sessions.load(sid).transcript, "checks": checks, "latencies": latencies,
+            "transcript": transcript, "checks": checks, "latencies": latencies,
             "overall": card.overall, "hire_signal": card.hire_signal, "credited_flags": credited}
 
 
+def rescore(run: dict[str, Any], personas: dict[str, Persona] | None = None) -> dict[str, Any]:
+    """Conduct checks recomputed from the stored transcript (so new checks apply to old runs); outcome
+    checks kept, but marked void when the simulated candidate did not play its part."""
+    persona = (personas or load_personas())[run["id"]]
+    said = [t["text"] for t in run["transcript"] if t["role"] == "candidate"]
+    did = acted(persona, said)
+    outcomes = [{**c, "kind": "outcome" if did is not False else "outcome_void"}
+                for c in run["checks"] if c["kind"] in ("outcome", "outcome_void")]
+    return {**run, "persona_acted": did, "checks": conduct_checks(run["transcript"], persona) + outcomes}
+
+
 def summarize_personas(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    checks = [c for r in runs for c in r["checks"]]
+    runs = [rescore(r) for r in runs]
+    checks = [c for r in runs for c in r["checks"] if c["kind"] != "outcome_void"]
 
     def rate(sel: list[bool]) -> float | None:
         return round(sum(sel) / len(sel), 3) if sel else None
@@ -132,9 +180,11 @@ def summarize_personas(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "personas": len(runs),
         "conduct_pass_rate": rate([c["ok"] for c in checks if c["kind"] == "conduct"]),
         "outcome_pass_rate": rate([c["ok"] for c in checks if c["kind"] == "outcome"]),
+        "persona_fidelity": {r["id"]: r["persona_acted"] for r in runs},
         "per_check": {n: rate([c["ok"] for c in checks if c["what"] == n]) for n in names},
-        "per_persona": {r["id"]: {"pass_rate": rate([c["ok"] for c in r["checks"]]), "overall": r["overall"],
-                                  "hire_signal": r["hire_signal"]} for r in runs},
+        "per_persona": {r["id"]: {"pass_rate": rate([c["ok"] for c in r["checks"] if c["kind"] != "outcome_void"]),
+                                  "overall": r["overall"], "hire_signal": r["hire_signal"],
+                                  "acted": r["persona_acted"]} for r in runs},
         "strong_above_weak": ordered,
         "latencies": sorted(x for r in runs for x in r["latencies"]),
     }

@@ -27,7 +27,7 @@ HEADLINES = {
                  "rerun_noisy_flags"],
     "transcripts": ["behaviour_pass_rate", "phase_pass_rate", "flag_met_recall", "flag_raised_recall",
                     "rerun_flip_rate"],
-    "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak"],
+    "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
 }
 
 
@@ -39,6 +39,11 @@ def load_suites(out_dir: Path) -> dict[str, dict[str, Any]]:
 
         doc = suites["variants"]
         doc["summary"] = {**doc["summary"], **summarize(doc["items"], doc.get("reruns", []))}
+    if "personas" in suites:
+        from .personas import summarize_personas
+
+        doc = suites["personas"]
+        doc["summary"] = {k: v for k, v in summarize_personas(doc["items"]).items() if k != "latencies"}
     return suites
 
 
@@ -163,9 +168,11 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
                        f"| {json.dumps(res)} |")
         return out + [""]
     if name == "personas":
-        out = ["| persona | conduct pass rate | overall | hire signal |", "|---|---|---|---|"]
-        out += [f"| {k} | {_fmt(v['pass_rate'])} | {_fmt(v['overall'])} | {v['hire_signal']} |"
+        out = ["| persona | checks pass rate | played its part | overall | hire signal |", "|---|---|---|---|---|"]
+        out += [f"| {k} | {_fmt(v['pass_rate'])} | {_fmt(v.get('acted'))} | {_fmt(v['overall'])} | {v['hire_signal']} |"
                 for k, v in s.get("per_persona", {}).items()]
+        out += ["", "Checks per interviewer reply: " + ", ".join(
+            f"{k} {_fmt(v)}" for k, v in s.get("per_check", {}).items()) + "."]
         return out + [""]
     return []
 

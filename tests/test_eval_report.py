@@ -113,3 +113,22 @@ def test_persona_conduct_checks_on_known_replies() -> None:
     assert repeats("How would you measure success for the business?",
                    ["Good. How would you measure success for the business?"])
     assert not repeats("What data do you have for labels?", ["How would you measure success?"])
+
+
+def test_parroting_and_persona_fidelity_are_checked_from_the_transcript() -> None:
+    from interviewer.personas import acted, conduct_checks, parrots
+
+    said = "Sure, I'd be happy to help! The goal is to pick products for the home page from user behaviour."
+    assert parrots(said, said) and parrots("Sure, I'd be happy to help! The goal is to pick products for it.", said)
+    assert not parrots("Which signal would you use to know a recommendation worked?", said)
+    personas = load_personas()
+    assert acted(personas["gibberish"], ["asdf qwe zxcv blorp", "qqq zzkx vvbn"]) is True
+    assert acted(personas["gibberish"], [said, said]) is False
+    assert acted(personas["injector"], [INJECT]) is True and acted(personas["injector"], [said]) is False
+    assert acted(personas["refuser"], ["I don't know.", "Let's move on."]) is True
+    assert acted(personas["strong"], [said]) is None
+    transcript = [{"role": "interviewer", "text": "Welcome. Design a home page recommender.", "phase": "p", "t": 0.0},
+                  {"role": "candidate", "text": said, "phase": "p", "t": 1.0},
+                  {"role": "interviewer", "text": said, "phase": "p", "t": 2.0}]
+    checks = {c["what"]: c["ok"] for c in conduct_checks(transcript, personas["weak"])}  # type: ignore[arg-type]
+    assert checks["no_parroting"] is False and checks["one_question"] is True
