@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -92,6 +93,33 @@ def to_flag_states(results: list[FlagResult], phase_id: str) -> dict[str, FlagSt
             out[r.flag_id] = {"verdict": r.credited, "phase": phase_id,
                               "quotes": [e.model_dump() for e in r.evidence]}
     return out
+
+
+PARROT_CHARS = 40  # a reply whose first 40 characters copy the candidate's words is cut off
+
+
+def stream_reply(deltas: Iterator[str], said: list[str], write: Any) -> str | None:
+    """Stream the reply, holding it back only while it still reads as a copy of something the
+    candidate said (a small model can lose its role and echo them); None if it is such a copy."""
+    norm = [" ".join(s.lower().split()) for s in said]
+    reply, held = "", True
+    for delta in deltas:
+        reply += delta
+        if not held:
+            write({"delta": delta})
+            continue
+        probe = " ".join(reply.lower().split())
+        if not any(probe in s for s in norm):
+            held = False
+            write({"delta": reply})
+        elif len(probe) >= PARROT_CHARS:
+            close = getattr(deltas, "close", None)
+            if close:
+                close()
+            return None
+    if held and reply:
+        write({"delta": reply})
+    return reply
 
 
 def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
@@ -229,11 +257,13 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
                 update["notes"] = {str(len(state["transcript"]) - 1): notes}
             layout = naive_layout if deps.layout == "naive" else messages_for
             messages = layout(state, system_prompt(state, problem), notes, deps.window)
-            reply = ""
-            for delta in deps.llm.stream(messages, max_tokens=deps.max_tokens, purpose="interviewer"):
-                reply += delta
-                writer({"delta": delta})
-            reply = trim_reply(reply) or "Could you say a bit more about that?"
+            said = [t["text"] for t in state["transcript"] if t["role"] == "candidate"]
+            streamed = stream_reply(deps.llm.stream(messages, max_tokens=deps.max_tokens, purpose="interviewer"),
+                                    said, writer)
+            if streamed is None:  # the model started copying the candidate's words: ask instead
+                streamed = f"Let me ask more specifically. {phase.opener or 'What would you build first, and why?'}"
+                writer({"delta": streamed})
+            reply = trim_reply(streamed) or "Could you say a bit more about that?"
             if grade_now and deps.grade_after_reply:
                 submit_grade(state, phase, n_candidate)
             t = round(elapsed_min(state, deps) * 60, 1)

@@ -214,6 +214,7 @@ class LLM:
         call = CallUsage(purpose=purpose, model=self.model)
         start = time.perf_counter()
         finished = False
+        chunks: Any = None
         try:
             chunks = self._create(
                 messages=_clean(messages),
@@ -237,6 +238,8 @@ class LLM:
         finally:
             call.latency_s = time.perf_counter() - start
             self.usage.add(call)
+            if not finished and chunks is not None and hasattr(chunks, "close"):
+                chunks.close()  # a caller that stopped reading: free the connection (the server stops too)
         if not finished:  # the connection closed before the server said the reply was complete
             raise LLMError(f"the reply from the LLM server at {self.base_url} was cut off midway; try again")
 

@@ -60,12 +60,11 @@ def repeats(reply: str, earlier: list[str]) -> bool:
 
 
 def parrots(reply: str, said: str) -> bool:
-    """The interviewer repeating the candidate's words back (a small model losing its role)."""
+    """The interviewer repeating the candidate's words back (a small model losing its role):
+    quoting a phrase inside a question is fine; a reply that is mostly their words is not."""
     a, b = reply.lower(), said.lower()
     match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    words = content_words(reply)
-    overlap = len(words & content_words(said)) / len(words) if len(words) >= 8 else 0.0
-    return match.size >= 60 or overlap >= 0.7
+    return match.size >= max(60, 0.6 * len(a))
 
 
 def acted(persona: Persona, said: list[str]) -> bool | None:
@@ -84,12 +83,15 @@ def conduct_checks(transcript: list[Turn], persona: Persona) -> list[dict[str, A
     checks: list[dict[str, Any]] = []
     replies = [transcript[0]["text"]] if transcript else []
     turn = 0
+    said: list[str] = []
     for prev, cur in zip(transcript, transcript[1:], strict=False):
+        if prev["role"] == "candidate":
+            said.append(prev["text"])
         if prev["role"] != "candidate" or cur["role"] != "interviewer":
             continue
         turn += 1
         found = turn_checks(cur["text"], replies, persona, replies[-1])
-        found["no_parroting"] = not parrots(cur["text"], prev["text"])
+        found["no_parroting"] = not any(parrots(cur["text"], s) for s in said)
         checks += [{"turn": turn, "kind": "conduct", "what": k, "ok": v} for k, v in found.items()]
         replies.append(cur["text"])
     return checks

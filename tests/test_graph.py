@@ -352,3 +352,23 @@ def test_session_ids_are_unguessable() -> None:
     ids = {s.start("payment_fraud")[0] for _ in range(50)}
     assert len(ids) == 50
     assert all(len(i) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)  # >= 128 random bits
+
+
+def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question() -> None:
+    answer = "Sure, I'd be happy to help! The goal is to cut fraud losses while keeping good customers happy."
+    script = InterviewScript(JudgeScript(RUBRIC, {}), reply=answer)  # a model that lost its role and echoes
+    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock()))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    shown = "".join(s.send(sid, answer))
+    assert "happy to help" not in shown and shown.startswith("Let me ask more specifically.")
+    assert shown.endswith("?")
+    assert s.load(sid).transcript[-1]["text"] == shown
+
+
+def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() -> None:
+    script = InterviewScript(JudgeScript(RUBRIC, {}), reply="Good. How would you measure that?")
+    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock()))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "Good. How would you measure that?"
