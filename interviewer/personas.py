@@ -98,13 +98,17 @@ def conduct_checks(transcript: list[Turn], persona: Persona) -> list[dict[str, A
 
 
 def candidate_says(llm: LLM, persona: Persona, statement: str, transcript: list[Turn]) -> str:
-    """The persona's next line; the interviewer's turns are the 'user' side of its conversation."""
-    messages: list[Message] = [{"role": "system", "content": render("candidate_persona", play=persona.play,
-                                                                    statement=statement)}]
-    for turn in transcript:
-        role = "assistant" if turn["role"] == "candidate" else "user"
-        messages.append({"role": role, "content": turn["text"]})
+    """The persona's next line. The interview goes in as one script to continue, not as chat turns:
+    a small model given the interviewer's lines as 'user' turns answers as a helpful assistant."""
+    script = "\n\n".join(f"{'Interviewer' if t['role'] == 'interviewer' else 'Candidate'}: {t['text']}"
+                         for t in transcript[-8:])
+    messages: list[Message] = [
+        {"role": "system", "content": render("candidate_persona", play=persona.play, statement=statement)},
+        {"role": "user", "content": f"The interview so far:\n\n{script}\n\nWrite only the candidate's next reply, "
+                                    f"in character ({persona.persona}): {persona.play}"},
+    ]
     text = llm.chat(messages, max_tokens=160, purpose="candidate").strip()
+    text = re.sub(r"^(?:\*\*)?candidate(?:\*\*)?\s*:\s*", "", text, flags=re.IGNORECASE)
     return text or "I don't know."
 
 
