@@ -109,6 +109,11 @@ def main() -> None:
                     first = time.perf_counter() - start
                 reply += delta
             total = time.perf_counter() - start
+            if sessions.load(sid).done:
+                rows.append({"turn": i, "phase": "wrap-up", "our_ttft_s": round(first or total, 3), "llm_ttft_s": "-",
+                             "ratio": "-", "turn_total_s": round(total, 3), "prompt_tokens": 0, "cached_tokens": 0,
+                             "cached_pct": "-", "reply_tokens": 0, "grading_after_s": 0})
+                break
             # the candidate reads and types while this turn is graded: wait for it, as they would
             settle = time.perf_counter()
             sessions.flags_now(sid)
@@ -130,9 +135,14 @@ def main() -> None:
                 "reply_tokens": call.completion_tokens, "grading_after_s": grading_s,
             })
         end_start = time.perf_counter()
-        card = sessions.end(sid)
-        scorecard_s = time.perf_counter() - end_start
+        if sessions.load(sid).done:  # the candidate closed it ("that's all from me"): the wrap-up was that turn
+            card = sessions.load(sid).scorecard
+            scorecard_s = rows[-1]["turn_total_s"]
+        else:
+            card = sessions.end(sid)
+            scorecard_s = time.perf_counter() - end_start
         view = sessions.load(sid)
+        assert card is not None
     finally:
         backend.close()
     later = [r for r in rows[1:] if r["llm_ttft_s"] != "-"]
