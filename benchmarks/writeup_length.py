@@ -1,9 +1,9 @@
 """Write-up grading time vs length and vs grader strategy on the embedded model.
 
 Write-ups of 1k, 5k and 20k characters are cut (at paragraph ends) from the MIT-licensed
-write-ups in evals/writeups/external/. Each is graded per_phase (one call per phase, all six
-phases) and per_flag on the modeling phase (one call per flag; the whole document is the cached
-prefix), so the two strategies are compared per call and per flag on the same text.
+write-ups in evals/writeups/external/. Each is graded on the modeling phase (6 flags) both ways:
+per_phase (one call for all six verdicts) and per_flag (one call per flag; the text is the cached
+prefix). A whole write-up is six phases: about six times these figures.
 
     .venv/bin/python benchmarks/writeup_length.py [--lengths 1000 5000 20000]
 """
@@ -46,7 +46,7 @@ def main() -> None:
         llm = backend.llm
         for n in args.lengths:
             doc = writeup_of(n)
-            for strategy, phases in (("per_phase", None), ("per_flag", ["modeling"])):
+            for strategy, phases in (("per_phase", ["modeling"]), ("per_flag", ["modeling"])):
                 grader = Grader(llm, rubric, None, strategy=strategy)  # type: ignore[arg-type]
                 mark = len(llm.usage.calls)
                 start = time.perf_counter()
@@ -66,8 +66,10 @@ def main() -> None:
     finally:
         backend.close()
     write("writeup_length", rows, {"model": "embedded " + Settings.load({}).local_model},
-          notes="Embedded llama.cpp (2 slots, 2 threads). Text beyond the grader's input budget per call "
-                "(n_ctx / slots - 900 tokens) is fitted, preferring the sections placed in the phase graded.")
+          notes="Embedded llama.cpp (2 slots, 2 threads, 4,096 tokens per slot). Text beyond what fits a slot "
+                "next to the question and the reply is cut, preferring the sections placed in the phase graded: "
+                "about 2,840 tokens per per-flag call and about 1,000 per per-phase call (which must also hold "
+                "every criterion and room for six verdicts).")
 
 
 if __name__ == "__main__":

@@ -129,7 +129,7 @@ class Grader:
         if screened.status != "ok":
             return {p.id: empty_results(p) for p in wanted}, screened
         jobs: list[tuple[Phase, list[Segment]]] = [
-            (p, self.fit(cleaned, (prefer or {}).get(p.id, set()))) for p in wanted
+            (p, self.fit(cleaned, (prefer or {}).get(p.id, set()), self.budget(p))) for p in wanted
         ]
         self._done = 0
         self._abort = ""  # set when the server is unreachable: the remaining calls are not sent
@@ -148,19 +148,39 @@ class Grader:
                 out = {p.id: [per_flag[(p.id, f.id)].result() for _, f in p.flags] for p, _ in jobs}
         return out, screened
 
-    def fit(self, segments: list[Segment], prefer: set[str]) -> list[Segment]:
+    def budget(self, phase: Phase) -> int:
+        """Tokens left for candidate text in one call to a local server: its slot holds the system
+        prompt, the question (every criterion, for a per-phase call), the text and the reply. Our
+        count is o200k; Qwen's tokenizer needs up to ~15% more, so the slot is shrunk by that."""
+        if self.llm.model != "local":
+            return self.input_tokens
+        s = self.llm.settings
+        if self.strategy == "per_phase":
+            criteria = "\n".join(f"- {f.id} ({k}): {f.statement} Evidence: {f.evidence}" for k, f in phase.flags)
+            question = render("grader_phase", candidate="", phase=phase.title, criteria=criteria)
+            reply = 350 * len(phase.flags)
+        else:
+            question = max((render("grader_flag", candidate="", kind=k, phase=phase.title, statement=f.statement,
+                                   evidence=f.evidence, choices=GREEN_CHOICES if k == "green" else RED_CHOICES)
+                            for k, f in phase.flags), key=len)
+            reply = 400
+        overhead = tokens.count(self.system) + tokens.count(question) + 60  # + chat template and headers
+        return max(200, min(self.input_tokens, int((s.n_ctx // s.parallel - reply) / 1.15) - overhead))
+
+    def fit(self, segments: list[Segment], prefer: set[str], budget: int | None = None) -> list[Segment]:
         """Keep the candidate text within the server's budget: preferred segments first."""
-        if tokens.count("\n".join(s.text for s in segments)) <= self.input_tokens:
+        limit = budget or self.input_tokens
+        if tokens.count(self._candidate(segments)) <= limit:
             return segments
         ordered = [s for s in segments if s.where in prefer] + [s for s in segments if s.where not in prefer]
         kept: list[Segment] = []
         used = 0
         for seg in ordered:
-            n = tokens.count(seg.text)
-            if used + n > self.input_tokens:
-                room = self.input_tokens - used
+            n = tokens.count(seg.text) + tokens.count(seg.where) + 4  # its "[where]" header and spacing
+            if used + n > limit:
+                room = limit - used - tokens.count(seg.where) - 4
                 if room > 100:
-                    kept.append(Segment(seg.where, seg.text[: room * 4]))
+                    kept.append(Segment(seg.where, tokens.truncate(seg.text, room)))
                 break
             kept.append(seg)
             used += n

@@ -61,6 +61,15 @@ def count(text: str) -> int:
     return len(enc.encode(text, disallowed_special=()))
 
 
+def truncate(text: str, n: int) -> str:
+    """The first `n` tokens of `text` (o200k; by characters if that fails)."""
+    enc = _encoding()
+    if enc is None:
+        return text[: n * 4]
+    ids = enc.encode(text, disallowed_special=())
+    return text if len(ids) <= n else str(enc.decode(ids[:n]))
+
+
 def count_messages(messages: list[dict[str, str]]) -> int:
     """Chat overhead is ~4 tokens per message on OpenAI's format; close enough for budgets."""
     return sum(count(m["content"]) + 4 for m in messages) + 2

@@ -14,6 +14,8 @@ from interviewer.writeup import grade_writeup, screen_writeup, split_sections
 
 from .fake_grader import JudgeScript
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
 RUBRIC = get_rubric("default")
 ANSWER = (
     "Our business objective is to reduce fraud losses while keeping false declines low. "
@@ -150,3 +152,26 @@ def test_progress_counts_every_call_of_either_strategy(strategy: str, calls: int
                     progress=lambda done, total, msg: seen.append((done, total)))
     grader.grade([Segment("t", ANSWER)])
     assert sorted(seen) == [(i, calls) for i in range(1, calls + 1)]
+
+
+@pytest.mark.parametrize("strategy", ["per_flag", "per_phase"])
+def test_a_20k_character_writeup_fits_the_local_servers_slot(strategy: str) -> None:
+    """A 20k-character write-up once overflowed a 4,096-token llama.cpp slot with per_phase grading."""
+    from interviewer import tokens
+    from interviewer.config import Settings
+    from interviewer.fake_llm import Script, scripted_llm
+    from interviewer.writeup import grade_writeup
+
+    from .fake_grader import JudgeScript
+
+    judge = JudgeScript(get_rubric("default"), {})
+    script = Script(judge)
+    settings = Settings(base_url="http://fake.invalid/v1", model="local", max_retries=0, n_ctx=8192, parallel=2)
+    llm = scripted_llm(script, settings)
+    external = sorted((ROOT / "evals" / "writeups" / "external").glob("*.md"))
+    doc = "\n\n".join(p.read_text() for p in external)[:20_000]
+    grade_writeup(Grader(llm, get_rubric("default"), None, strategy=strategy), doc, "senior")  # type: ignore[arg-type]
+    slot = 8192 // 2
+    worst = max(int(tokens.count_messages(r["messages"]) * 1.15) + r["max_tokens"] for r in script.requests
+                if r.get("max_tokens", 0) > 4)
+    assert worst <= slot, f"{worst} tokens (prompt with tokenizer margin + reply) exceed the {slot}-token slot"
