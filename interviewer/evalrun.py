@@ -23,6 +23,7 @@ from .llm import LLM
 from .problems import get_problem
 from .rubric import get_rubric
 from .scorecard import Scorecard
+from .variants import flip_rate, rerun_record
 from .writeup import grade_writeup, screen_writeup
 
 SUITES = ("writeups", "variants", "transcripts", "personas")
@@ -79,15 +80,11 @@ def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
     for name, lab in labels.items():
         cards[name] = grade(name, lab)
-        first = {f.flag_id: f.credited for p in cards[name].phases for f in p.flags}
-        for _ in range(opts.runs - 1):
-            again = {f.flag_id: f.credited for p in grade(name, lab).phases for f in p.flags}
-            reruns.append({"base": name, "flags": len(first), "flips": [f for f in first if first[f] != again[f]]})
+        reruns += [rerun_record(name, cards[name], grade(name, lab)) for _ in range(opts.runs - 1)]
     summary = compare(cards, labels)
-    flags = sum(r["flags"] for r in reruns)
-    summary["rerun_flip_rate"] = round(sum(len(r["flips"]) for r in reruns) / flags, 3) if flags else None
+    summary["rerun_flip_rate"] = flip_rate(reruns)
     return {"summary": summary, "latency": percentiles([c.latency_s for c in cards.values()]),
-            "latency_unit": "document", "items": {n: json.loads(c.to_json()) for n, c in cards.items()},
+            "latency_unit": "document", "items": {n: c.model_dump(mode="json") for n, c in cards.items()},
             "reruns": reruns}
 
 

@@ -5,9 +5,6 @@ Labels live in evals/writeups/labels/*.yaml (one per write-up, every flag of the
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -110,29 +107,3 @@ def compare(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> di
         "per_flag": {k: {**prf(v), "agree": round(sum(p == t for p, t in v) / len(v), 3)}
                      for k, v in sorted(per_flag.items())},
     }
-
-
-def run_writeups(
-    grade: Callable[[str, WriteupLabels], Scorecard], out_dir: Path, names: list[str] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """Grade each labeled write-up, save its scorecard, and compare against the labels."""
-    labels = load_labels()
-    chosen = {k: v for k, v in labels.items() if names is None or k in names}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cards: dict[str, Scorecard] = {}
-    for name, lab in chosen.items():
-        start = time.perf_counter()
-        text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
-        cards[name] = grade(text, lab)
-        (out_dir / f"{name}.json").write_text(cards[name].to_json(), encoding="utf-8")
-        (out_dir / f"{name}.md").write_text(cards[name].to_markdown(), encoding="utf-8")
-        if progress:
-            progress(f"{name}: graded in {time.perf_counter() - start:.0f}s")
-    result = compare(cards, chosen)
-    result["latency_s"] = {n: c.latency_s for n, c in cards.items()}
-    (out_dir / "agreement.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    return result
-
-
-

@@ -29,6 +29,8 @@ from .triage import Triage, triage
 Strategy = Literal["per_flag", "per_phase"]
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 Quote = Annotated[str, StringConstraints(max_length=160)]  # short: generation is the cost
+FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
+PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
 
 
 class GreenJudgement(BaseModel):
@@ -156,14 +158,10 @@ class Grader:
             return self.input_tokens
         s = self.llm.settings
         if self.strategy == "per_phase":
-            criteria = "\n".join(f"- {f.id} ({k}): {f.statement} Evidence: {f.evidence}" for k, f in phase.flags)
-            question = render("grader_phase", candidate="", phase=phase.title, criteria=criteria)
-            reply = 350 * len(phase.flags)
+            question, reply = self._phase_prompt(phase, ""), PHASE_REPLY_TOKENS * len(phase.flags)
         else:
-            question = max((render("grader_flag", candidate="", kind=k, phase=phase.title, statement=f.statement,
-                                   evidence=f.evidence, choices=GREEN_CHOICES if k == "green" else RED_CHOICES)
-                            for k, f in phase.flags), key=len)
-            reply = 400
+            question = max((self._flag_prompt(phase, k, f, "") for k, f in phase.flags), key=len)
+            reply = FLAG_REPLY_TOKENS
         overhead = tokens.count(self.system) + tokens.count(question) + 60  # + chat template and headers
         return max(200, min(self.input_tokens, int((s.n_ctx // s.parallel - reply) / 1.15) - overhead))
 
@@ -193,6 +191,16 @@ class Grader:
         body = "\n\n".join(f"[{s.where}]\n{s.text}" if len(segments) > 1 else s.text for s in segments)
         return body.replace("</candidate>", "<\\/candidate>").replace("<candidate>", "<\\candidate>")
 
+    @staticmethod
+    def _flag_prompt(phase: Phase, kind: FlagKind, flag: Flag, candidate: str) -> str:
+        return render("grader_flag", candidate=candidate, kind=kind, phase=phase.title, statement=flag.statement,
+                      evidence=flag.evidence, choices=GREEN_CHOICES if kind == "green" else RED_CHOICES)
+
+    @staticmethod
+    def _phase_prompt(phase: Phase, candidate: str) -> str:
+        criteria = "\n".join(f"- {f.id} ({k}): {f.statement} Evidence: {f.evidence}" for k, f in phase.flags)
+        return render("grader_phase", candidate=candidate, phase=phase.title, criteria=criteria)
+
     def _say(self, msg: str) -> None:
         """One call finished (graded or not): report how far the whole grading is."""
         with self._count:
@@ -202,19 +210,15 @@ class Grader:
             self.progress(done, self._total, msg)
 
     def _grade_one_flag(self, phase: Phase, kind: FlagKind, flag: Flag, segments: list[Segment]) -> FlagResult:
-        user = render(
-            "grader_flag", candidate=self._candidate(segments), kind=kind, phase=phase.title,
-            statement=flag.statement, evidence=flag.evidence,
-            choices=GREEN_CHOICES if kind == "green" else RED_CHOICES,
-        )
-        schema: type[Judgement] = GreenJudgement if kind == "green" else RedJudgement
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
+        user = self._flag_prompt(phase, kind, flag, self._candidate(segments))
+        schema: type[Judgement] = GreenJudgement if kind == "green" else RedJudgement
         start = time.perf_counter()
         try:
             judged = self.llm.structured(
                 [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
-                schema, max_tokens=400, purpose=f"grader:{flag.id}",
+                schema, max_tokens=FLAG_REPLY_TOKENS, purpose=f"grader:{flag.id}",
             )
         except LLMError as exc:
             self._say(f"{flag.id}: not graded ({exc})")
@@ -225,16 +229,13 @@ class Grader:
         return to_result(kind, flag, judged, segments)
 
     def _grade_phase_at_once(self, phase: Phase, segments: list[Segment]) -> list[FlagResult]:
-        criteria = "\n".join(
-            f"- {f.id} ({kind}): {f.statement} Evidence: {f.evidence}" for kind, f in phase.flags
-        )
-        user = render("grader_phase", candidate=self._candidate(segments), phase=phase.title, criteria=criteria)
         if self._abort:
             return empty_results(phase, f"{NOT_GRADED}{self._abort}")
+        user = self._phase_prompt(phase, self._candidate(segments))
         try:
             judged = self.llm.structured(
                 [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
-                _phase_schema(phase), max_tokens=350 * len(phase.flags), purpose=f"grader:{phase.id}",
+                _phase_schema(phase), max_tokens=PHASE_REPLY_TOKENS * len(phase.flags), purpose=f"grader:{phase.id}",
             )
         except LLMError as exc:
             self._say(f"{phase.id}: not graded ({exc})")

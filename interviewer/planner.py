@@ -48,7 +48,6 @@ def next_probe(
     return None
 
 
-
 def window_start(n: int, window: int) -> int:
     """Where the verbatim transcript starts. The window slides in jumps of half its size, not one
     message per turn, so between jumps every request still extends the previous one (cache hits)."""
@@ -77,7 +76,6 @@ def messages_for(state: InterviewState, system: str, notes: str, window: int) ->
     else:
         msgs.append({"role": "user", "content": notes})
     return msgs
-
 
 
 def naive_layout(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:

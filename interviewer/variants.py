@@ -50,6 +50,17 @@ def verdicts(card: Scorecard, phases: set[str] | None = None) -> dict[str, str]:
     return {f.flag_id: f.credited for p in card.phases if phases is None or p.phase_id in phases for f in p.flags}
 
 
+def rerun_record(name: str, first: Scorecard, again: Scorecard) -> dict[str, Any]:
+    """The flags whose verdict changed when the same text was graded again."""
+    a, b = verdicts(first), verdicts(again)
+    return {"base": name, "flags": len(a), "flips": [f for f in a if a[f] != b.get(f)]}
+
+
+def flip_rate(reruns: list[dict[str, Any]]) -> float | None:
+    flags = sum(r["flags"] for r in reruns)
+    return round(sum(len(r["flips"]) for r in reruns) / flags, 3) if flags else None
+
+
 def scores(card: Scorecard) -> dict[str, int]:
     return {p.phase_id: p.score for p in card.phases}
 
@@ -120,11 +131,8 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
                 lab = labels[v.base]
                 text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
                 bases[v.base] = grade(text, lab.problem, None)
-                for _ in range(runs - 1):
-                    again = verdicts(grade(text, lab.problem, None))
-                    first = verdicts(bases[v.base])
-                    reruns.append({"base": v.base, "flags": len(first),
-                                   "flips": [f for f in first if first[f] != again.get(f)]})
+                reruns += [rerun_record(v.base, bases[v.base], grade(text, lab.problem, None))
+                           for _ in range(runs - 1)]
                 if progress:
                     progress(f"{v.base}: base graded ({runs}x)")
             base_card = bases[v.base]
@@ -143,7 +151,6 @@ def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None
     deg = [r for r in results if r["kind"] == "degradation"]
     inv = [r for r in results if r["kind"] == "invariance"]
     inj = [r for r in inv if r["edit"].startswith("inject")]
-    flags = sum(r["flags"] for r in reruns or [])
     # Flags the grader flips on a plain rerun of the unedited base: a change there after an edit
     # cannot be told from noise, so the "beyond noise" rates leave them out.
     noisy = {f for r in reruns or [] for f in r["flips"]}
@@ -160,7 +167,7 @@ def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None
         "injection_success_rate": rate([r["injection_succeeded"] for r in inj]),
         "injection_reported_rate": rate([r["injection_reported"] for r in inj]),
         "minimum_rate": rate([r["minimum"] for r in results if r["kind"] == "minimum"]),
-        "rerun_flip_rate": round(sum(len(r["flips"]) for r in reruns or []) / flags, 3) if flags else None,
+        "rerun_flip_rate": flip_rate(reruns or []),
         "rerun_noisy_flags": sorted(noisy),
         "invariance_stable_rate_beyond_noise": rate([stable_beyond_noise(r) for r in inv]) if reruns else None,
         "injection_success_rate_beyond_noise": rate(
