@@ -62,7 +62,7 @@ TURNS = [
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--local-model", default="1.5b")
-    ap.add_argument("--strategy", default="per_flag")
+    ap.add_argument("--strategy", default="auto", help="grader strategy (auto = probe on the embedded model)")
     ap.add_argument("--transcript", type=Path, help="also write the transcript here (Markdown)")
     ap.add_argument("--layout", choices=["cache_first", "naive"], default="cache_first",
                     help="naive: the turn's note ahead of the system prompt (for comparison only)")
@@ -160,7 +160,8 @@ def main() -> None:
     }
     summary.update({"layout": args.layout, "grading": not args.no_grade})
     write(args.name, rows, summary,
-          notes="Embedded llama.cpp server, 2 slots, the app's settings for it: each turn is graded (per flag) "
+          notes="Embedded llama.cpp server, 2 slots (interviewer pinned to slot 0, grader to slot 1), the app's "
+                "settings for it: each turn is graded (the phase's flags, grader_strategy) "
                 "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
                 "candidate's reading and typing time would allow. Opener turns make no LLM call. The stable "
                 "prefix (system prompt + opening) is warmed while the candidate reads the problem "

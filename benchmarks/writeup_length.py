@@ -1,11 +1,11 @@
 """Write-up grading time vs length and vs grader strategy on the embedded model.
 
 Write-ups of 1k, 5k and 20k characters are cut (at paragraph ends) from the MIT-licensed
-write-ups in evals/writeups/external/. Each is graded on the modeling phase (6 flags) both ways:
-per_phase (one call for all six verdicts) and per_flag (one call per flag; the text is the cached
-prefix). A whole write-up is six phases: about six times these figures.
+write-ups in evals/writeups/external/. By default each is graded whole (all six phases, 36
+flags) with probability grading (probe: one token per flag over the phase's relevant sentences).
+The older structured strategies can be measured on the modeling phase alone for comparison:
 
-    .venv/bin/python benchmarks/writeup_length.py [--lengths 1000 5000 20000]
+    .venv/bin/python benchmarks/writeup_length.py [--lengths 1000 5000 20000] [--strategies probe per_flag]
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def writeup_of(chars: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lengths", type=int, nargs="+", default=[1000, 5000, 20000])
+    ap.add_argument("--strategies", nargs="+", default=["probe"], help="probe grades all phases; others modeling")
+    ap.add_argument("--name", default="writeup_length")
     args = ap.parse_args()
     backend = open_backend(Settings.load({}))
     rubric = get_rubric("default")
@@ -46,11 +48,12 @@ def main() -> None:
         llm = backend.llm
         for n in args.lengths:
             doc = writeup_of(n)
-            for strategy, phases in (("per_phase", ["modeling"]), ("per_flag", ["modeling"])):
+            for strategy in args.strategies:
+                phases = None if strategy == "probe" else ["modeling"]
                 grader = Grader(llm, rubric, None, strategy=strategy)  # type: ignore[arg-type]
                 mark = len(llm.usage.calls)
                 start = time.perf_counter()
-                grade_writeup(grader, doc, "senior", phases)
+                card = grade_writeup(grader, doc, "senior", phases)
                 dt = time.perf_counter() - start
                 calls = llm.usage.calls[mark:]
                 flags = sum(len(p.flags) for p in rubric.phases if phases is None or p.id in phases)
@@ -61,15 +64,17 @@ def main() -> None:
                     "s_per_flag": round(dt / flags, 1), "prompt_tokens": prompt,
                     "cached_pct": round(100 * sum(c.cached_tokens for c in calls) / max(prompt, 1), 1),
                     "completion_tokens": sum(c.completion_tokens for c in calls),
+                    "sentences_left_out": sum(card.left_out.values()),
                 })
                 print(rows[-1], flush=True)
     finally:
         backend.close()
-    write("writeup_length", rows, {"model": "embedded " + Settings.load({}).local_model},
-          notes="Embedded llama.cpp (2 slots, 2 threads, 4,096 tokens per slot). Text beyond what fits a slot "
-                "next to the question and the reply is cut, preferring the sections placed in the phase graded: "
-                "about 2,840 tokens per per-flag call and about 1,000 per per-phase call (which must also hold "
-                "every criterion and room for six verdicts).")
+    write(args.name, rows, {"model": "embedded " + Settings.load({}).local_model},
+          notes="Embedded llama.cpp (2 slots, 2 threads, 4,096 tokens per slot). probe: each phase is graded on "
+                "its own sections' most relevant sentences plus the sentences BM25 ranks highest for each flag, "
+                "at most 450 tokens per phase, in the grader's own slot; sentences_left_out counts what of a "
+                "phase's own sections did not fit (the scorecard says so). per_flag/per_phase (modeling only): "
+                "text beyond a slot is cut, preferring the phase's sections.")
 
 
 if __name__ == "__main__":

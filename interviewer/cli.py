@@ -197,6 +197,16 @@ def _argv_for_record(args: argparse.Namespace) -> list[str]:
     return out
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import CALIBRATION_DIR, fit_suite, save
+
+    cal = fit_suite(args.suite_file, args.family)
+    path = save(cal, args.out or CALIBRATION_DIR / f"{args.family}.yaml")
+    print(f"wrote {path}: green met >= {cal.green.met}, partial >= {cal.green.partial}, "
+          f"red raised >= {cal.red.raised}; held out: {json.dumps(cal.held_out)}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .backend import open_backend
     from .session import Sessions
@@ -270,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
     grade.add_argument("--framework", default="default", help="rubric id (see `interviewer rubrics`)")
     grade.add_argument("--format", choices=["md", "json"], default="md")
-    grade.add_argument("--strategy", choices=["auto", "per_flag", "per_phase"], default="auto")
+    grade.add_argument("--strategy", choices=["auto", "probe", "per_flag", "per_phase"], default="auto")
     grade.add_argument("--out", help="write the scorecard here instead of standard output")
     add_backend_flags(grade)
     grade.set_defaults(func=cmd_grade)
@@ -289,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("suite", nargs="*", help="writeups, variants, transcripts, personas (default: writeups)")
     ev.add_argument("--runs", type=int, default=1, help="repeat each item (rerun flip rate)")
     ev.add_argument("--concurrency", type=int, default=1, help="transcripts/personas run at once")
-    ev.add_argument("--strategy", choices=["auto", "per_flag", "per_phase"], default="auto")
+    ev.add_argument("--strategy", choices=["auto", "probe", "per_flag", "per_phase"], default="auto")
     ev.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
     ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
     ev.add_argument("--focused", action="store_true",
@@ -300,6 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fail-on-regression", action="store_true", help="with --compare: exit 1 on any regression")
     add_backend_flags(ev)
     ev.set_defaults(func=cmd_eval)
+
+    cal = sub.add_parser("calibrate", help="fit the grader's thresholds on a writeups eval (held-out report)")
+    cal.add_argument("suite_file", type=Path, help="a writeups.json written by `interviewer eval writeups`")
+    cal.add_argument("--family", required=True, help="model family the file is for, e.g. qwen2.5-coder-1.5b")
+    cal.add_argument("--out", type=Path, help="where to write the YAML (default: the shipped calibration dir)")
+    cal.set_defaults(func=cmd_calibrate)
 
     serve = sub.add_parser("serve", help="start the Gradio app")
     serve.add_argument("--host", default="127.0.0.1")

@@ -51,7 +51,7 @@ class Settings(BaseModel):
     timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(3, ge=0)
     temperature: float = Field(0.0, ge=0, le=2)
-    grader_strategy: Literal["auto", "per_flag", "per_phase"] = "auto"
+    grader_strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto"
     home: Path = Field(default_factory=default_home)
 
     @property

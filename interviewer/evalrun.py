@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .evals import EVAL_DIR, WriteupLabels, compare, load_labels
+from .evals import EVAL_DIR, WriteupLabels, load_labels, summarize_writeups
 from .grader import Grader
 from .llm import LLM
 from .problems import get_problem
@@ -81,7 +81,7 @@ def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
     for name, lab in labels.items():
         cards[name] = grade(name, lab)
         reruns += [rerun_record(name, cards[name], grade(name, lab)) for _ in range(opts.runs - 1)]
-    summary = compare(cards, labels)
+    summary = summarize_writeups(cards, labels)
     summary["rerun_flip_rate"] = flip_rate(reruns)
     return {"summary": summary, "latency": percentiles([c.latency_s for c in cards.values()]),
             "latency_unit": "document", "items": {n: c.model_dump(mode="json") for n, c in cards.items()},

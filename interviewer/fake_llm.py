@@ -31,6 +31,7 @@ class FakeReply:
     prompt_tokens: int = 0
     cached_tokens: int = 0
     drop_after: int | None = None  # streaming: close the connection after this many events
+    top_logprobs: dict[str, float] | None = None  # token -> probability, for a logprobs request
 
 
 Responder = Callable[[dict[str, Any]], "FakeReply | str"]
@@ -70,6 +71,18 @@ def _usage(reply: FakeReply, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _logprobs(reply: FakeReply, body: dict[str, Any]) -> dict[str, Any] | None:
+    """llama.cpp's shape: the first token's top alternatives, only when logprobs were asked for."""
+    if not body.get("logprobs") or reply.top_logprobs is None:
+        return None
+    import math
+
+    tops = [{"token": t, "logprob": math.log(max(p, 1e-12)), "bytes": list(t.encode())}
+            for t, p in sorted(reply.top_logprobs.items(), key=lambda kv: -kv[1])]
+    first = tops[0] if tops else {"token": reply.content, "logprob": 0.0, "bytes": []}
+    return {"content": [{**first, "top_logprobs": tops}]}
+
+
 def completion_json(reply: FakeReply, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fake",
@@ -80,6 +93,7 @@ def completion_json(reply: FakeReply, body: dict[str, Any]) -> dict[str, Any]:
             "index": 0,
             "message": {"role": "assistant", "content": reply.content},
             "finish_reason": reply.finish_reason,
+            "logprobs": _logprobs(reply, body),
         }],
         "usage": _usage(reply, body),
     }

@@ -1,9 +1,15 @@
-"""The grader: rubric verdicts with verified quotes, for live answers, write-ups and evals.
+"""The grader: rubric verdicts with verified evidence, for live answers, write-ups and evals.
 
-Two strategies: one question per flag (small local models judge one thing at a time better)
-or all flags of a phase in one call (strong models). Either way the prompt puts the stable
-grader text and the candidate's words first and the question last, so the server reuses the
-cached prefix across the flags of a phase; calls for different flags run concurrently.
+Three strategies, one interface:
+- probe (default where the server gives token probabilities, the embedded model included): the
+  text is numbered once into sentences, each flag's detection question is asked over the phase's
+  relevant sentences with one token out, and calibrated thresholds turn P(yes) into verdicts
+  (probe.py, calibration.py). Evidence is the candidate's own sentence, so it cannot be made up.
+  Without logprobs it asks the same questions as a constrained yes/no.
+- per_flag / per_phase: a structured verdict with free-text quotes, verified in code (quotes.py);
+  per_phase judges all flags of a phase in one call, for strong models without logprobs.
+The prompt puts the stable grader text and the candidate's words first and the question last, so
+the server reuses the cached prefix across the flags of a phase.
 """
 
 from __future__ import annotations
@@ -17,18 +23,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from . import tokens
-from .llm import LLM, BackendUnavailable, LLMError
+from . import probe, tokens
+from .calibration import Calibration, load_calibration
+from .llm import LLM, BackendUnavailable, LLMError, NoLogprobs
 from .problems import Problem
 from .prompts import render
 from .quotes import Match, Segment, locate
+from .retrieval import BM25
 from .rubric import Flag, FlagKind, Phase, Rubric
 from .scorecard import NOT_GRADED, Evidence, FlagResult, Verdict, empty_result, empty_results
+from .sentences import number
 from .triage import Triage, triage
 
-Strategy = Literal["per_flag", "per_phase"]
+Strategy = Literal["probe", "per_flag", "per_phase"]
+GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 0 and its cache
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 Quote = Annotated[str, StringConstraints(max_length=160)]  # short: generation is the cost
+PROBE_CONTEXT_LOCAL = 450  # tokens of candidate sentences per phase on the embedded model
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
 PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
 
@@ -87,21 +98,42 @@ def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segm
     )
 
 
+class YesNo(BaseModel):
+    """The fallback for servers without logprobs: the same question, a constrained answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer: Literal["yes", "no"]
+
+
+def model_family(llm: LLM) -> str:
+    """Which calibration file applies: the embedded model's own, else the served model's name."""
+    s = llm.settings
+    if llm.model == "local":
+        return "custom-gguf" if s.model_path else f"qwen2.5-coder-{s.local_model}"
+    return llm.model
+
+
 class Grader:
     """Grades candidate text against a rubric; the same object serves chat, write-ups and evals."""
 
     def __init__(
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
-        strategy: Literal["auto", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
+        strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
+        calibration: Calibration | None = None, context_tokens: int | None = None,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
         self.problem = problem
         embedded = llm.model == "local"
-        self.strategy: Strategy = (
-            ("per_flag" if embedded else "per_phase") if strategy == "auto" else strategy
-        )
+        if strategy == "auto":  # llama.cpp gives logprobs; a remote server is asked once
+            strategy = "probe" if embedded or llm.supports_logprobs() else "per_phase"
+        self.strategy: Strategy = strategy
+        self.calibration = calibration or load_calibration(model_family(llm))
+        # probe: how much of the text one phase is graded on (the prefix its flags share)
+        self.context_tokens = context_tokens or (PROBE_CONTEXT_LOCAL if embedded else 6000)
+        self.left_out: dict[str, int] = {}
+        self._constrained = False  # set when the server turned out to give no logprobs
         s = llm.settings
         self.max_workers = max_workers or (s.parallel if embedded else 8)
         # llama.cpp splits its context across slots; leave room for the prompt and the reply.
@@ -130,6 +162,8 @@ class Grader:
         wanted = [p for p in self.rubric.phases if phases is None or p.id in phases]
         if screened.status != "ok":
             return {p.id: empty_results(p) for p in wanted}, screened
+        if self.strategy == "probe":
+            return self._grade_probe(cleaned, wanted, prefer or {}), screened
         jobs: list[tuple[Phase, list[Segment]]] = [
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()), self.budget(p))) for p in wanted
         ]
@@ -245,3 +279,78 @@ class Grader:
         self._say(f"graded phase {phase.id}")
         return [to_result(kind, f, getattr(judged, f.id), segments) for kind, f in phase.flags]
 
+
+    # -- probe ----------------------------------------------------------------------------
+
+    def _grade_probe(self, segments: list[Segment], wanted: list[Phase],
+                     prefer: dict[str, set[str]]) -> dict[str, list[FlagResult]]:
+        """Phase by phase, flag by flag, in one slot: each phase's context is one cached prefix."""
+        sentences = number(segments)
+        bm25 = BM25(sentences)
+        everything = {s.where for s in segments}
+        problem = f"{self.problem.title}. {self.problem.statement.strip()}" if self.problem else "(a design write-up)"
+        self._done, self._abort = 0, ""
+        self._total = sum(len(p.flags) for p in wanted)
+        self.left_out = {}
+        out: dict[str, list[FlagResult]] = {}
+        for phase in wanted:
+            own = prefer.get(phase.id) or (everything if not prefer else set())
+            ctx = probe.select(phase, sentences, bm25, own, self.context_tokens)
+            if ctx.left_out:
+                self.left_out[phase.id] = ctx.left_out
+            asked: dict[str, float] = {}  # a red flag for a missing thing may share its green's question
+            out[phase.id] = [self._probe_one(phase, kind, flag, ctx, bm25, problem, asked)
+                             for kind, flag in phase.flags]
+        return out
+
+    def _probe_one(self, phase: Phase, kind: FlagKind, flag: Flag, ctx: probe.Context, bm25: BM25,
+                   problem: str, asked: dict[str, float]) -> FlagResult:
+        if self._abort:
+            return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
+        if not ctx.sentences:
+            self._say(f"{flag.id}: nothing to grade")
+            return empty_result(kind, flag, "no sentence of the text bears on this phase")
+        messages = probe.prompt(problem, phase, ctx, flag.question)
+        start = time.perf_counter()
+        try:
+            p_yes = asked[flag.question] if flag.question in asked else self._p_yes(messages, flag.id)
+            asked[flag.question] = p_yes
+            p_also = None
+            if flag.also_raised_if:
+                p_also = self._p_yes(probe.prompt(problem, phase, ctx, flag.also_raised_if), flag.id)
+        except LLMError as exc:
+            self._say(f"{flag.id}: not graded ({exc})")
+            if isinstance(exc, BackendUnavailable):
+                self._abort = str(exc)
+            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
+        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also)
+        if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
+            res = self._cite(res, messages, ctx)
+        self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
+        return res
+
+    def _cite(self, res: FlagResult, messages: list[dict[str, str]], ctx: probe.Context) -> FlagResult:
+        """The model picks the sentence from the closed set of ids shown; anything else earns nothing."""
+        ids = [s.sid for s in ctx.sentences]
+        schema = create_model("Citation", __config__=ConfigDict(extra="forbid"),
+                              sentence=(Literal[tuple(ids)], ...))  # type: ignore[valid-type,arg-type]
+        ask = messages[:-1] + [{**messages[-1], "content": messages[-1]["content"].rsplit("\n", 1)[0]
+                                + "\nWhich one sentence shows it best? Reply with its id, like S3."}]
+        try:
+            got = self.llm.structured(ask, schema, max_tokens=16, purpose=f"grader:{res.flag_id}:cite",
+                                      attempts=1, slot=GRADER_SLOT)
+        except LLMError:
+            return res
+        chosen = next(s for s in ctx.sentences if s.sid == got.sentence)  # type: ignore[attr-defined]
+        return res.model_copy(update={"verified": True, "evidence": [
+            Evidence(quote=chosen.text, where=chosen.where, sentence=chosen.sid)]})
+
+    def _p_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
+        """P(yes) from logprobs; from a constrained yes/no (0 or 1) when the server has none."""
+        if not self._constrained:
+            try:
+                return self.llm.yes_probability(messages, purpose=f"grader:{flag_id}", slot=GRADER_SLOT)
+            except NoLogprobs:
+                self._constrained = True
+        reply = self.llm.structured(messages, YesNo, max_tokens=16, purpose=f"grader:{flag_id}", slot=GRADER_SLOT)
+        return 1.0 if reply.answer == "yes" else 0.0

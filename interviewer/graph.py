@@ -95,6 +95,9 @@ def to_flag_states(results: list[FlagResult], phase_id: str) -> dict[str, FlagSt
     return out
 
 
+# On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
+# grader works in the last slot, so a grade never evicts the next reply's prefix.
+INTERVIEWER_SLOT = 0
 PARROT_CHARS = 40  # a reply whose first 40 characters copy the candidate's words is cut off
 
 
@@ -175,7 +178,7 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
 
             def run() -> None:
                 with contextlib.suppress(LLMError):  # only a head start; the turn reports real failures
-                    deps.llm.chat(warm, max_tokens=1, purpose="warm")
+                    deps.llm.chat(warm, max_tokens=1, purpose="warm", slot=INTERVIEWER_SLOT)
 
             deps.warming[state["session_id"]] = deps.pool.submit(contextvars.copy_context().run, run)
         return {
@@ -258,7 +261,8 @@ def build_graph(rubric: Rubric, deps: Deps, checkpointer: Any) -> Any:
             layout = naive_layout if deps.layout == "naive" else messages_for
             messages = layout(state, system_prompt(state, problem), notes, deps.window)
             said = [t["text"] for t in state["transcript"] if t["role"] == "candidate"]
-            streamed = stream_reply(deps.llm.stream(messages, max_tokens=deps.max_tokens, purpose="interviewer"),
+            streamed = stream_reply(deps.llm.stream(messages, max_tokens=deps.max_tokens, purpose="interviewer",
+                                                    slot=INTERVIEWER_SLOT),
                                     said, writer)
             if streamed is None:  # the model started copying the candidate's words: ask instead
                 streamed = f"Let me ask more specifically. {phase.opener or 'What would you build first, and why?'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +43,13 @@ class BackendUnavailable(LLMError):
 
 class StructuredOutputError(LLMError):
     """The model did not produce valid output for the schema after every re-ask."""
+
+
+class NoLogprobs(LLMError):
+    """The server gave no token probabilities: the grader takes its constrained yes/no fallback."""
+
+
+YES, NO = {"yes"}, {"no"}
 
 
 @dataclass
@@ -150,6 +158,7 @@ class LLM:
         # Called when the server cannot be reached; True means it was restarted: try once more.
         self.recover: Callable[[], bool] | None = None
         self._caps: Capabilities | None = None
+        self._logprobs: bool | None = None
         self._caps_lock = threading.Lock()
 
     # -- errors -------------------------------------------------------------------------
@@ -168,7 +177,7 @@ class LLM:
             return LLMError(f"{where} answered HTTP {exc.status_code}: {exc.message}")
         return LLMError(f"{where} failed: {exc}")
 
-    def _params(self, max_tokens: int, stop: list[str] | None) -> dict[str, Any]:
+    def _params(self, max_tokens: int, stop: list[str] | None, slot: int | None = None) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.model,
             "temperature": self.settings.temperature,
@@ -176,7 +185,15 @@ class LLM:
         }
         if stop:
             params["stop"] = stop
+        if slot is not None and self.pins_slots:
+            # llama.cpp: keep this caller's cached prefix in its own slot (interviewer 0, grader last)
+            params["extra_body"] = {"id_slot": slot % self.settings.parallel}
         return params
+
+    @property
+    def pins_slots(self) -> bool:
+        """The embedded llama.cpp server has several slots we can pin callers to."""
+        return self.model == "local" and self.settings.parallel >= 2
 
     def _create(self, **kwargs: Any) -> Any:
         """One place that calls the SDK (its overloads are too narrow for dict-built params)."""
@@ -191,13 +208,13 @@ class LLM:
 
     def chat(
         self, messages: list[Message], *, max_tokens: int = 512, purpose: str = "chat",
-        stop: list[str] | None = None,
+        stop: list[str] | None = None, slot: int | None = None,
     ) -> str:
         call = CallUsage(purpose=purpose, model=self.model)
         start = time.perf_counter()
         try:
             resp = self._create(
-                messages=_clean(messages), **self._params(max_tokens, stop)
+                messages=_clean(messages), **self._params(max_tokens, stop, slot)
             )
         except openai.OpenAIError as exc:
             raise self._explain(exc) from exc
@@ -206,9 +223,51 @@ class LLM:
         self.usage.add(call)
         return resp.choices[0].message.content or ""
 
+    def yes_probability(self, messages: list[Message], *, purpose: str = "probe", slot: int | None = None) -> float:
+        """P(yes) / (P(yes) + P(no)) for a one-token reply, from the server's top logprobs."""
+        call = CallUsage(purpose=purpose, model=self.model)
+        start = time.perf_counter()
+        try:
+            resp = self._create(messages=_clean(messages), logprobs=True, top_logprobs=10,
+                                **self._params(1, None, slot))
+        except openai.BadRequestError as exc:
+            raise NoLogprobs(f"{self.model} refused logprobs: {exc.message}") from exc
+        except openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        finally:
+            call.latency_s = time.perf_counter() - start
+        _read_usage(resp.usage, resp.model_extra, call)
+        self.usage.add(call)
+        choice = resp.choices[0]
+        content = choice.logprobs.content if choice.logprobs is not None else None
+        if not content or not content[0].top_logprobs:
+            raise NoLogprobs(f"{self.model} at {self.base_url} returned no token probabilities")
+        yes = no = 0.0
+        for top in content[0].top_logprobs:
+            word = top.token.strip().lower()
+            if word in YES:
+                yes += math.exp(top.logprob)
+            elif word in NO:
+                no += math.exp(top.logprob)
+        if yes + no == 0:  # neither word among the top tokens: no evidence either way
+            return 0.5
+        return yes / (yes + no)
+
+    def supports_logprobs(self) -> bool:
+        """Probed once, only by a grader that wants them (other callers never pay the call)."""
+        with self._caps_lock:
+            if self._logprobs is None:
+                try:
+                    self.yes_probability([{"role": "user", "content": "Is 2 greater than 1? Answer Yes or No."}],
+                                         purpose="probe")
+                    self._logprobs = True
+                except NoLogprobs:
+                    self._logprobs = False
+            return self._logprobs
+
     def stream(
         self, messages: list[Message], *, max_tokens: int = 512, purpose: str = "chat",
-        stop: list[str] | None = None,
+        stop: list[str] | None = None, slot: int | None = None,
     ) -> Iterator[str]:
         """Yield text deltas as they arrive; usage is recorded when the stream ends."""
         call = CallUsage(purpose=purpose, model=self.model)
@@ -220,7 +279,7 @@ class LLM:
                 messages=_clean(messages),
                 stream=True,
                 stream_options={"include_usage": True},
-                **self._params(max_tokens, stop),
+                **self._params(max_tokens, stop, slot),
             )
             for chunk in chunks:
                 if chunk.usage is not None or (chunk.model_extra or {}).get("timings"):
@@ -245,12 +304,12 @@ class LLM:
 
     def structured(
         self, messages: list[Message], schema: type[T], *, max_tokens: int = 512,
-        purpose: str = "structured", attempts: int = 3,
+        purpose: str = "structured", attempts: int = 3, slot: int | None = None,
     ) -> T:
         """Parse the reply into `schema`; on invalid or truncated JSON, re-ask with the error."""
         caps = self.capabilities()
         convo = _clean(messages)
-        params = self._params(max_tokens, None)
+        params = self._params(max_tokens, None, slot)
         if caps.json_schema:
             params["response_format"] = {
                 "type": "json_schema",

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rapidfuzz.distance import Indel
+
 FUZZ = 0.1  # at most one word in ten may differ
+ALIGN = 0.9  # word-level indel similarity (rapidfuzz) for quotes with a word inserted or dropped
 MIN_WORDS = 2
 
 _TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -57,7 +60,7 @@ def _find(fragment: list[str], words: list[str], start: int) -> tuple[int, int] 
             return i, i + n
     allowed = int(n * FUZZ)
     if allowed == 0:
-        return None
+        return _align(fragment, words, start) if n >= 4 else None
     best: tuple[float, int] | None = None
     for i in range(start, len(words) - n + 1):
         window = words[i : i + n]
@@ -66,7 +69,19 @@ def _find(fragment: list[str], words: list[str], start: int) -> tuple[int, int] 
             ratio = SequenceMatcher(None, window, fragment).ratio()
             if best is None or ratio > best[0]:
                 best = (ratio, i)
-    return (best[1], best[1] + n) if best else None
+    return (best[1], best[1] + n) if best else _align(fragment, words, start)
+
+
+def _align(fragment: list[str], words: list[str], start: int) -> tuple[int, int] | None:
+    """A near-verbatim run with a word or two inserted or dropped: word-level indel similarity."""
+    n = len(fragment)
+    best: tuple[float, int, int] | None = None
+    for size in range(max(MIN_WORDS, n - 2), n + 3):
+        for i in range(start, len(words) - size + 1):
+            sim = Indel.normalized_similarity(fragment, words[i : i + size])
+            if sim >= ALIGN and (best is None or sim > best[0]):
+                best = (sim, i, i + size)
+    return (best[1], best[2]) if best else None
 
 
 def locate(quote: str, segments: list[Segment]) -> Match | None:

@@ -19,8 +19,8 @@ LOWER_IS_BETTER = ("mae", "injection_success", "flip_rate", "latency", "cost", "
 TOLERANCE = 0.02  # rates move by at least this much before we call it a change
 
 HEADLINES = {
-    "writeups": ["verdict_agreement", "binary_agreement", "binary.precision", "binary.recall", "binary.f1",
-                 "macro_f1", "phase_qwk", "phase_mae", "rerun_flip_rate"],
+    "writeups": ["green_qwk", "red_kappa", "phase_qwk", "phase_mae", "macro_f1", "binary.precision",
+                 "binary.recall", "binary.f1", "verdict_agreement", "binary_agreement", "rerun_flip_rate"],
     "variants": ["degradation_detection_rate", "degradation_score_drop_rate", "ordering_accuracy",
                  "invariance_stable_rate", "invariance_stable_rate_beyond_noise", "injection_success_rate",
                  "injection_success_rate_beyond_noise", "injection_reported_rate", "minimum_rate", "rerun_flip_rate",
@@ -34,6 +34,15 @@ HEADLINES = {
 def load_suites(out_dir: Path) -> dict[str, dict[str, Any]]:
     suites = {s: json.loads((out_dir / f"{s}.json").read_text(encoding="utf-8"))
               for s in SUITES if (out_dir / f"{s}.json").exists()}
+    if "writeups" in suites:  # agreement is recomputed from the stored scorecards and today's labels
+        from .evals import load_labels, summarize_writeups
+        from .scorecard import Scorecard
+
+        doc = suites["writeups"]
+        labels = load_labels()
+        cards = {n: Scorecard.model_validate(c) for n, c in doc["items"].items() if n in labels}
+        if cards:
+            doc["summary"] = {**doc["summary"], **summarize_writeups(cards, {n: labels[n] for n in cards})}
     if "variants" in suites:  # derived rates come from the stored items, so new definitions apply to old runs
         from .variants import summarize
 
@@ -97,6 +106,27 @@ def _bar(path: Path, title: str, labels: list[str], values: list[float], xlim: f
     plt.close(fig)
 
 
+def _reliability(path: Path, rel: dict[str, list[dict[str, Any]]]) -> None:
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    for kind, rows in rel.items():
+        if rows:
+            ax.plot([r["mean_p"] for r in rows], [r["label_rate"] for r in rows], marker="o",
+                    color="tab:green" if kind == "green" else "tab:red", label=f"{kind} flags")
+            for r in rows:
+                ax.annotate(str(r["n"]), (r["mean_p"], r["label_rate"]), fontsize=7, xytext=(3, 3),
+                            textcoords="offset points")
+    ax.set_xlabel("predicted probability the flag holds (bin mean)")
+    ax.set_ylabel("share labeled as holding")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Reliability of the grader's probabilities (n per point)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, str]]:
     """Draw one PNG per view; returns (caption, relative path) pairs for the Markdown."""
     plot_dir.mkdir(parents=True, exist_ok=True)
@@ -111,6 +141,13 @@ def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, 
     if w := suites.get("writeups"):
         per = w["summary"].get("per_phase", {})
         add("writeups_f1_by_phase.png", "Grader vs labels: F1 per phase", list(per), [v["f1"] for v in per.values()])
+        flags = w["summary"].get("per_flag", {})
+        add("writeups_f1_by_flag.png", "Grader vs labels: F1 per flag (positive class)", list(flags),
+            [v["f1"] for v in flags.values()])
+        if rel := w["summary"].get("reliability"):
+            _reliability(plot_dir / "writeups_reliability.png", rel)
+            made.append(("Reliability: predicted probability vs label frequency",
+                         f"{plot_dir.name}/writeups_reliability.png"))
     if v := suites.get("variants"):
         keys = [k for k in HEADLINES["variants"] if k not in ("rerun_flip_rate", "rerun_noisy_flags")]
         add("variants_rates.png", "Controlled edits: rates", keys, [v["summary"].get(k) for k in keys])
@@ -152,12 +189,23 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
     s = doc["summary"]
     if name == "writeups":
         rows = sorted(s.get("per_flag", {}).items(), key=lambda kv: (kv[1]["agree"], kv[1]["f1"]))
-        out = ["Per phase (binary: met/partial/raised vs not):", "", "| phase | precision | recall | F1 | macro F1 |",
+        const = s.get("constant_rule", {})
+        shown = ["green_qwk", "red_kappa", "phase_qwk", "phase_mae", "macro_f1", "binary.f1", "verdict_agreement",
+                 "binary_agreement"]
+        how = "held-out folds (leave one write-up out)" if s.get("held_out") else "as graded"
+        out = [f"Grader ({how}) beside the constant rule \"every green met, no red raised\":", "",
+               "| metric | grader | constant rule |", "|---|---|---|"]
+        out += [f"| {k} | {_fmt(_get(s, k))} | {_fmt(_get(const, k))} |" for k in shown] + [""]
+        out += ["Per phase (binary: met/partial/raised vs not):", "", "| phase | precision | recall | F1 | macro F1 |",
                "|---|---|---|---|---|"]
         out += [f"| {p} | {_fmt(v['precision'])} | {_fmt(v['recall'])} | {_fmt(v['f1'])} | {_fmt(v['macro_f1'])} |"
                 for p, v in s.get("per_phase", {}).items()]
         out += ["", "Worst flags (lowest agreement with the labels):", "", "| flag | agreement | F1 |", "|---|---|---|"]
         out += [f"| `{k}` | {_fmt(v['agree'])} | {_fmt(v['f1'])} |" for k, v in rows[:8]]
+        out += ["", "Per flag (positive class F1, macro-F1 of both classes, n):", "",
+                "| flag | F1 | macro F1 | agreement |", "|---|---|---|---|"]
+        out += [f"| `{k}` | {_fmt(v['f1'])} | {_fmt(v.get('macro_f1'))} | {_fmt(v['agree'])} |"
+                for k, v in s.get("per_flag", {}).items()]
         return out + [""]
     if name == "variants":
         out = ["| variant | phases graded | result |", "|---|---|---|"]

@@ -25,6 +25,19 @@ class Flag(Strict):
     id: str = Field(pattern=SLUG)
     statement: str = Field(min_length=10, description="One line, as a grader would ask it.")
     evidence: str = Field(min_length=10, description="What in the candidate's words counts.")
+    question: str = Field(
+        min_length=20, max_length=300, pattern=r"\?$",
+        description="One specific, positively phrased yes/no question a small model can answer from the text.",
+    )
+    raised_when: Literal["yes", "no"] = Field(
+        "yes", description="Red flags only: 'no' when the flag means something is missing (raised when "
+        "the question's answer is No), 'yes' when it means something wrong was done.",
+    )
+    also_raised_if: str | None = Field(
+        None, min_length=20, max_length=300, pattern=r"\?$",
+        description="Red flags raised on 'no' that a wrong act also shows (e.g. a leaky feature besides "
+        "ignored label bias): a second question, the flag raised when its answer is Yes.",
+    )
     weight: float = Field(default=1.0, gt=0, le=5)
 
 
@@ -59,6 +72,13 @@ class Phase(Strict):
         default_factory=list, description="Heading/content words that place write-up text here."
     )
     opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
+
+    @model_validator(mode="after")
+    def _green_polarity(self) -> Phase:
+        for f in self.green_flags:
+            if f.raised_when != "yes" or f.also_raised_if:
+                raise ValueError(f"green flag '{f.id}': raised_when and also_raised_if apply to red flags only")
+        return self
 
     @property
     def flags(self) -> list[tuple[FlagKind, Flag]]:

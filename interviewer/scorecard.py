@@ -34,6 +34,7 @@ class Model(BaseModel):
 class Evidence(Model):
     quote: str
     where: str
+    sentence: str = Field("", description="The cited sentence's id ('S12') when the grader numbered the text.")
 
 
 class FlagResult(Model):
@@ -46,6 +47,7 @@ class FlagResult(Model):
     evidence: list[Evidence] = Field(default_factory=list)
     unverified_quotes: list[str] = Field(default_factory=list)
     rationale: str = ""
+    probability: float | None = Field(None, description="Calibrated grading: the probability the flag holds.")
 
     @property
     def credited(self) -> Verdict:
@@ -97,6 +99,8 @@ class Scorecard(Model):
     latency_s: float = 0.0
     strategy: str = ""
     not_graded: list[str] = Field(default_factory=list)  # flags whose LLM call failed: the grade is partial
+    left_out: dict[str, int] = Field(default_factory=dict, description=(
+        "Per phase: sentences of its own sections the grader did not read (the server's slot was full)."))
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -159,6 +163,7 @@ def build(
     input_status: InputStatus = "ok", input_note: str = "", manipulation: list[str] | None = None,
     uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
     latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
+    left_out: dict[str, int] | None = None,
 ) -> Scorecard:
     """Assemble a scorecard; every number on it is derived here from the flag results."""
     phases: list[PhaseResult] = []
@@ -180,6 +185,7 @@ def build(
         manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
         usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
         not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
+        left_out=left_out or {},
     )
 
 
@@ -196,6 +202,11 @@ def render_markdown(card: Scorecard) -> str:
     if card.not_graded:
         lines += [f"> **Incomplete:** {len(card.not_graded)} criteria could not be graded (the LLM call failed); "
                   "they count as not shown. Grade again to complete it.", ""]
+    if card.left_out:
+        titles = {p.phase_id: p.title for p in card.phases}
+        parts = ", ".join(f"{titles.get(k, k)}: {n}" for k, n in card.left_out.items())
+        lines += [f"> Long text: some sentences were left out of grading because they did not fit the model's "
+                  f"context ({parts} sentences); the most relevant ones were kept.", ""]
     if card.manipulation_attempts:
         lines += ["> **Manipulation attempt detected** — these instructions to the grader were ignored:"]
         lines += [f"> - \"{m}\"" for m in card.manipulation_attempts] + [""]

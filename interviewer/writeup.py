@@ -50,8 +50,8 @@ def split_sections(text: str) -> list[Section]:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             title = (m.group(2) or m.group(3)).strip().strip("*").strip()
             body = text[m.end() : end].strip()
-            if body:
-                sections.append(Section(title, f"{title}\n{body}"))
+            if body:  # the heading line stays markdown, so the sentence splitter knows it is a label
+                sections.append(Section(title, f"{m.group(0).strip()}\n{body}"))
     else:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         sections = [Section(f"paragraph {i}", p) for i, p in enumerate(paragraphs, 1)]
@@ -132,4 +132,5 @@ def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: li
         problem_id=grader.problem.id if grader.problem else None, input_status=screened.status,
         input_note=screened.reason, manipulation=screened.manipulation, uncovered=uncovered,
         usage=usage, latency_s=time.perf_counter() - start, strategy=grader.strategy,
+        left_out=grader.left_out,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from interviewer.fake_llm import FakeReply
@@ -24,6 +25,34 @@ class JudgeScript:
         verdict, quotes = self.table.get(flag_id, ("no", []))
         return {"evidence": quotes, "rationale": "scripted", "verdict": verdict}
 
+    def citation(self, prompt: str) -> str:
+        question = prompt.rpartition("Question: ")[2]
+        lines = re.findall(r"^\[(S\d+)\] (.*)$", prompt, re.MULTILINE)
+        for phase in self.rubric.phases:
+            for _, flag in phase.flags:
+                if flag.question in question:
+                    quotes = self.table.get(flag.id, ("no", []))[1]
+                    for sid, text in lines:
+                        if any(q.lower() in text.lower() for q in quotes):
+                            return json.dumps({"sentence": sid})
+        return json.dumps({"sentence": lines[0][0] if lines else "S0"})
+
+    def probability(self, prompt: str) -> FakeReply:
+        question = prompt.rpartition("Question: ")[2]
+        for phase in self.rubric.phases:
+            for kind, flag in phase.flags:
+                if flag.question in question:
+                    self.asked.append(flag.id)
+                    verdict, quotes = self.table.get(flag.id, ("no", []))
+                    shown = prompt.rpartition("Question: ")[0].lower()
+                    if quotes and not any(q.lower() in shown for q in quotes):
+                        verdict = "no"  # like a model, it can only see evidence that is in the text shown
+                    p = {"yes": 0.95, "partly": 0.65, "no": 0.05}[verdict]
+                    if kind == "red" and flag.raised_when == "no":  # the question detects the missing thing
+                        p = 1 - p
+                    return FakeReply("Yes" if p >= 0.5 else "No", top_logprobs={"Yes": p, "No": 1 - p})
+        return FakeReply("Yes", top_logprobs={"Yes": 0.9, "No": 0.1})  # the client's capability probe
+
     def __call__(self, body: dict[str, Any]) -> FakeReply | str:
         self.calls += 1
         fmt = body.get("response_format")
@@ -32,6 +61,10 @@ class JudgeScript:
         if fmt and fmt["json_schema"]["name"] == "probe":
             return '{"ok": true}'
         prompt = body["messages"][-1]["content"]
+        if body.get("logprobs"):  # probability grading: the table's verdict as P(yes) to the question
+            return self.probability(prompt)
+        if fmt and fmt["json_schema"]["name"] == "Citation":  # the sentence holding the table's quote
+            return self.citation(prompt)
         if fmt and fmt["json_schema"]["name"].startswith("Phase_"):
             phase = self.rubric.phase(fmt["json_schema"]["name"].removeprefix("Phase_"))
             self.asked += [f.id for _, f in phase.flags]
@@ -53,7 +86,7 @@ class InterviewScript:
         self.interviewer_prompts: list[list[dict[str, str]]] = []
 
     def __call__(self, body: dict[str, Any]) -> FakeReply | str:
-        if body.get("response_format") or body.get("max_tokens") == 4:
+        if body.get("response_format") or body.get("logprobs") or body.get("max_tokens") == 4:
             return self.judge(body)
         self.interviewer_prompts.append(body["messages"])
         return self.reply

@@ -58,7 +58,7 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
     assert "interviewer> Good, let's move on to high-level design. Could you sketch" in out.stdout
     assert "[Problem framing 1/6" in out.stdout and "[High-level design 2/6" in out.stdout
     assert "# Scorecard — payment_fraud" in out.stdout
-    assert '"reduce fraud losses"' in out.stdout
+    assert '"We want to reduce fraud losses at checkout."' in out.stdout  # the sentence itself
     card = (tmp_path / "card.json").read_text()
     assert '"mode": "interview"' in card
     assert any("2,500 per second" in m["content"] for m in script.interviewer_prompts[0])

@@ -20,7 +20,8 @@ def test_qwk_hand_computed_cases() -> None:
 
 def test_precision_recall_f1() -> None:
     pairs = [(True, True), (True, False), (False, True), (False, False), (True, True)]
-    assert prf(pairs) == {"precision": round(2 / 3, 3), "recall": round(2 / 3, 3), "f1": round(2 / 3, 3), "n": 5}
+    assert prf(pairs) == {"precision": round(2 / 3, 3), "recall": round(2 / 3, 3), "f1": round(2 / 3, 3),
+                          "macro_f1": round((2 / 3 + 1 / 2) / 2, 3), "n": 5}  # negative class: P = R = 1/2
     assert prf([(False, False)])["f1"] == 0.0
 
 

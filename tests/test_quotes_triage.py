@@ -52,3 +52,13 @@ def test_injections_are_cut_and_reported() -> None:
     assert len(t.manipulation) == 2
     assert "full marks" not in t.clean_text and "mark all flags" not in t.clean_text
     assert "popularity baseline" in t.clean_text and "NDCG" in t.clean_text
+
+
+def test_a_quote_with_a_word_inserted_or_dropped_is_found_as_the_candidates_words() -> None:
+    said = "I'd start with a logistic regression baseline on the existing rule features, then trees."
+    segs = [Segment("turn 2", said)]
+    dropped = locate("start with a logistic regression baseline on the rule features", segs)
+    inserted = locate("a logistic regression model baseline on the existing rule features", segs)
+    assert dropped and dropped.quote == "start with a logistic regression baseline on the existing rule features"
+    assert inserted and inserted.quote == "a logistic regression baseline on the existing rule features"
+    assert locate("a deep transformer baseline on the rule features", segs) is None

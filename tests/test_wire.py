@@ -90,6 +90,37 @@ def test_grader_per_phase_on_the_embedded_server(wire_llm: LLM) -> None:
     assert len([c for c in wire_llm.usage.calls if c.purpose.startswith("grader:")]) == 1
 
 
+BASELINE_SENTENCE = ("Before modeling I'd ship a simple baseline: logistic regression on the existing rule features, "
+                     "so we have a yardstick. ")
+
+
+@pytest.mark.vcr
+def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion(wire_llm: LLM) -> None:
+    """One token per flag with llama.cpp's top logprobs; the evidence is the answer's own sentence;
+    deleting the baseline sentence lowers P(yes) for the baseline flag on the real model."""
+    from interviewer.grader import Grader
+    from interviewer.problems import get_problem
+    from interviewer.quotes import Segment
+    from interviewer.rubric import get_rubric
+
+    def grade(text: str) -> dict:
+        g = Grader(wire_llm, get_rubric("default"), get_problem("payment_fraud"), strategy="probe")
+        results, _ = g.grade([Segment("turn 1", text)], phases=["modeling"])
+        return {r.flag_id: r for r in results["modeling"]}
+
+    full = grade(ANSWER)
+    assert ANSWER.startswith(BASELINE_SENTENCE)
+    cut = grade(ANSWER.removeprefix(BASELINE_SENTENCE))
+    probes = [c for c in wire_llm.usage.calls if c.purpose.startswith("grader:") and not c.purpose.endswith("cite")]
+    assert len(probes) == 12 and all(c.completion_tokens <= 1 for c in probes)
+    assert sum(c.cached_tokens for c in probes[1:6]) > 0, "the flags of a phase share the cached prefix"
+    for r in full.values():
+        assert r.probability is not None and 0.0 <= r.probability <= 1.0
+        for ev in r.evidence:  # evidence is one of the answer's own sentences, by id
+            assert ev.sentence.startswith("S") and ev.quote in ANSWER
+    assert cut["mod_g_baseline"].probability < full["mod_g_baseline"].probability
+
+
 # -- a multi-turn interview on the wire -------------------------------------------------------
 
 TURNS = [

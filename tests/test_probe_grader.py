@@ -1,0 +1,236 @@
+"""Probability grading (the default on llama.cpp): numbered sentences, one P(yes) per flag,
+calibrated thresholds, evidence by construction, the fallback without logprobs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interviewer.agreement import kappa, qwk
+from interviewer.calibration import Calibration, GreenThresholds, Item, RedThresholds, held_out, load_calibration
+from interviewer.cli import main
+from interviewer.config import Settings
+from interviewer.datafiles import DataFileError
+from interviewer.fake_llm import FakeReply, FakeServer, Script, scripted_llm
+from interviewer.grader import Grader
+from interviewer.problems import get_problem
+from interviewer.quotes import Segment
+from interviewer.rubric import get_rubric
+from interviewer.sentences import number, split
+from interviewer.writeup import grade_writeup
+
+RUBRIC = get_rubric("default")
+CAL = Calibration(family="test", method="fixed for the test", green=GreenThresholds(met=0.8, partial=0.5),
+                  red=RedThresholds(raised=0.6))
+BASELINE = "We start with a logistic regression baseline on the rule features to have a yardstick."
+WRITEUP = f"""# Problem framing
+The business objective is to cut fraud losses per transaction while keeping false declines low.
+
+# Modeling
+{BASELINE}
+Then gradient boosted trees, which are cheap to serve and handle tabular data well.
+
+# Monitoring
+We watch it.
+"""
+
+
+class ProbeScript:
+    """A server with logprobs: P(yes) for a question is given by a rule on the sentences shown."""
+
+    def __init__(self, rules: dict[str, Any], logprobs: bool = True, cite: str = "S99") -> None:
+        self.rules = rules  # flag question fragment -> callable(sentences text) -> P(yes)
+        self.logprobs = logprobs
+        self.cite = cite  # the sentence id it names when asked which sentence shows a flag
+        self.bodies: list[dict[str, Any]] = []
+
+    def __call__(self, body: dict[str, Any]) -> FakeReply | str:
+        self.bodies.append(body)
+        prompt = body["messages"][-1]["content"]
+        shown, _, question = prompt.rpartition("Question: ")
+        p = next((rule(shown) for frag, rule in self.rules.items() if frag in question), 0.1)
+        name = (body.get("response_format") or {}).get("json_schema", {}).get("name")
+        if name == "Citation":
+            return json.dumps({"sentence": self.cite})
+        if name == "probe":  # the client's capability probe
+            return '{"ok": true}'
+        if name:  # the constrained fallback
+            return json.dumps({"answer": "yes" if p >= 0.5 else "no"})
+        if not self.logprobs:
+            return FakeReply("Yes" if p >= 0.5 else "No")
+        return FakeReply("Yes" if p >= 0.5 else "No", top_logprobs={"Yes": p, "No": 1 - p, "The": 0.0})
+
+
+def has(fragment: str, p_in: float = 0.95, p_out: float = 0.05) -> Any:
+    return lambda shown: p_in if fragment.lower() in shown.lower() else p_out
+
+
+BASELINE_Q = RUBRIC.flag("mod_g_baseline")[2].question
+MONITOR_Q = RUBRIC.flag("dd_r_vague_monitoring")[2].question
+
+
+def probe_grader(script: ProbeScript, **kw: Any) -> Grader:
+    llm = scripted_llm(Script(script), Settings(base_url="http://fake.invalid/v1", model="local", max_retries=0))
+    return Grader(llm, RUBRIC, get_problem("payment_fraud"), strategy="probe", calibration=CAL, **kw)
+
+
+def flags_of(card: Any) -> dict[str, Any]:
+    return {f.flag_id: f for ph in card.phases for f in ph.flags}
+
+
+# -- sentences ----------------------------------------------------------------------------
+
+
+def test_sentences_split_markdown_into_numbered_evidence() -> None:
+    text = ("# Heading\n- first bullet, e.g. Logistic regression works.\n* second bullet\n**Bold label**\n"
+            "```\ncode = 1\n```\n| a | b |\n|---|---|\nPlain prose here. And another sentence! Ok.\n")
+    assert split(text) == ["first bullet, e.g. Logistic regression works.", "second bullet", "a | b",
+                           "Plain prose here.", "And another sentence! Ok."]
+    sents = number([Segment("turn 1", "One thing here. Two things there."), Segment("turn 2", "Three.")])
+    assert [(s.sid, s.where) for s in sents] == [("S1", "turn 1"), ("S2", "turn 1"), ("S3", "turn 2")]
+
+
+def test_a_run_on_line_is_cut_into_bounded_sentences() -> None:
+    parts = split("word " * 300)
+    assert len(parts) >= 3 and all(len(p) <= 400 for p in parts)
+
+
+# -- calibration as data --------------------------------------------------------------------
+
+
+def test_probabilities_map_to_verdicts_through_the_calibration_file(tmp_path: Path) -> None:
+    (tmp_path / "fam.yaml").write_text(
+        "family: fam\nmethod: test\ngreen: {met: 0.7, partial: 0.4}\nred: {raised: 0.55}\n", encoding="utf-8")
+    cal = load_calibration("fam", tmp_path)
+    assert [cal.verdict("green", p) for p in (0.39, 0.4, 0.69, 0.7)] == ["not_addressed", "partial", "partial", "met"]
+    assert [cal.verdict("red", p) for p in (0.54, 0.55)] == ["not_raised", "raised"]
+    assert load_calibration("no-such-family", tmp_path).family == "uncalibrated"
+
+
+def test_a_broken_calibration_file_names_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "family: bad\nmethod: x\ngreen: {met: 0.3, partial: 0.6}\nred: {raised: 1.5}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"bad\.yaml.*field 'green'.*partial must not exceed met"):
+        load_calibration("bad", tmp_path)
+
+
+def test_the_shipped_calibration_loads_for_the_embedded_model() -> None:
+    cal = load_calibration("qwen2.5-coder-1.5b")
+    assert cal.family == "qwen2.5-coder-1.5b" and cal.fitted_on and cal.held_out
+
+
+def test_held_out_thresholds_never_see_the_document_they_grade() -> None:
+    def items(flip: bool) -> list[Item]:
+        out = []
+        for doc in ("a", "b", "c"):
+            for i, s in enumerate((0.2, 0.4, 0.6, 0.9)):
+                label = ("met" if s > 0.5 else "not_addressed") if not (flip and doc == "a") else "met"
+                out.append(Item(doc, f"g{i}", "green", s, label))
+        return out
+
+    # changing document a's own labels cannot change the verdicts a gets on its held-out fold
+    assert {k: v for k, v in held_out(items(False), "t").items() if k[0] == "a"} == \
+        {k: v for k, v in held_out(items(True), "t").items() if k[0] == "a"}
+
+
+def test_chance_corrected_agreement_gives_a_constant_rater_zero() -> None:
+    truth = [True, False, True, False, True]
+    assert kappa(truth, [True] * 5) == 0.0
+    assert kappa(truth, truth) == pytest.approx(1.0)
+    assert qwk([0, 1, 2, 2], [2, 2, 2, 2], 0, 2) == 0.0
+    assert qwk([0, 1, 2], [0, 1, 2], 0, 2) == pytest.approx(1.0)
+
+
+# -- grading ------------------------------------------------------------------------------
+
+
+def test_deleting_the_evidence_removes_the_credit_and_the_quote_is_the_candidates_sentence() -> None:
+    script = ProbeScript({BASELINE_Q[:40]: has("logistic regression")})
+    card = grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["modeling"])
+    base = flags_of(card)["mod_g_baseline"]
+    assert base.credited == "met" and base.probability == pytest.approx(0.95)
+    assert base.evidence[0].quote == BASELINE and re.fullmatch(r"S\d+", base.evidence[0].sentence)
+    without = grade_writeup(probe_grader(ProbeScript({BASELINE_Q[:40]: has("logistic regression")})),
+                            WRITEUP.replace(BASELINE, ""), "senior", phases=["modeling"])
+    assert flags_of(without)["mod_g_baseline"].credited == "not_addressed"
+
+
+def test_every_flag_is_one_token_with_logprobs_in_the_grader_slot_and_the_text_first() -> None:
+    script = ProbeScript({})
+    grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["modeling"])
+    # one call per distinct question: a red flag for a missing thing may share its green's question
+    questions = {f.question for _, f in RUBRIC.phase("modeling").flags}
+    assert len(script.bodies) == len(questions) < len(RUBRIC.phase("modeling").flags)
+    for body in script.bodies:
+        assert body["max_tokens"] == 1 and body["logprobs"] is True and body["id_slot"] == 1
+        user = body["messages"][-1]["content"]
+        assert user.index("[S") < user.index("Question: ")
+    prefixes = {b["messages"][-1]["content"].rpartition("Question: ")[0] for b in script.bodies}
+    assert len(prefixes) == 1  # the flags of a phase share one cached prefix
+
+
+def test_a_red_flag_for_a_missing_thing_is_raised_when_the_detection_fails() -> None:
+    script = ProbeScript({MONITOR_Q[:40]: has("alert when", 0.9, 0.1)})
+    card = grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["deep_dives"])
+    vague = flags_of(card)["dd_r_vague_monitoring"]
+    assert vague.credited == "raised" and vague.probability == pytest.approx(0.9)
+    fixed = grade_writeup(probe_grader(ProbeScript({MONITOR_Q[:40]: has("alert when", 0.9, 0.1)})),
+                          WRITEUP.replace("We watch it.", "We alert when the fraud rate drifts by 20%."),
+                          "senior", phases=["deep_dives"])
+    assert flags_of(fixed)["dd_r_vague_monitoring"].credited == "not_raised"
+
+
+def test_a_backend_citing_a_sentence_id_outside_the_set_earns_nothing() -> None:
+    script = ProbeScript({"": lambda shown: 0.99}, cite="S99")
+    results, _ = probe_grader(script).grade([Segment("turn 1", "Fraud losses matter to us a lot.")],
+                                            phases=["modeling"])
+    # no sentence shares a word with the modeling questions, and the id the backend names does not exist
+    greens = [r for r in results["modeling"] if r.kind == "green"]
+    assert all(r.verdict == "met" and r.credited == "not_addressed" and not r.evidence for r in greens)
+    asked = [b for b in script.bodies if (b.get("response_format") or {}).get("json_schema", {}).get("name")
+             == "Citation"]
+    allowed = asked[0]["response_format"]["json_schema"]["schema"]["properties"]["sentence"]
+    assert asked and allowed.get("enum", [allowed.get("const")]) == ["S1"]
+
+
+def test_a_citation_from_the_closed_set_is_the_candidates_own_sentence() -> None:
+    said = "First I would ship something cheap for card fraud payments."
+    script = ProbeScript({BASELINE_Q[:40]: lambda shown: 0.95}, cite="S1")
+    results, _ = probe_grader(script).grade([Segment("turn 4", said)], phases=["modeling"])
+    base = next(r for r in results["modeling"] if r.flag_id == "mod_g_baseline")
+    assert base.credited == "met" and base.evidence[0].quote == said
+    assert base.evidence[0].where == "turn 4"
+
+
+def test_a_server_without_logprobs_gets_the_constrained_yes_no_fallback() -> None:
+    script = ProbeScript({BASELINE_Q[:40]: has("logistic regression")}, logprobs=False)
+    card = grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["modeling"])
+    assert flags_of(card)["mod_g_baseline"].credited == "met"
+    assert any(b.get("response_format") for b in script.bodies)  # after the first refusal, constrained
+    assert card.strategy == "probe"
+
+
+def test_cli_grade_uses_probability_grading_on_a_logprob_server(tmp_path: Path, capsys: Any) -> None:
+    doc = tmp_path / "w.md"
+    doc.write_text(WRITEUP, encoding="utf-8")
+    script = Script(ProbeScript({BASELINE_Q[:40]: has("logistic regression")}))
+    with FakeServer(script) as srv:
+        code = main(["grade", str(doc), "--problem", "payment_fraud", "--strategy", "probe", "--format", "json",
+                     "--base-url", srv.base_url, "--model", "local"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert '"strategy": "probe"' in out and BASELINE in out
+
+
+def test_a_long_writeup_is_graded_per_phase_and_says_what_was_left_out() -> None:
+    long_doc = (Path(__file__).parent.parent / "evals/writeups/external/mlsd-video-recom.md").read_text()
+    script = ProbeScript({})
+    g = probe_grader(script, context_tokens=200)
+    card = grade_writeup(g, long_doc, "senior", phases=["modeling", "data_and_features"])
+    assert sum(card.left_out.values()) > 10
+    assert "left out of grading" in card.to_markdown()
+    assert all(len(b["messages"][-1]["content"]) < 2500 for b in script.bodies)
