@@ -29,6 +29,7 @@ from .scorecard import Verdict
 CALIBRATION_DIR = REPO_ROOT / "rubrics" / "calibration"
 GRID = [i / 100 for i in range(-30, 131, 2)]  # adjusted scores can leave [0, 1]
 PRIOR_DOCS = 2.0  # shrinkage of a flag's offset: n / (n + 2) of its measured bias
+MIN_AUC = 0.6  # a flag whose probe ranks its training labels worse than this gets its usual verdict
 
 
 class Strict(BaseModel):
@@ -57,12 +58,16 @@ class Calibration(Strict):
     green: GreenThresholds
     red: RedThresholds
     offsets: dict[str, float] = Field(default_factory=dict, description="Per flag id: subtracted from its score.")
+    constant: dict[str, Verdict] = Field(default_factory=dict, description=(
+        "Flags whose probe ranked the training labels no better than chance: their usual verdict instead."))
     held_out: dict[str, float] = Field(default_factory=dict, description="Leave-one-out figures at fit time.")
 
     def adjusted(self, flag_id: str, score: float) -> float:
         return score - self.offsets.get(flag_id, 0.0)
 
     def verdict(self, kind: FlagKind, score: float, flag_id: str = "") -> Verdict:
+        if flag_id in self.constant:
+            return self.constant[flag_id]
         score = self.adjusted(flag_id, score)
         if kind == "green":
             return "met" if score >= self.green.met else "partial" if score >= self.green.partial else "not_addressed"
@@ -141,10 +146,35 @@ def offsets(items: list[Item]) -> dict[str, float]:
     return {f: round(sum(r) / (len(r) + PRIOR_DOCS), 4) for f, r in sorted(resid.items())}
 
 
+def auc(pos: list[float], neg: list[float]) -> float | None:
+    if not pos or not neg:
+        return None
+    return sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+
+
+def uninformative(items: list[Item]) -> dict[str, Verdict]:
+    """Flags whose scores rank their labels (positive vs not) no better than MIN_AUC: their most
+    common training label. A flag whose training labels are all alike keeps its probe."""
+    out: dict[str, Verdict] = {}
+    by_flag: dict[str, list[Item]] = {}
+    for i in items:
+        by_flag.setdefault(i.flag_id, []).append(i)
+    for fid, its in by_flag.items():
+        pos = [i.score for i in its if i.label in ("met", "partial", "raised")]
+        neg = [i.score for i in its if i.label not in ("met", "partial", "raised")]
+        a = auc(pos, neg)
+        if a is not None and a < MIN_AUC and its[0].kind == "red":
+            labels: list[Verdict] = [i.label for i in its]  # type: ignore[misc]
+            out[fid] = max(sorted(set(labels)), key=labels.count)
+    return out
+
+
 def fit(items: list[Item], family: str) -> Calibration:
     """Per-flag offsets, then thresholds that maximise green QWK and red kappa on the adjusted scores."""
+    const = uninformative(items)
     off = offsets(items)
-    items = [Item(i.doc, i.flag_id, i.kind, i.score - off.get(i.flag_id, 0.0), i.label) for i in items]
+    items = [Item(i.doc, i.flag_id, i.kind, i.score - off.get(i.flag_id, 0.0), i.label) for i in items
+             if i.flag_id not in const]
     greens = [i for i in items if i.kind == "green"]
     reds = [i for i in items if i.kind == "red"]
     _, lo, hi = _green_fit(greens) if greens else (0, 0.5, 0.8)
@@ -152,7 +182,7 @@ def fit(items: list[Item], family: str) -> Calibration:
     return Calibration(
         family=family, method="grid search maximising green QWK and red Cohen's kappa, pooled per kind",
         fitted_on=sorted({i.doc for i in items}),
-        green=GreenThresholds(met=hi, partial=lo), red=RedThresholds(raised=t), offsets=off,
+        green=GreenThresholds(met=hi, partial=lo), red=RedThresholds(raised=t), offsets=off, constant=const,
     )
 
 

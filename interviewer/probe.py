@@ -9,15 +9,10 @@ P(yes) into a verdict through the calibrated thresholds and cites the candidate'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from . import tokens
 from .calibration import Calibration, score
-from .datafiles import load_model
-from .prompts import PROMPT_DIR, render
+from .prompts import render
 from .retrieval import BM25
 from .rubric import Flag, FlagKind, Phase
 from .scorecard import Evidence, FlagResult
@@ -26,30 +21,6 @@ from .sentences import render as render_sentences
 
 PER_FLAG = 4  # sentences retrieved for each flag's question
 CITED = 2  # sentences a positive verdict cites
-
-
-class Example(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    notes: str = Field(min_length=5)
-    question: str = Field(pattern=r"\?$")
-    answer: Literal["Yes", "No"]
-
-
-class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    examples: list[Example] = Field(min_length=2)
-
-
-@cache
-def examples() -> list[dict[str, str]]:
-    """The worked examples as chat turns: a fixed prefix every probe shares (cached once)."""
-    data = load_model(PROMPT_DIR / "grader_probe_examples.yaml", Examples)
-    turns: list[dict[str, str]] = []
-    for ex in data.examples:
-        turns += [{"role": "user", "content": render("grader_probe", problem="(a worked example)", phase="the topic",
-                                                     sentences=ex.notes, question=ex.question)},
-                  {"role": "assistant", "content": ex.answer}]
-    return turns
 
 
 @dataclass(frozen=True)
@@ -95,7 +66,6 @@ def select(phase: Phase, sentences: list[Sentence], bm25: BM25, own: set[str], b
 def prompt(problem: str, phase: Phase, context: Context, question: str) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": render("grader_probe_system")},
-        *examples(),
         {"role": "user", "content": render(
             "grader_probe", problem=problem, phase=phase.title,
             sentences=render_sentences(context.sentences) or "(no sentences)", question=question)},
@@ -110,8 +80,9 @@ def result(
     s = score(kind, flag, p_yes, p_also)
     verdict = cal.verdict(kind, s, flag.id)
     ids = {x.sid for x in context.sentences}
-    cited = bm25.top(query(flag), CITED, among=ids)
-    absence = kind == "red" and flag.raised_when == "no" and not (p_also is not None and p_also > 1 - p_yes)
+    by_wrong_act = p_also is not None and p_also > 1 - p_yes  # the second question shows the flag
+    cited = bm25.top(f"{flag.also_raised_if} {flag.statement}" if by_wrong_act else query(flag), CITED, among=ids)
+    absence = kind == "red" and flag.raised_when == "no" and not by_wrong_act
     positive = verdict in ("met", "partial", "raised")
     # the closest sentences are kept for every verdict: the evidence of a positive one, and for a
     # negative one what the candidate said nearest to it (a scorecard can show it beside the gap)

@@ -70,7 +70,7 @@ def has(fragment: str, p_in: float = 0.95, p_out: float = 0.05) -> Any:
 
 
 BASELINE_Q = RUBRIC.flag("mod_g_baseline")[2].question
-MONITOR_Q = RUBRIC.flag("dd_r_vague_monitoring")[2].question
+LOOP_Q = RUBRIC.flag("hld_r_no_feedback_loop")[2].question
 
 
 def probe_grader(script: ProbeScript, **kw: Any) -> Grader:
@@ -174,14 +174,16 @@ def test_every_flag_is_one_token_with_logprobs_in_the_grader_slot_and_the_text_f
 
 
 def test_a_red_flag_for_a_missing_thing_is_raised_when_the_detection_fails() -> None:
-    script = ProbeScript({MONITOR_Q[:40]: has("alert when", 0.9, 0.1)})
-    card = grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["deep_dives"])
-    vague = flags_of(card)["dd_r_vague_monitoring"]
-    assert vague.credited == "raised" and vague.probability == pytest.approx(0.9)
-    fixed = grade_writeup(probe_grader(ProbeScript({MONITOR_Q[:40]: has("alert when", 0.9, 0.1)})),
-                          WRITEUP.replace("We watch it.", "We alert when the fraud rate drifts by 20%."),
-                          "senior", phases=["deep_dives"])
-    assert flags_of(fixed)["dd_r_vague_monitoring"].credited == "not_raised"
+    flag = RUBRIC.flag("hld_r_no_feedback_loop")[2]
+    assert flag.raised_when == "no"
+    rules = {LOOP_Q[:40]: has("retrain on them", 0.9, 0.1)}
+    card = grade_writeup(probe_grader(ProbeScript(rules)), WRITEUP, "senior", phases=["high_level_design"])
+    loop = flags_of(card)["hld_r_no_feedback_loop"]
+    assert loop.credited == "raised" and loop.probability == pytest.approx(0.9)
+    fixed = grade_writeup(probe_grader(ProbeScript(rules)),
+                          WRITEUP.replace("We watch it.", "Chargebacks are logged as labels and we retrain on them."),
+                          "senior", phases=["high_level_design"])
+    assert flags_of(fixed)["hld_r_no_feedback_loop"].credited == "not_raised"
 
 
 def test_a_backend_citing_a_sentence_id_outside_the_set_earns_nothing() -> None:
@@ -234,3 +236,32 @@ def test_a_long_writeup_is_graded_per_phase_and_says_what_was_left_out() -> None
     assert sum(card.left_out.values()) > 10
     assert "left out of grading" in card.to_markdown()
     assert all(len(b["messages"][-1]["content"]) < 2500 for b in script.bodies)
+
+
+def test_a_red_flag_with_two_ways_to_show_it_is_raised_by_either() -> None:
+    flag = RUBRIC.flag("df_r_label_leakage_or_bias")[2]
+    assert flag.raised_when == "no" and flag.also_raised_if
+    aware = "Clicks are noisy labels with position bias, so we debias them with randomised impressions."
+    leak = "We also use whether the user later accepted the request as an input feature."
+    rules = {flag.question[:40]: has("position bias", 0.9, 0.1), flag.also_raised_if[:40]: has("later accepted")}
+
+    def grade(text: str) -> Any:
+        results, _ = probe_grader(ProbeScript(rules)).grade([Segment("turn 1", text)], phases=["data_and_features"])
+        return next(r for r in results["data_and_features"] if r.flag_id == flag.id)
+
+    assert grade(aware).credited == "not_raised"
+    leaky = grade(f"{aware} {leak}")
+    assert leaky.credited == "raised" and leaky.evidence[0].quote == leak  # the leak itself is quoted
+
+
+def test_a_red_flag_whose_probe_ranks_no_better_than_chance_gets_its_usual_verdict() -> None:
+    from interviewer.calibration import fit
+
+    items = [Item(d, "r_good", "red", s, lab) for d, s, lab in
+             (("a", 0.9, "raised"), ("b", 0.2, "not_raised"), ("c", 0.8, "raised"), ("d", 0.1, "not_raised"))]
+    items += [Item(d, "r_noise", "red", s, lab) for d, s, lab in
+              (("a", 0.1, "raised"), ("b", 0.9, "not_raised"), ("c", 0.8, "not_raised"), ("d", 0.3, "not_raised"))]
+    cal = fit(items, "t")
+    assert cal.constant == {"r_noise": "not_raised"}  # inverted on its training data: not trusted
+    assert cal.verdict("red", 0.99, "r_noise") == "not_raised"
+    assert cal.verdict("red", 0.99, "r_good") == "raised" and cal.verdict("red", 0.0, "r_good") == "not_raised"
