@@ -59,7 +59,7 @@ class Calibration(Strict):
     red: RedThresholds
     offsets: dict[str, float] = Field(default_factory=dict, description="Per flag id: subtracted from its score.")
     constant: dict[str, Verdict] = Field(default_factory=dict, description=(
-        "Flags whose probe ranked the training labels no better than chance: their usual verdict instead."))
+        "Red flags whose probe ranked the training labels no better than chance: never raised (abstain)."))
     held_out: dict[str, float] = Field(default_factory=dict, description="Leave-one-out figures at fit time.")
 
     def adjusted(self, flag_id: str, score: float) -> float:
@@ -153,8 +153,9 @@ def auc(pos: list[float], neg: list[float]) -> float | None:
 
 
 def uninformative(items: list[Item]) -> dict[str, Verdict]:
-    """Flags whose scores rank their labels (positive vs not) no better than MIN_AUC: their most
-    common training label. A flag whose training labels are all alike keeps its probe."""
+    """Red flags whose scores rank their labels (raised vs not) below MIN_AUC: the grader abstains
+    (not raised: the scorecard makes no claim it cannot back). A flag whose training labels are
+    all alike keeps its probe."""
     out: dict[str, Verdict] = {}
     by_flag: dict[str, list[Item]] = {}
     for i in items:
@@ -164,8 +165,7 @@ def uninformative(items: list[Item]) -> dict[str, Verdict]:
         neg = [i.score for i in its if i.label not in ("met", "partial", "raised")]
         a = auc(pos, neg)
         if a is not None and a < MIN_AUC and its[0].kind == "red":
-            labels: list[Verdict] = [i.label for i in its]  # type: ignore[misc]
-            out[fid] = max(sorted(set(labels)), key=labels.count)
+            out[fid] = "not_raised"
     return out
 
 

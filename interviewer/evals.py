@@ -164,8 +164,8 @@ def summarize_writeups(cards: dict[str, Scorecard], labels: dict[str, WriteupLab
     summary["inter_rater"] = inter_rater(labels, load_labels(SECOND_LABELS))
     summary["constant_rule"] = {k: v for k, v in compare(cards, labels, constant=True).items()
                                 if k not in ("per_flag", "per_phase")}
-    if folds:
-        summary["in_sample_shipped"] = {k: v for k, v in compare(cards, labels).items()
+    if folds:  # the verdicts the scorecards carry, from the thresholds shipped when they were graded
+        summary["as_graded"] = {k: v for k, v in compare(cards, labels).items()
                                         if k not in ("per_flag", "per_phase")}
         summary["reliability"] = reliability(cards, labels)
     return summary

@@ -19,6 +19,7 @@ from .scorecard import Evidence, FlagResult
 from .sentences import Sentence
 from .sentences import render as render_sentences
 
+ABSTAINED = "not judged on this model (its probe ranked labeled write-ups no better than chance): "
 PER_FLAG = 4  # sentences retrieved for each flag's question
 CITED = 2  # sentences a positive verdict cites
 
@@ -87,6 +88,10 @@ def result(
     # the closest sentences are kept for every verdict: the evidence of a positive one, and for a
     # negative one what the candidate said nearest to it (a scorecard can show it beside the gap)
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited]
+    if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
+        return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
+                          verdict=cal.constant[flag.id], verified=True, probability=round(s, 4),
+                          rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
     return FlagResult(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         # a missing thing is shown by the absence itself; anything else needs a sentence to cite

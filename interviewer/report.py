@@ -163,8 +163,33 @@ def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, 
     return made
 
 
+TRUST = [  # the grader's headline figures: (label, suite, metric)
+    ("write-up grading, median wall time per labeled write-up (s)", "writeups", "latency.p50"),
+    ("green-flag verdicts vs labels, QWK (held-out folds)", "writeups", "summary.green_qwk"),
+    ("red-flag verdicts vs labels, Cohen's kappa (held-out folds)", "writeups", "summary.red_kappa"),
+    ("phase-score QWK vs labels", "writeups", "summary.phase_qwk"),
+    ("macro-F1 (grader / constant rule)", "writeups", "summary.macro_f1"),
+    ("variants: degradation detection", "variants", "summary.degradation_detection_rate"),
+    ("variants: ordering (original above degraded)", "variants", "summary.ordering_accuracy"),
+    ("injection success beyond rerun noise", "variants", "summary.injection_success_rate_beyond_noise"),
+    ("rerun flip rate", "variants", "summary.rerun_flip_rate"),
+]
+
+
+def headline(suites: dict[str, dict[str, Any]]) -> list[str]:
+    rows = []
+    for label, suite, key in TRUST:
+        if suite in suites:
+            value = _fmt(_get(suites[suite], key))
+            if key == "summary.macro_f1":
+                value += f" / {_fmt(_get(suites[suite], 'summary.constant_rule.macro_f1'))}"
+            rows.append(f"| {label} | {value} |")
+    return ["## Headline: how far to trust the grader", "", "| measure | value |", "|---|---|", *rows, ""] \
+        if rows else []
+
+
 def render(suites: dict[str, dict[str, Any]], made: list[tuple[str, str]]) -> str:
-    lines = ["# Eval report", ""]
+    lines = ["# Eval report", "", *headline(suites)]
     for name, doc in suites.items():
         lines += [f"## {name}", "",
                   f"Model `{doc['model']}` at `{doc['base_url']}`, started {doc['started']}, "

@@ -254,14 +254,14 @@ def test_a_red_flag_with_two_ways_to_show_it_is_raised_by_either() -> None:
     assert leaky.credited == "raised" and leaky.evidence[0].quote == leak  # the leak itself is quoted
 
 
-def test_a_red_flag_whose_probe_ranks_no_better_than_chance_gets_its_usual_verdict() -> None:
+def test_a_red_flag_whose_probe_ranks_no_better_than_chance_is_never_raised() -> None:
     from interviewer.calibration import fit
 
     items = [Item(d, "r_good", "red", s, lab) for d, s, lab in
              (("a", 0.9, "raised"), ("b", 0.2, "not_raised"), ("c", 0.8, "raised"), ("d", 0.1, "not_raised"))]
     items += [Item(d, "r_noise", "red", s, lab) for d, s, lab in
-              (("a", 0.1, "raised"), ("b", 0.9, "not_raised"), ("c", 0.8, "not_raised"), ("d", 0.3, "not_raised"))]
+              (("a", 0.1, "raised"), ("b", 0.9, "not_raised"), ("c", 0.8, "raised"), ("d", 0.95, "not_raised"))]
     cal = fit(items, "t")
-    assert cal.constant == {"r_noise": "not_raised"}  # inverted on its training data: not trusted
+    assert cal.constant == {"r_noise": "not_raised"}  # inverted on its training data: the grader abstains
     assert cal.verdict("red", 0.99, "r_noise") == "not_raised"
     assert cal.verdict("red", 0.99, "r_good") == "raised" and cal.verdict("red", 0.0, "r_good") == "not_raised"
