@@ -331,7 +331,7 @@ class Grader:
 
     def _cite(self, res: FlagResult, messages: list[dict[str, str]], ctx: probe.Context) -> FlagResult:
         """The model picks the sentence from the closed set of ids shown; anything else earns nothing."""
-        ids = [s.sid for s in ctx.sentences]
+        ids = [f"S{i}" for i in range(1, len(ctx.sentences) + 1)]  # the excerpt's own numbering
         schema = create_model("Citation", __config__=ConfigDict(extra="forbid"),
                               sentence=(Literal[tuple(ids)], ...))  # type: ignore[valid-type,arg-type]
         ask = messages[:-1] + [{**messages[-1], "content": messages[-1]["content"].rsplit("\n", 1)[0]
@@ -341,7 +341,7 @@ class Grader:
                                       attempts=1, slot=GRADER_SLOT)
         except LLMError:
             return res
-        chosen = next(s for s in ctx.sentences if s.sid == got.sentence)  # type: ignore[attr-defined]
+        chosen = ctx.sentences[int(got.sentence[1:]) - 1]  # type: ignore[attr-defined]
         return res.model_copy(update={"verified": True, "evidence": [
             Evidence(quote=chosen.text, where=chosen.where, sentence=chosen.sid)]})
 

@@ -51,16 +51,20 @@ def select(phase: Phase, sentences: list[Sentence], bm25: BM25, own: set[str], b
     by_id = {s.sid: r for s, r in zip(sentences, relevance, strict=True)}
     ranked += sorted((s for s in own_sents if s not in ranked), key=lambda s: -by_id[s.sid])
     chosen: list[Sentence] = []
+    seen: set[str] = set()
     used = 0
     for s in ranked:
+        key = " ".join(s.text.lower().split())
         n = tokens.count(s.text) + 4
-        if used + n > budget:
+        if key in seen or used + n > budget:  # a repeated sentence (padding) is read once
             continue
         chosen.append(s)
+        seen.add(key)
         used += n
     order = {s.sid: i for i, s in enumerate(sentences)}
     chosen.sort(key=lambda s: order[s.sid])
-    left = sum(1 for s in own_sents if s not in chosen)
+    kept = {" ".join(s.text.lower().split()) for s in chosen}
+    left = sum(1 for s in own_sents if " ".join(s.text.lower().split()) not in kept)
     return Context(chosen, left)
 
 

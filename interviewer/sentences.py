@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .quotes import Segment
+from .triage import REMOVED
 
 MAX_CHARS = 400  # a "sentence" longer than this (a table row, a run-on line) is cut at a word
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+|^\s*\*\*[^*\n]{2,80}\*\*:?\s*$")
@@ -56,7 +57,7 @@ def split(text: str) -> list[str]:
             continue
         if fenced or not raw.strip() or _HEADING.match(raw) or _RULE.match(raw):
             continue
-        line = _clean(raw)
+        line = _clean(raw.replace(REMOVED, ""))  # where an injection was cut, nothing is left to grade
         if not re.search(r"\w", line):
             continue
         pieces: list[str] = []
@@ -80,12 +81,14 @@ def number(segments: list[Segment]) -> list[Sentence]:
 
 
 def render(sentences: list[Sentence]) -> str:
-    """The numbered text a grader reads, with a header line when the segment changes."""
+    """The numbered text a grader reads, with a header line when the segment changes. The ids
+    shown are local to this excerpt ([S1] is its first sentence), so an edit elsewhere in the
+    text (a cut injection, an added paragraph) leaves the excerpt the model reads unchanged."""
     lines: list[str] = []
     where = None
-    for s in sentences:
+    for i, s in enumerate(sentences, 1):
         if s.where != where:
             lines.append(f"({s.where})")
             where = s.where
-        lines.append(f"[{s.sid}] {s.text}")
+        lines.append(f"[S{i}] {s.text}")
     return "\n".join(lines)

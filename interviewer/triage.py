@@ -54,6 +54,8 @@ class Triage:
     reason: str = ""
 
 
+REMOVED = "[removed: instruction addressed to the grader]"  # what stands where an injection was cut
+
 def find_injections(text: str) -> tuple[str, list[str]]:
     """Remove sentences (and HTML comments) that instruct the grader; return text and removals."""
     removed: list[str] = []
@@ -62,7 +64,7 @@ def find_injections(text: str) -> tuple[str, list[str]]:
         chunk = match.group(0)
         if _INJECTION.search(chunk):
             removed.append(" ".join(chunk.split()))
-            return "[removed: instruction addressed to the grader]" + ("\n" if chunk.endswith("\n") else " ")
+            return REMOVED + ("\n" if chunk.endswith("\n") else " ")
         return chunk
 
     text = _HTML_COMMENT.sub(cut, text)
