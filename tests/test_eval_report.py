@@ -132,3 +132,25 @@ def test_parroting_and_persona_fidelity_are_checked_from_the_transcript() -> Non
                   {"role": "interviewer", "text": said, "phase": "p", "t": 2.0}]
     checks = {c["what"]: c["ok"] for c in conduct_checks(transcript, personas["weak"])}  # type: ignore[arg-type]
     assert checks["no_parroting"] is False and checks["one_question"] is True
+
+
+def test_writeups_suite_reports_held_out_folds_beside_the_constant_rule(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    judge = JudgeScript(get_rubric("default"), {
+        "mod_g_baseline": ("yes", ["personalized random walk"]),
+        "pf_g_business_objective": ("yes", ["maximize number of formed connections"]),
+        "ie_g_metrics_tied_to_business": ("partly", ["friend requests"]),
+    })
+    with FakeServer(Script(InterviewScript(judge))) as srv:
+        rc = main(["eval", "writeups", "--only", "mlsd-pymk", "weak-payment-fraud", "mlsd_obj_detection",
+                   "--out", str(tmp_path), "--base-url", srv.base_url, "--model", "local"])
+    assert rc == 0
+    s = json.loads((tmp_path / "writeups.json").read_text())["summary"]
+    assert s["held_out"] is True and s["documents"] == 3
+    assert s["constant_rule"]["green_qwk"] == 0 and s["constant_rule"]["red_kappa"] == 0
+    assert {"green_qwk", "red_kappa", "phase_qwk", "macro_f1"} <= s.keys()
+    assert s["inter_rater"]["documents"] == 1  # mlsd-pymk has a second labeling
+    report = (tmp_path / "report.md").read_text()
+    assert "constant rule" in report and "held-out folds" in report
+    assert (tmp_path / "plots" / "writeups_reliability.png").read_bytes()[:4] == b"\x89PNG"
+    capsys.readouterr()
