@@ -19,83 +19,29 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from . import probe, tokens
 from .calibration import Calibration, load_calibration
+from .judgement import GREEN_CHOICES, RED_CHOICES, GreenJudgement, Judgement, RedJudgement, phase_schema, to_result
 from .llm import LLM, BackendUnavailable, LLMError, NoLogprobs
 from .problems import Problem
 from .prompts import render
-from .quotes import Match, Segment, locate
+from .quotes import Segment
 from .retrieval import BM25
 from .rubric import Flag, FlagKind, Phase, Rubric
-from .scorecard import NOT_GRADED, Evidence, FlagResult, Verdict, empty_result, empty_results
+from .scorecard import NOT_GRADED, Evidence, FlagResult, empty_result, empty_results
 from .sentences import number
 from .triage import Triage, triage
 
 Strategy = Literal["probe", "per_flag", "per_phase"]
 GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 0 and its cache
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
-Quote = Annotated[str, StringConstraints(max_length=160)]  # short: generation is the cost
 PROBE_CONTEXT_LOCAL = 450  # tokens of candidate sentences per phase on the embedded model
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
 PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
-
-
-class GreenJudgement(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    evidence: list[Quote] = Field(max_length=2)
-    rationale: str = Field(max_length=120)
-    verdict: Literal["yes", "partly", "no"]
-
-
-class RedJudgement(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    evidence: list[Quote] = Field(max_length=2)
-    rationale: str = Field(max_length=120)
-    verdict: Literal["yes", "no"]
-
-
-Judgement = GreenJudgement | RedJudgement
-VERDICTS: dict[tuple[FlagKind, str], Verdict] = {
-    ("green", "yes"): "met", ("green", "partly"): "partial", ("green", "no"): "not_addressed",
-    ("red", "yes"): "raised", ("red", "no"): "not_raised",
-}
-GREEN_CHOICES = '"yes" if fully met, "partly" if partly met, "no" if the text does not address it.'
-RED_CHOICES = '"yes" if the text shows this failure, "no" if it does not.'
-
-
-def _phase_schema(phase: Phase) -> type[BaseModel]:
-    """One required field per flag, so a per-phase reply cannot skip a criterion."""
-    fields: dict[str, Any] = {
-        f.id: (GreenJudgement if kind == "green" else RedJudgement, ...) for kind, f in phase.flags
-    }
-    return create_model(f"Phase_{phase.id}", __config__=ConfigDict(extra="forbid"), **fields)
-
-
-def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segment]) -> FlagResult:
-    """Check every quote against the candidate's text; keep the candidate's own words."""
-    verdict = VERDICTS[(kind, judged.verdict)]
-    found: list[Match] = []
-    missing: list[str] = []
-    for q in judged.evidence:
-        match = locate(q, segments) if q.strip() else None
-        if match is not None:
-            # keep the longer of two overlapping quotes
-            if any(match.quote.lower() in e.quote.lower() for e in found):
-                continue
-            found = [e for e in found if e.quote.lower() not in match.quote.lower()] + [match]
-        elif q.strip():
-            missing.append(q)
-    positive = verdict in ("met", "partial", "raised")
-    return FlagResult(
-        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
-        verified=bool(found) if positive else True,
-        evidence=[Evidence(quote=m.quote, where=m.where) for m in found],
-        unverified_quotes=missing, rationale=judged.rationale,
-    )
 
 
 class YesNo(BaseModel):
@@ -269,7 +215,7 @@ class Grader:
         try:
             judged = self.llm.structured(
                 [{"role": "system", "content": self.system}, {"role": "user", "content": user}],
-                _phase_schema(phase), max_tokens=PHASE_REPLY_TOKENS * len(phase.flags), purpose=f"grader:{phase.id}",
+                phase_schema(phase), max_tokens=PHASE_REPLY_TOKENS * len(phase.flags), purpose=f"grader:{phase.id}",
             )
         except LLMError as exc:
             self._say(f"{phase.id}: not graded ({exc})")

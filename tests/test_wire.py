@@ -112,7 +112,8 @@ def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion
     assert ANSWER.startswith(BASELINE_SENTENCE)
     cut = grade(ANSWER.removeprefix(BASELINE_SENTENCE))
     probes = [c for c in wire_llm.usage.calls if c.purpose.startswith("grader:") and not c.purpose.endswith("cite")]
-    assert len(probes) == 12 and all(c.completion_tokens <= 1 for c in probes)
+    questions = {f.question for _, f in get_rubric("default").phase("modeling").flags}  # shared ones asked once
+    assert len(probes) == 2 * len(questions) and all(c.completion_tokens <= 1 for c in probes)
     assert sum(c.cached_tokens for c in probes[1:6]) > 0, "the flags of a phase share the cached prefix"
     for r in full.values():
         assert r.probability is not None and 0.0 <= r.probability <= 1.0
