@@ -199,14 +199,13 @@ def held_out(items: list[Item], family: str) -> dict[tuple[str, str], Verdict]:
 
 def fit_suite(suite_file: Path, family: str) -> Calibration:
     """Fit on every labeled write-up of a writeups eval; record the held-out figures beside."""
-    from .evals import load_labels, summarize_writeups
+    from .evals import calibration_items, load_labels, summarize_writeups
     from .scorecard import Scorecard
 
     doc = json.loads(suite_file.read_text(encoding="utf-8"))
     labels = load_labels()
     cards = {n: Scorecard.model_validate(c) for n, c in doc["items"].items() if n in labels}
-    items = [Item(n, f.flag_id, f.kind, f.probability, labels[n].flags[f.flag_id].verdict)
-             for n, c in cards.items() for ph in c.phases for f in ph.flags if f.probability is not None]
+    items = calibration_items(cards, labels)
     if len({i.doc for i in items}) < 2:
         raise ValueError(f"{suite_file}: needs probability-graded scorecards of at least two labeled write-ups")
     summary = summarize_writeups(cards, {n: labels[n] for n in cards})

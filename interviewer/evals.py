@@ -70,10 +70,15 @@ def _credited(f: FlagResult, verdict: str) -> str:
     return verdict
 
 
+def calibration_items(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> list[Item]:
+    """Every probability-graded flag with its label: what calibration is fitted and judged on."""
+    return [Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict)
+            for name, card in cards.items() for ph in card.phases for f in ph.flags if f.probability is not None]
+
+
 def held_out_verdicts(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[tuple[str, str], str]:
     """Each document's verdicts from thresholds fitted on the other documents (probability grading)."""
-    items = [Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict)
-             for name, card in cards.items() for ph in card.phases for f in ph.flags if f.probability is not None]
+    items = calibration_items(cards, labels)
     return dict(held_out(items, "held-out")) if len({i.doc for i in items}) > 1 else {}
 
 

@@ -153,4 +153,12 @@ def test_writeups_suite_reports_held_out_folds_beside_the_constant_rule(tmp_path
     report = (tmp_path / "report.md").read_text()
     assert "constant rule" in report and "held-out folds" in report
     assert (tmp_path / "plots" / "writeups_reliability.png").read_bytes()[:4] == b"\x89PNG"
+    # the thresholds are refit from the same file, and the held-out figures recorded beside them
+    assert main(["calibrate", str(tmp_path / "writeups.json"), "--family", "fam", "--out",
+                 str(tmp_path / "cal" / "fam.yaml")]) == 0
+    from interviewer.calibration import load_calibration
+
+    cal = load_calibration("fam", tmp_path / "cal")
+    assert cal.fitted_on == ["mlsd-pymk", "mlsd_obj_detection", "weak-payment-fraud"]
+    assert cal.held_out["green_qwk"] == s["green_qwk"]
     capsys.readouterr()
