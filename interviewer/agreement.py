@@ -35,3 +35,4 @@ def kappa(a: list[bool], b: list[bool]) -> float:
 
 
 GREEN_ORDER = {"not_addressed": 0, "partial": 1, "met": 2}
+POSITIVE = {"met", "partial", "raised"}  # a verdict that claims something about the candidate

@@ -19,21 +19,17 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from .agreement import GREEN_ORDER, kappa, qwk
+from .agreement import GREEN_ORDER, POSITIVE, kappa, qwk
 from .datafiles import REPO_ROOT, load_model
-from .rubric import Flag, FlagKind
+from .rubric import Flag, FlagKind, Strict
 from .scorecard import Verdict
 
 CALIBRATION_DIR = REPO_ROOT / "rubrics" / "calibration"
 GRID = [i / 100 for i in range(-30, 131, 2)]  # adjusted scores can leave [0, 1]
 PRIOR_DOCS = 2.0  # shrinkage of a flag's offset: n / (n + 2) of its measured bias
-MIN_AUC = 0.6  # a flag whose probe ranks its training labels worse than this gets its usual verdict
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+MIN_AUC = 0.6  # a red flag whose probe ranks its training labels worse than this is never raised
 
 
 class GreenThresholds(Strict):
@@ -161,8 +157,8 @@ def uninformative(items: list[Item]) -> dict[str, Verdict]:
     for i in items:
         by_flag.setdefault(i.flag_id, []).append(i)
     for fid, its in by_flag.items():
-        pos = [i.score for i in its if i.label in ("met", "partial", "raised")]
-        neg = [i.score for i in its if i.label not in ("met", "partial", "raised")]
+        pos = [i.score for i in its if i.label in POSITIVE]
+        neg = [i.score for i in its if i.label not in POSITIVE]
         a = auc(pos, neg)
         if a is not None and a < MIN_AUC and its[0].kind == "red":
             out[fid] = "not_raised"

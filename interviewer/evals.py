@@ -10,13 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .agreement import GREEN_ORDER, kappa, qwk
+from .agreement import GREEN_ORDER, POSITIVE, kappa, qwk
 from .calibration import Item, held_out
 from .datafiles import REPO_ROOT, load_model, yaml_files
 from .scorecard import FlagResult, Scorecard, phase_score
 
 EVAL_DIR = REPO_ROOT / "evals"
-POSITIVE = {"met", "partial", "raised"}
 
 
 class FlagLabel(BaseModel):

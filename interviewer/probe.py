@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import tokens
+from .agreement import POSITIVE
 from .calibration import Calibration, score
 from .prompts import render
 from .retrieval import BM25
@@ -84,18 +85,18 @@ def result(
     """The verdict for one flag; a positive one cites the candidate's best-matching sentences."""
     s = score(kind, flag, p_yes, p_also)
     verdict = cal.verdict(kind, s, flag.id)
+    if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
+        return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
+                          verdict=verdict, verified=True, probability=round(s, 4),
+                          rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
     ids = {x.sid for x in context.sentences}
     by_wrong_act = p_also is not None and p_also > 1 - p_yes  # the second question shows the flag
     cited = bm25.top(f"{flag.also_raised_if} {flag.statement}" if by_wrong_act else query(flag), CITED, among=ids)
     absence = kind == "red" and flag.raised_when == "no" and not by_wrong_act
-    positive = verdict in ("met", "partial", "raised")
+    positive = verdict in POSITIVE
     # the closest sentences are kept for every verdict: the evidence of a positive one, and for a
     # negative one what the candidate said nearest to it (a scorecard can show it beside the gap)
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited]
-    if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
-        return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
-                          verdict=cal.constant[flag.id], verified=True, probability=round(s, 4),
-                          rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
     return FlagResult(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         # a missing thing is shown by the absence itself; anything else needs a sentence to cite
