@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-import interviewer.offline  # noqa: F401  (sets telemetry-off env before gradio is imported)
-from interviewer.cli import main
+import interviewer.llm.offline  # noqa: F401  (sets telemetry-off env before gradio is imported)
+from interviewer.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["serve", *sys.argv[1:]]))

@@ -19,18 +19,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import median, write  # noqa: E402
-from interviewer import tokens  # noqa: E402
-from interviewer.clock import SimClock  # noqa: E402
-from interviewer.config import Settings  # noqa: E402
-from interviewer.fake_llm import FakeServer, Script  # noqa: E402
-from interviewer.grader import Grader  # noqa: E402
-from interviewer.graph import Deps  # noqa: E402
-from interviewer.llm import LLM  # noqa: E402
-from interviewer.rubric import get_rubric  # noqa: E402
-from interviewer.session import Sessions  # noqa: E402
-from interviewer.transcripts import Transcript, run_transcript  # noqa: E402
-from interviewer.writeup import grade_writeup  # noqa: E402
-from tests.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.content.catalog import get_rubric  # noqa: E402
+from interviewer.evals.transcripts import Transcript, run_transcript  # noqa: E402
+from interviewer.grading.grader import Grader  # noqa: E402
+from interviewer.grading.writeup import grade_writeup  # noqa: E402
+from interviewer.interview.clock import SimClock  # noqa: E402
+from interviewer.interview.context import Context  # noqa: E402
+from interviewer.interview.sessions import Sessions  # noqa: E402
+from interviewer.llm import tokens  # noqa: E402
+from interviewer.llm.client import LLM  # noqa: E402
+from interviewer.llm.settings import Settings  # noqa: E402
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.testing.fake_llm import FakeServer, Script  # noqa: E402
 
 RUBRIC = get_rubric("default")
 REPLY = "Thanks. How would you measure that against the business goal?"
@@ -49,7 +49,7 @@ def llm_for(url: str) -> LLM:
 def bench_turns(url: str, script: InterviewScript, turns: int = 40) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     llm = llm_for(url)
     clock = SimClock()
-    sessions = Sessions(Deps(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
+    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
     sid, opening = sessions.start("payment_fraud", session_id="bench")
     "".join(opening)
     ours, bare, prompt_tokens = [], [], []
@@ -73,7 +73,7 @@ def bench_turns(url: str, script: InterviewScript, turns: int = 40) -> tuple[lis
 def bench_long_session(url: str, script: InterviewScript, turns: int = 60) -> dict[str, Any]:
     llm = llm_for(url)
     clock = SimClock()
-    sessions = Sessions(Deps(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
+    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
     sid, opening = sessions.start("payment_fraud", session_id="long")
     "".join(opening)
     sizes = []
@@ -114,7 +114,7 @@ def bench_layout(url: str, turns: int = 20) -> tuple[list[dict[str, Any]], dict[
         script = InterviewScript(judge, reply=REPLY)
         with FakeServer(Script(script)) as srv:
             clock = SimClock()
-            sessions = Sessions(Deps(llm=llm_for(srv.base_url), clock=clock, grade=False, layout=layout))
+            sessions = Sessions(Context(llm=llm_for(srv.base_url), clock=clock, grade=False, layout=layout))
             sid, opening = sessions.start("payment_fraud", session_id=f"layout-{layout}")
             "".join(opening)
             shares = []

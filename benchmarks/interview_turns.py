@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import median, write  # noqa: E402
-from interviewer.backend import open_backend  # noqa: E402
-from interviewer.cli import deps_for  # noqa: E402
-from interviewer.clock import SimClock  # noqa: E402
-from interviewer.config import Settings  # noqa: E402
-from interviewer.session import Sessions  # noqa: E402
+from interviewer.app.cli import deps_for  # noqa: E402
+from interviewer.interview.clock import SimClock  # noqa: E402
+from interviewer.interview.sessions import Sessions  # noqa: E402
+from interviewer.llm.backend import open_backend  # noqa: E402
+from interviewer.llm.settings import Settings  # noqa: E402
 
 TURNS = [
     "How many transactions per second do we handle, and what's the latency budget for a decision?",

@@ -24,15 +24,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import write  # noqa: E402
-from interviewer.clock import SimClock  # noqa: E402
-from interviewer.config import Settings  # noqa: E402
-from interviewer.fake_llm import FakeServer, Script  # noqa: E402
-from interviewer.graph import Deps  # noqa: E402
-from interviewer.llm import LLM  # noqa: E402
-from interviewer.local_model import free_port  # noqa: E402
-from interviewer.rubric import get_rubric  # noqa: E402
-from interviewer.session import Sessions  # noqa: E402
-from tests.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.content.catalog import get_rubric  # noqa: E402
+from interviewer.interview.clock import SimClock  # noqa: E402
+from interviewer.interview.context import Context  # noqa: E402
+from interviewer.interview.sessions import Sessions  # noqa: E402
+from interviewer.llm.client import LLM  # noqa: E402
+from interviewer.llm.embedded import free_port  # noqa: E402
+from interviewer.llm.settings import Settings  # noqa: E402
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.testing.fake_llm import FakeServer, Script  # noqa: E402
 
 TAG = re.compile(r"\bS(\d+)T(\d+)\b")
 ANSWER = "S{s}T{t}: the goal is fewer fraud losses; I'd start with a logistic regression baseline."
@@ -81,7 +81,7 @@ def via_session_api(url: str, n: int, turns: int, script: EchoInterviewer,
     """`session_id` maps a worker to its session (tests pass a shared id to prove leaks are caught)."""
     llm = LLM(Settings(base_url=url, model="fake", max_retries=0, parallel=8))
     with tempfile.TemporaryDirectory() as tmp:
-        sessions = Sessions(Deps(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
+        sessions = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
                             db_path=Path(tmp) / "load.sqlite")
         turn_s: list[float] = []
         overhead_s: list[float] = []
@@ -117,11 +117,11 @@ def via_session_api(url: str, n: int, turns: int, script: EchoInterviewer,
 def via_http_app(url: str, n: int, turns: int, script: EchoInterviewer) -> dict[str, Any]:
     from gradio_client import Client
 
-    from interviewer.ui import UI, build_app
+    from interviewer.app.ui import UI, build_app
 
     llm = LLM(Settings(base_url=url, model="fake", max_retries=0, parallel=8))
     with tempfile.TemporaryDirectory() as tmp:
-        sessions = Sessions(Deps(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
+        sessions = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
                             db_path=Path(tmp) / "load.sqlite")
         app = build_app(UI(sessions, llm, export_dir=Path(tmp) / "exports"), secret="load")
         port = free_port()

@@ -23,12 +23,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import write  # noqa: E402
-from interviewer.fake_llm import FakeServer, Script  # noqa: E402
-from interviewer.local_model import free_port  # noqa: E402
-from interviewer.rubric import get_rubric  # noqa: E402
-from tests.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.content.catalog import get_rubric  # noqa: E402
+from interviewer.llm.embedded import free_port  # noqa: E402
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript  # noqa: E402
+from interviewer.testing.fake_llm import FakeServer, Script  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+(ROOT / "artifacts").mkdir(exist_ok=True)  # scratch space, git-ignored
 
 
 def rss_mb(pid: int) -> float:
@@ -51,8 +52,8 @@ def children(pid: int) -> list[int]:
 def measure(extra: list[str], label: str) -> dict[str, Any]:
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "interviewer.cli", "serve", "--port", str(port),
-                             "--db", str(ROOT / ".bench-memory.sqlite"), *extra], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "interviewer.app.cli", "serve", "--port", str(port),
+                             "--db", str(ROOT / "artifacts/bench-memory.sqlite"), *extra], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peaks = {"app": 0.0, "model_server": 0.0}
     stop = threading.Event()
@@ -88,7 +89,7 @@ def measure(extra: list[str], label: str) -> dict[str, Any]:
         t.join()
         proc.terminate()
         proc.wait(timeout=60)
-        (ROOT / ".bench-memory.sqlite").unlink(missing_ok=True)
+        (ROOT / "artifacts/bench-memory.sqlite").unlink(missing_ok=True)
     return {"setup": label, "app_peak_rss_mb": round(peaks["app"]), "model_server_peak_rss_mb": round(
         peaks["model_server"]), "total_peak_rss_mb": round(peaks["app"] + peaks["model_server"]),
         "ready_s": round(ready_s, 1)}

@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import write  # noqa: E402
-from interviewer.backend import open_backend  # noqa: E402
-from interviewer.config import Settings  # noqa: E402
-from interviewer.grader import Grader  # noqa: E402
-from interviewer.rubric import get_rubric  # noqa: E402
-from interviewer.writeup import grade_writeup  # noqa: E402
+from interviewer.content.catalog import get_rubric  # noqa: E402
+from interviewer.grading.grader import Grader  # noqa: E402
+from interviewer.grading.writeup import grade_writeup  # noqa: E402
+from interviewer.llm.backend import open_backend  # noqa: E402
+from interviewer.llm.settings import Settings  # noqa: E402
 
 EXTERNAL = Path(__file__).resolve().parent.parent / "evals" / "writeups" / "external"
 

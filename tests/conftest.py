@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-import interviewer.offline  # noqa: F401  (telemetry off before anything imports gradio)
-from interviewer.config import Settings
-from interviewer.llm import LLM
+import interviewer.llm.offline  # noqa: F401  (telemetry off before anything imports gradio)
+from interviewer.llm.client import LLM
+from interviewer.llm.settings import Settings
 
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
@@ -33,7 +33,7 @@ def embedded_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if mode in (None, "none"):
         yield None
         return
-    from interviewer.local_model import EmbeddedServer
+    from interviewer.llm.embedded import EmbeddedServer
 
     server = EmbeddedServer(Settings.load({"parallel": 2}), progress=print).start()
     try:
@@ -52,7 +52,7 @@ def wire_llm(embedded_url: str | None) -> LLM:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real embedded llama.cpp server on the small model (the `live` tier)."""
-    from interviewer.local_model import EmbeddedServer
+    from interviewer.llm.embedded import EmbeddedServer
 
     server = EmbeddedServer(Settings.load({"local_model": "0.5b"}), progress=print).start()
     try:

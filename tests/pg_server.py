@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from interviewer.local_model import free_port
+from interviewer.llm.embedded import free_port
 
 
 def pg_bin(name: str) -> str:

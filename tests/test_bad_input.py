@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.cli import main
-from interviewer.fake_llm import FakeReply, FakeServer, Script
-from interviewer.local_model import free_port
-from interviewer.rubric import get_rubric
-
-from .fake_grader import JudgeScript
+from interviewer.app.cli import main
+from interviewer.content.catalog import get_rubric
+from interviewer.llm.embedded import free_port
+from interviewer.testing.fake_grader import JudgeScript
+from interviewer.testing.fake_llm import FakeReply, FakeServer, Script
 
 DOWN = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
 GOOD = "# Modeling\nI'd start with a logistic regression baseline on chargeback labels.\n"

@@ -9,16 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from interviewer.clock import SimClock
-from interviewer.fake_llm import Script, scripted_llm
-from interviewer.graph import Deps
-from interviewer.local_model import free_port
-from interviewer.rubric import get_rubric
-from interviewer.session import Sessions
-from interviewer.ui import UI, build_app
-from interviewer.views import CSS
-
-from .fake_grader import InterviewScript, JudgeScript
+from interviewer.app.ui import UI, build_app
+from interviewer.app.views import CSS
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.llm.embedded import free_port
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +41,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     judge = JudgeScript(rubric, {"pf_g_business_objective": ("yes", ["cut fraud losses"]),
                                  "mod_g_baseline": ("yes", ["a logistic regression baseline"])})
     llm = scripted_llm(Script(InterviewScript(judge, reply=REPLY)))
-    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path_factory.mktemp("exports"))
+    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path_factory.mktemp("exports"))
     app = build_app(ui, secret="browser-test")
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)

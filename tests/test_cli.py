@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "interviewer.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "interviewer.app.cli", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -38,17 +38,16 @@ def test_a_broken_user_problem_dir_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
-    from interviewer.fake_llm import FakeServer, Script
-    from interviewer.rubric import get_rubric
-
-    from .fake_grader import InterviewScript, JudgeScript
+    from interviewer.content.catalog import get_rubric
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import FakeServer, Script
 
     judge = JudgeScript(get_rubric("default"), {"pf_g_business_objective": ("yes", ["reduce fraud losses"])})
     script = InterviewScript(judge, reply="Good. How would you measure that?")
     turns = "How many payments per second?\nWe want to reduce fraud losses at checkout.\n/next\n/end\n"
     with FakeServer(Script(script)) as srv:
         out = subprocess.run(
-            [sys.executable, "-m", "interviewer.cli", "chat", "--problem", "payment_fraud", "--base-url",
+            [sys.executable, "-m", "interviewer.app.cli", "chat", "--problem", "payment_fraud", "--base-url",
              srv.base_url, "--db", str(tmp_path / "s.sqlite"), "--scorecard-out", str(tmp_path / "card.json")],
             cwd=ROOT, input=turns, capture_output=True, text=True, timeout=120,
         )

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from interviewer.config import OPENAI_DEFAULT_MODEL, OPENAI_URL, Settings
+from interviewer.llm.settings import OPENAI_DEFAULT_MODEL, OPENAI_URL, Settings
 
 
 def test_defaults_mean_the_embedded_model() -> None:

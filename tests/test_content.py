@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.datafiles import DataFileError, load_model
-from interviewer.problems import PROBLEM_DIR, Problem, get_problem, load_problems
-from interviewer.rubric import RUBRIC_DIR, Rubric, get_rubric, load_rubrics
+from interviewer.content.catalog import Catalog, get_problem, get_rubric
+from interviewer.content.files import BUNDLED, DataFileError, load_model
+from interviewer.content.problems import Problem
+from interviewer.content.rubric import Rubric
 
 DEFAULT_PHASES = [
     "problem_framing", "high_level_design", "data_and_features",
@@ -18,7 +19,7 @@ DEFAULT_PHASES = [
 
 
 def test_both_frameworks_ship() -> None:
-    assert set(load_rubrics()) == {"default", "requirements_first"}
+    assert set(Catalog.load().rubrics) == {"default", "requirements_first"}
 
 
 def test_default_framework_phase_order_and_45_minutes() -> None:
@@ -50,7 +51,7 @@ def test_requirements_first_carries_the_seed_checklist_and_proxy_warning() -> No
 
 
 def test_problem_bank_has_twelve_distinct_problems_with_hidden_facts() -> None:
-    problems = load_problems()
+    problems = Catalog.load().problems
     assert len(problems) >= 12
     assert len({p.domain for p in problems.values()}) >= 12
     for p in problems.values():
@@ -65,13 +66,13 @@ def test_unknown_ids_name_the_choices() -> None:
         get_problem("nope")
     with pytest.raises(KeyError, match="unknown framework 'nope'.*default"):
         get_rubric("nope")
-    assert get_problem("random").id in load_problems()
+    assert get_problem("random").id in Catalog.load().problems
 
 
 # -- malformed files: each error names the file and the field ----------------------------------
 
 def _default_rubric_raw() -> dict:
-    return yaml.safe_load((RUBRIC_DIR / "default.yaml").read_text())
+    return yaml.safe_load((BUNDLED / "rubrics" / "default.yaml").read_text())
 
 
 def write(tmp_path: Path, raw: object, name: str = "broken.yaml") -> Path:
@@ -116,13 +117,13 @@ def test_non_mapping_and_binary_files(tmp_path: Path) -> None:
 
 
 def test_user_directory_adds_problems_and_rejects_clashing_ids(tmp_path: Path) -> None:
-    raw = yaml.safe_load((PROBLEM_DIR / "payment_fraud.yaml").read_text())
+    raw = yaml.safe_load((BUNDLED / "problems" / "payment_fraud.yaml").read_text())
     raw["id"] = "my_fraud"
     write(tmp_path, raw, "mine.yaml")
-    assert "my_fraud" in load_problems(tmp_path)
+    assert "my_fraud" in Catalog.load(problems_dir=tmp_path).problems
     raw["id"] = "payment_fraud"
     clash = tmp_path / "clash"
     clash.mkdir()
     write(clash, raw, "dup.yaml")
     with pytest.raises(DataFileError, match=r"dup\.yaml: field 'id': duplicate problem id"):
-        load_problems(clash)
+        Catalog.load(problems_dir=clash)

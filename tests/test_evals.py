@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from interviewer.evals import compare, load_labels, prf, qwk
-from interviewer.rubric import get_rubric
-from interviewer.scorecard import FlagResult, build
+from interviewer.content.catalog import get_problem, get_rubric
+from interviewer.evals.writeups import compare, load_labels, prf, qwk
+from interviewer.grading.scorecard import FlagResult, build
 
 
 def test_qwk_hand_computed_cases() -> None:
@@ -26,7 +26,7 @@ def test_precision_recall_f1() -> None:
 
 
 def test_labels_cover_every_flag_with_exact_quotes() -> None:
-    from interviewer.evals import EVAL_DIR
+    from interviewer.evals.writeups import EVAL_DIR
 
     rubric = get_rubric("default")
     ids = {f.id for p in rubric.phases for _, f in p.flags}
@@ -65,7 +65,7 @@ def test_compare_a_perfect_and_a_wrong_grader() -> None:
 # -- scripted transcripts -----------------------------------------------------------------------
 
 def test_behaviour_checks() -> None:
-    from interviewer.transcripts import check_behaviour as chk
+    from interviewer.evals.transcripts import check_behaviour as chk
 
     kw = {"problem_id": "payment_fraud", "previous": "What is the goal?", "moved": False}
     assert chk("answers_fact:latency_budget", "Scores must come back within 100 ms at p99.", **kw)
@@ -83,10 +83,9 @@ def test_behaviour_checks() -> None:
 def test_transcript_runner_on_the_fake(tmp_path) -> None:  # noqa: ANN001
     import yaml
 
-    from interviewer.fake_llm import Script, scripted_llm
-    from interviewer.transcripts import Transcript, run_transcript, summarize
-
-    from .fake_grader import InterviewScript, JudgeScript
+    from interviewer.evals.transcripts import Transcript, run_transcript, summarize
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import Script, scripted_llm
 
     tr = Transcript.model_validate(yaml.safe_load("""
 id: t1
@@ -114,8 +113,8 @@ turns:
 
 
 def test_variants_are_well_formed_and_checked() -> None:
-    from interviewer.scorecard import build
-    from interviewer.variants import check, load_variants
+    from interviewer.evals.variants import check, load_variants
+    from interviewer.grading.scorecard import build
 
     rubric = get_rubric("default")
     ids = {f.id for p in rubric.phases for _, f in p.flags}
@@ -144,8 +143,8 @@ def test_variants_are_well_formed_and_checked() -> None:
 
 
 def test_shipped_transcripts_are_valid() -> None:
-    from interviewer.problems import get_problem
-    from interviewer.transcripts import load_transcripts
+    from interviewer.content.catalog import get_rubric
+    from interviewer.evals.transcripts import load_transcripts
 
     rubric = get_rubric("default")
     greens = {f.id for p in rubric.phases for f in p.green_flags}
@@ -170,7 +169,7 @@ def test_shipped_transcripts_are_valid() -> None:
 
 
 def test_changes_on_flags_that_flip_on_a_plain_rerun_are_not_blamed_on_the_edit() -> None:
-    from interviewer.variants import summarize
+    from interviewer.evals.variants import summarize
 
     items = [
         {"kind": "invariance", "edit": "inject_top", "flips": ["mod_g_baseline"], "improved": ["mod_g_baseline"],

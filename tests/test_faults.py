@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.clock import SimClock
-from interviewer.config import Settings
-from interviewer.fake_llm import FakeReply, FakeServer, Script
-from interviewer.graph import Deps
-from interviewer.llm import LLM
-from interviewer.rubric import get_rubric
-from interviewer.session import Sessions
-from interviewer.ui import UI
-
-from .fake_grader import JudgeScript
+from interviewer.app.ui import UI
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.llm.client import LLM
+from interviewer.llm.settings import Settings
+from interviewer.testing.fake_grader import JudgeScript
+from interviewer.testing.fake_llm import FakeReply, FakeServer, Script
 
 REPLY = "Understood. Which labels would you train on?"
 ANSWER = "We want to cut fraud losses at checkout."
@@ -42,19 +41,19 @@ def test_a_failed_turn_says_why_keeps_the_answer_and_retries(fault: str, tmp_pat
     with FakeServer(Script(respond)) as srv:
         llm = LLM(Settings(base_url=srv.base_url, model="fake", max_retries=1, timeout=1.0))
         db = tmp_path / "s.sqlite"
-        ui = UI(Sessions(Deps(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "x")
+        ui = UI(Sessions(Context(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "x")
         sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
         failed = list(ui.send(ANSWER, sid))[-1]
         shown = failed.chat[-1]["content"]
         assert message in shown and "Your answer is saved; press Retry" in shown
         assert failed.chat[-2]["content"] == ANSWER
         # a restart in the middle of the outage loses nothing either
-        again = UI(Sessions(Deps(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "y")
+        again = UI(Sessions(Context(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "y")
         assert ANSWER in [m["content"] for m in again.resume(sid).chat]
         broken["on"] = False
         retried = list(again.control("retry", sid))[-1]
         assert [m["content"] for m in retried.chat][-2:] == [ANSWER, REPLY]
-        assert "cut fraud losses" in again.sessions.flags_now(sid)["pf_g_business_objective"]["quotes"][0]["quote"]
+        assert "cut fraud losses" in again.sessions.flags_now(sid)["pf_g_business_objective"].evidence[0].quote
 
 
 def test_malformed_grader_json_never_blocks_the_turn_and_credits_nothing(tmp_path: Path) -> None:
@@ -67,11 +66,11 @@ def test_malformed_grader_json_never_blocks_the_turn_and_credits_nothing(tmp_pat
 
     with FakeServer(Script(respond)) as srv:
         llm = LLM(Settings(base_url=srv.base_url, model="fake", max_retries=0, timeout=5.0))
-        ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+        ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
         sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
         sent = list(ui.send(ANSWER, sid))[-1]
         assert sent.chat[-1]["content"] == REPLY and not sent.notice
         flags = ui.sessions.flags_now(sid)
-        assert not any(f.get("verdict") in ("met", "partial") for f in flags.values())
+        assert not any(f.credited in ("met", "partial") for f in flags.values())
         card = list(ui.control("end", sid))[-1]
         assert "Scorecard" in card.card_md and ANSWER in [m["content"] for m in card.chat]

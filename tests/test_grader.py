@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.fake_llm import Script, scripted_llm
-from interviewer.grader import Grader
-from interviewer.problems import get_problem
-from interviewer.quotes import Segment
-from interviewer.rubric import get_rubric
-from interviewer.scorecard import build, phase_score
-from interviewer.writeup import grade_writeup, screen_writeup, split_sections
-
-from .fake_grader import JudgeScript
+from interviewer.content.catalog import get_problem, get_rubric
+from interviewer.grading.grader import Grader
+from interviewer.grading.quotes import Segment
+from interviewer.grading.scorecard import build, phase_score
+from interviewer.grading.writeup import grade_writeup, screen_writeup, split_sections
+from interviewer.testing.fake_grader import JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -157,12 +155,11 @@ def test_progress_counts_every_call_of_either_strategy(strategy: str, calls: int
 @pytest.mark.parametrize("strategy", ["per_flag", "per_phase"])
 def test_a_20k_character_writeup_fits_the_local_servers_slot(strategy: str) -> None:
     """A 20k-character write-up once overflowed a 4,096-token llama.cpp slot with per_phase grading."""
-    from interviewer import tokens
-    from interviewer.config import Settings
-    from interviewer.fake_llm import Script, scripted_llm
-    from interviewer.writeup import grade_writeup
-
-    from .fake_grader import JudgeScript
+    from interviewer.grading.writeup import grade_writeup
+    from interviewer.llm import tokens
+    from interviewer.llm.settings import Settings
+    from interviewer.testing.fake_grader import JudgeScript
+    from interviewer.testing.fake_llm import Script, scripted_llm
 
     judge = JudgeScript(get_rubric("default"), {})
     script = Script(judge)

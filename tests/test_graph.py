@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 
-from interviewer.clock import SimClock
-from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.graph import Deps
-from interviewer.planner import as_them
-from interviewer.rubric import get_rubric
-from interviewer.session import SessionError, Sessions
-
-from .fake_grader import InterviewScript, JudgeScript
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.planner import as_them
+from interviewer.interview.sessions import SessionError, Sessions
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import FakeReply, Script, scripted_llm
 
 RUBRIC = get_rubric("default")
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +28,7 @@ def make(table: dict[str, tuple[str, list[str]]] | None = None, db: Path | None 
          framework_clock: SimClock | None = None) -> tuple[Sessions, InterviewScript, SimClock]:
     script = InterviewScript(JudgeScript(RUBRIC, table or {}))
     clock = framework_clock or SimClock()
-    deps = Deps(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")
+    deps = Context(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")
     return Sessions(deps, db_path=db), script, clock
 
 
@@ -86,7 +85,7 @@ def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
     say(s, sid, "I'd go straight to a giant transformer over all raw events, that's the model.", clock)
     say(s, sid, "It would be trained end to end on the fraud labels.", clock)
     assert "Challenge it" in script.last_notes and as_them(red.statement) in script.last_notes
-    assert s.load(sid).flags[red.id]["verdict"] == "raised"
+    assert s.load(sid).flags[red.id].credited == "raised"
 
 
 def test_missing_green_flag_is_probed_without_revealing_the_rubric() -> None:
@@ -211,7 +210,7 @@ def test_llm_failure_keeps_the_answer_and_the_turn_can_be_retried() -> None:
         return FakeReply(status=503) if outage["down"] else "Thanks. What is the business goal?"
 
     clock = SimClock()
-    s = Sessions(Deps(llm=scripted_llm(Script(respond)), clock=clock))
+    s = Sessions(Context(llm=scripted_llm(Script(respond)), clock=clock))
     sid, opening = s.start("payment_fraud")
     list(opening)
     with pytest.raises(Exception, match="503"):
@@ -229,13 +228,13 @@ def test_llm_failure_keeps_the_answer_and_the_turn_can_be_retried() -> None:
 
 KILLED_RUN = textwrap.dedent("""
     import os, sys
-    from interviewer.clock import SimClock
-    from interviewer.fake_llm import Script, scripted_llm
-    from interviewer.graph import Deps
-    from interviewer.session import Sessions
+    from interviewer.interview.clock import SimClock
+    from interviewer.testing.fake_llm import Script, scripted_llm
+    from interviewer.interview.context import Context
+    from interviewer.interview.sessions import Sessions
     from pathlib import Path
     llm = scripted_llm(Script(lambda b: '{"ok": true}' if b.get("response_format") else "Go on."))
-    s = Sessions(Deps(llm=llm, clock=SimClock(), strategy="per_phase", grade_wait_s=0), db_path=Path(sys.argv[1]))
+    s = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_phase", grade_wait_s=0), db_path=Path(sys.argv[1]))
     sid, it = s.start("payment_fraud", session_id="killed-session")
     list(it)
     for text in ["First answer about fraud losses.", "Second answer about chargeback labels."]:
@@ -312,7 +311,7 @@ def test_the_stable_prefix_is_warmed_while_the_candidate_reads() -> None:
         calls.append(body)
         return "ok" if body.get("max_tokens") == 1 else script(body)
 
-    deps = Deps(llm=scripted_llm(Script(respond)), clock=SimClock(), warm_prefix=True)
+    deps = Context(llm=scripted_llm(Script(respond)), clock=SimClock(), warm_prefix=True)
     s = Sessions(deps)
     sid, opening = s.start("payment_fraud")
     list(opening)
@@ -326,7 +325,7 @@ def test_the_stable_prefix_is_warmed_while_the_candidate_reads() -> None:
 
 def test_the_naive_layout_puts_the_changing_note_first() -> None:
     script = InterviewScript(JudgeScript(RUBRIC, {}))
-    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock(), layout="naive"))
+    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock(), layout="naive"))
     sid, opening = s.start("payment_fraud")
     list(opening)
     "".join(s.send(sid, "How many transactions per second at peak?"))
@@ -338,7 +337,7 @@ def test_the_naive_layout_puts_the_changing_note_first() -> None:
 
 
 def test_the_transcript_window_slides_in_jumps_so_prompts_keep_extending() -> None:
-    from interviewer.planner import window_start
+    from interviewer.interview.planner import window_start
 
     starts = [window_start(n, 16) for n in range(1, 41)]
     assert starts[:16] == [0] * 16 and max(starts) <= 40 - 8  # at least half a window always kept
@@ -357,7 +356,7 @@ def test_session_ids_are_unguessable() -> None:
 def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question() -> None:
     answer = "Sure, I'd be happy to help! The goal is to cut fraud losses while keeping good customers happy."
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply=answer)  # a model that lost its role and echoes
-    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock()))
+    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock()))
     sid, opening = s.start("payment_fraud")
     list(opening)
     shown = "".join(s.send(sid, answer))
@@ -368,7 +367,7 @@ def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question
 
 def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() -> None:
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply="Good. How would you measure that?")
-    s = Sessions(Deps(llm=scripted_llm(Script(script)), clock=SimClock()))
+    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock()))
     sid, opening = s.start("payment_fraud")
     list(opening)
     assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "Good. How would you measure that?"

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.config import Settings
-from interviewer.llm import LLM
-from interviewer.local_model import free_port
+from interviewer.llm.client import LLM
+from interviewer.llm.embedded import free_port
+from interviewer.llm.settings import Settings
 
 pytestmark = pytest.mark.live
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def test_a_crashed_embedded_server_is_restarted() -> None:
     import os
     import signal
 
-    from interviewer.backend import open_backend
+    from interviewer.llm.backend import open_backend
 
     backend = open_backend(Settings.load({"local_model": "0.5b", "parallel": 1}), progress=False)
     try:

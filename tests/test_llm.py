@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.llm import StructuredOutputError
+from interviewer.llm.client import StructuredOutputError
+from interviewer.testing.fake_llm import FakeReply, Script, scripted_llm
 
 
 class Verdict(BaseModel):

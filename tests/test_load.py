@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.load import EchoInterviewer, via_session_api
-from interviewer.fake_llm import FakeServer, Script
+from interviewer.testing.fake_llm import FakeServer, Script
 
 
 def test_concurrent_sessions_do_not_leak() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import local_model
-from interviewer.config import Settings
-from interviewer.local_model import MODELS, ModelError, ModelSpec, assemble, resolve_model, verify
+from interviewer.llm import embedded as local_model
+from interviewer.llm.embedded import MODELS, ModelError, ModelSpec, assemble, resolve_model, verify
+from interviewer.llm.settings import Settings
 
 
 def tiny_spec(chunks: list[bytes]) -> ModelSpec:

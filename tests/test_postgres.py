@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.clock import SimClock
-from interviewer.fake_llm import FakeServer, Script, scripted_llm
-from interviewer.graph import Deps
-from interviewer.local_model import free_port
-from interviewer.rubric import get_rubric
-from interviewer.session import Sessions
-from interviewer.store import StoreError, open_checkpointer, redact
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.interview.store import StoreError, open_checkpointer, redact
+from interviewer.llm.embedded import free_port
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import FakeServer, Script, scripted_llm
 
-from .fake_grader import InterviewScript, JudgeScript
 from .pg_server import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +40,11 @@ def script() -> Script:
 
 def test_a_session_written_by_one_store_is_continued_by_another(pg_url: str) -> None:
     llm = scripted_llm(script())
-    first = Sessions(Deps(llm=llm, clock=SimClock()), db_path=pg_url)
+    first = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)
     sid, opening = first.start("payment_fraud")
     list(opening)
     assert "".join(first.send(sid, "We want to cut fraud losses.")) == REPLY
-    second = Sessions(Deps(llm=llm, clock=SimClock()), db_path=pg_url)  # its own pool, as another process has
+    second = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)  # its own pool, as another process has
     assert "".join(second.send(sid, "Latency must stay under 100 ms.")) == REPLY
     said = [t["text"] for t in first.load(sid).transcript if t["role"] == "candidate"]
     assert said == ["We want to cut fraud losses.", "Latency must stay under 100 ms."]
@@ -60,7 +60,7 @@ def test_an_unreachable_store_is_a_clear_error_without_the_password() -> None:
 
 def _serve(url: str, base_url: str, port: int, home: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "interviewer.cli", "serve", "--store", url, "--base-url", base_url,
+        [sys.executable, "-m", "interviewer.app.cli", "serve", "--store", url, "--base-url", base_url,
          "--port", str(port)], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**__import__("os").environ, "INTERVIEWER_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"})
 
@@ -96,6 +96,12 @@ def test_two_app_processes_serve_the_same_interview(pg_url: str, tmp_path: Path)
             assert found and "catch fraud" in text(started[0][0])
             sid = found.group(1)
             a.predict("We want to cut fraud losses.", api_name="/send")
+            # The grade finishes on A after its reply; B sees it in the shared checkpoint, with no new answer.
+            deadline, panel = time.monotonic() + 60, ""
+            while "cut fraud losses" not in panel and time.monotonic() < deadline:
+                panel = b.predict(sid, api_name="/panel")
+                time.sleep(0.5)
+            assert "cut fraud losses" in panel and "🟢" in panel, panel
             resumed = b.predict(sid, api_name="/resume")  # the other process picks the session up by id
             assert [text(m) for m in resumed[0]][-1] == REPLY
             b_sent = b.predict("Checkout latency must stay under 100 ms.", api_name="/send")

@@ -10,18 +10,24 @@ from typing import Any
 
 import pytest
 
-from interviewer.agreement import kappa, qwk
-from interviewer.calibration import Calibration, GreenThresholds, Item, RedThresholds, held_out, load_calibration
-from interviewer.cli import main
-from interviewer.config import Settings
-from interviewer.datafiles import DataFileError
-from interviewer.fake_llm import FakeReply, FakeServer, Script, scripted_llm
-from interviewer.grader import Grader
-from interviewer.problems import get_problem
-from interviewer.quotes import Segment
-from interviewer.rubric import get_rubric
-from interviewer.sentences import number, split
-from interviewer.writeup import grade_writeup
+from interviewer.app.cli import main
+from interviewer.content.catalog import get_problem, get_rubric
+from interviewer.content.files import DataFileError
+from interviewer.grading.agreement import kappa, qwk
+from interviewer.grading.calibration import (
+    Calibration,
+    GreenThresholds,
+    Item,
+    RedThresholds,
+    held_out,
+    load_calibration,
+)
+from interviewer.grading.grader import Grader
+from interviewer.grading.quotes import Segment
+from interviewer.grading.sentences import number, split
+from interviewer.grading.writeup import grade_writeup
+from interviewer.llm.settings import Settings
+from interviewer.testing.fake_llm import FakeReply, FakeServer, Script, scripted_llm
 
 RUBRIC = get_rubric("default")
 CAL = Calibration(family="test", method="fixed for the test", green=GreenThresholds(met=0.8, partial=0.5),
@@ -255,7 +261,7 @@ def test_a_red_flag_with_two_ways_to_show_it_is_raised_by_either() -> None:
 
 
 def test_a_red_flag_whose_probe_ranks_no_better_than_chance_is_never_raised() -> None:
-    from interviewer.calibration import fit
+    from interviewer.grading.calibration import fit
 
     items = [Item(d, "r_good", "red", s, lab) for d, s, lab in
              (("a", 0.9, "raised"), ("b", 0.2, "not_raised"), ("c", 0.8, "raised"), ("d", 0.1, "not_raised"))]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from interviewer.quotes import Segment, locate
-from interviewer.triage import triage
+from interviewer.grading.quotes import Segment, locate
+from interviewer.grading.triage import triage
 
 TEXT = [
     Segment("turn 1", "First I'd ship a popularity baseline — the top-100 items by 7-day sales."),

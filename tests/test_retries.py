@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.config import Settings
-from interviewer.fake_llm import FakeReply, FakeServer, Script
-from interviewer.llm import LLM, LLMError
-from interviewer.local_model import free_port
+from interviewer.llm.client import LLM, LLMError
+from interviewer.llm.embedded import free_port
+from interviewer.llm.settings import Settings
+from interviewer.testing.fake_llm import FakeReply, FakeServer, Script
 
 FAST = {"retry-after-ms": "10"}
 
@@ -74,9 +74,9 @@ def test_a_dead_server_is_recovered_once_when_a_recover_hook_restarts_it() -> No
 
 
 def test_a_dropped_stream_is_an_error_and_the_session_keeps_the_answer() -> None:
-    from interviewer.clock import SimClock
-    from interviewer.graph import Deps
-    from interviewer.session import Sessions
+    from interviewer.interview.clock import SimClock
+    from interviewer.interview.context import Context
+    from interviewer.interview.sessions import Sessions
 
     replies: list[FakeReply | str] = [FakeReply("Thanks. What is the business goal here?", drop_after=2),
                                       "Thanks. What is the business goal here?"]
@@ -90,7 +90,7 @@ def test_a_dropped_stream_is_an_error_and_the_session_keeps_the_answer() -> None
         return replies.pop(0) if body.get("stream") and replies else no
 
     with FakeServer(Script(respond)) as srv:
-        sessions = Sessions(Deps(llm=llm_for(srv.base_url, max_retries=0), clock=SimClock()))
+        sessions = Sessions(Context(llm=llm_for(srv.base_url, max_retries=0), clock=SimClock()))
         sid, opening = sessions.start("payment_fraud")
         list(opening)
         got: list[str] = []

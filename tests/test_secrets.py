@@ -8,16 +8,15 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from interviewer.clock import SimClock
-from interviewer.config import Settings
-from interviewer.fake_llm import Script, transport
-from interviewer.graph import Deps
-from interviewer.llm import LLM
-from interviewer.rubric import get_rubric
-from interviewer.session import Sessions
-from interviewer.views import export_files
-
-from .fake_grader import InterviewScript, JudgeScript
+from interviewer.app.views import export_files
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.llm.client import LLM
+from interviewer.llm.settings import Settings
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, transport
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 KEY = "sk-test-SECRET-0123456789"
@@ -43,7 +42,7 @@ def test_the_key_never_reaches_exports_scorecards_or_logs(tmp_path: Path, caplog
 
     settings = Settings(base_url="http://fake.invalid/v1", api_key=KEY, max_retries=0)  # type: ignore[arg-type]
     llm = LLM(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
-    sessions = Sessions(Deps(llm=llm, clock=SimClock()))
+    sessions = Sessions(Context(llm=llm, clock=SimClock()))
     sid, opening = sessions.start("payment_fraud")
     list(opening)
     list(sessions.send(sid, "We want fewer fraud losses."))

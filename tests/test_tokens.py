@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import tokens
+from interviewer.llm import tokens
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interviewer.clock import SimClock
-from interviewer.fake_llm import FakeReply, Script, scripted_llm
-from interviewer.graph import Deps
-from interviewer.rubric import get_rubric
-from interviewer.session import Sessions
-from interviewer.ui import UI, build_app
-
-from .fake_grader import InterviewScript, JudgeScript
+from interviewer.app.ui import UI, build_app
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import FakeReply, Script, scripted_llm
 
 RUBRIC = get_rubric("default")
 REPLY = "Thanks. Who are the users, and what is the business goal?"
@@ -21,7 +20,7 @@ def make_ui(tmp_path: Path, table: dict | None = None, db: Path | None = None) -
     script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLY)
     clock = SimClock()
     llm = scripted_llm(Script(script))
-    sessions = Sessions(Deps(llm=llm, clock=clock, strategy="per_flag"), db_path=db)
+    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag"), db_path=db)
     return UI(sessions, llm, export_dir=tmp_path / "exports"), clock, script
 
 
@@ -81,7 +80,7 @@ def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path:
         return FakeReply(status=503) if down["v"] else REPLY
 
     llm = scripted_llm(Script(respond))
-    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     failed = list(ui.send("My answer about the fraud model.", sid))[-1]
     assert "503" in failed.chat[-1]["content"] and "Retry" in failed.chat[-1]["content"]
@@ -128,7 +127,7 @@ def test_app_builds(tmp_path: Path) -> None:
 def test_gradio_client_against_a_launched_app(tmp_path: Path) -> None:
     from gradio_client import Client
 
-    from interviewer.local_model import free_port
+    from interviewer.llm.embedded import free_port
 
     ui, clock, _ = make_ui(tmp_path, {"pf_g_business_objective": ("yes", ["fewer fraud losses"])})
     app = build_app(ui, secret="s")
@@ -155,12 +154,12 @@ def test_gradio_client_against_a_launched_app(tmp_path: Path) -> None:
 
 
 def test_about_explains_how_to_configure_a_backend_that_is_down(tmp_path: Path) -> None:
-    from interviewer.config import Settings
-    from interviewer.llm import LLM
-    from interviewer.local_model import free_port
+    from interviewer.llm.client import LLM
+    from interviewer.llm.embedded import free_port
+    from interviewer.llm.settings import Settings
 
     llm = LLM(Settings(base_url=f"http://127.0.0.1:{free_port()}/v1", max_retries=0))
-    ui = UI(Sessions(Deps(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
     text = ui.about()
     assert "cannot reach" in text and "--base-url" in text
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id  # opening needs no LLM

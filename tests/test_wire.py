@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.llm import LLM
+from interviewer.llm.client import LLM
 
 
 class ProblemRead(BaseModel):
@@ -52,10 +52,9 @@ ANSWER = (
 
 
 def _grade(llm: LLM, strategy: str) -> dict:
-    from interviewer.grader import Grader
-    from interviewer.problems import get_problem
-    from interviewer.quotes import Segment
-    from interviewer.rubric import get_rubric
+    from interviewer.content.catalog import get_problem, get_rubric
+    from interviewer.grading.grader import Grader
+    from interviewer.grading.quotes import Segment
 
     grader = Grader(llm, get_rubric("default"), get_problem("payment_fraud"), strategy=strategy,  # type: ignore[arg-type]
                     max_workers=1)
@@ -98,10 +97,9 @@ BASELINE_SENTENCE = ("Before modeling I'd ship a simple baseline: logistic regre
 def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion(wire_llm: LLM) -> None:
     """One token per flag with llama.cpp's top logprobs; the evidence is the answer's own sentence;
     deleting the baseline sentence lowers P(yes) for the baseline flag on the real model."""
-    from interviewer.grader import Grader
-    from interviewer.problems import get_problem
-    from interviewer.quotes import Segment
-    from interviewer.rubric import get_rubric
+    from interviewer.content.catalog import get_problem, get_rubric
+    from interviewer.grading.grader import Grader
+    from interviewer.grading.quotes import Segment
 
     def grade(text: str) -> dict:
         g = Grader(wire_llm, get_rubric("default"), get_problem("payment_fraud"), strategy="probe")
@@ -136,12 +134,12 @@ TURNS = [
 
 @pytest.mark.vcr
 def test_multi_turn_interview_on_the_embedded_server(wire_llm: LLM) -> None:
-    from interviewer.clock import SimClock
-    from interviewer.graph import Deps
-    from interviewer.session import Sessions
+    from interviewer.interview.clock import SimClock
+    from interviewer.interview.context import Context
+    from interviewer.interview.sessions import Sessions
 
     clock = SimClock()
-    sessions = Sessions(Deps(llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
+    sessions = Sessions(Context(llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
     sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="wire-session")
     assert "catch fraud" in "".join(opening)
     replies = []

@@ -1,0 +1,113 @@
+"""The interview framework as data: phases, budgets, green and red flags, level expectations."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Level = Literal["mid", "senior", "staff"]
+LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
+FlagKind = Literal["green", "red"]
+
+SLUG = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Flag(Strict):
+    id: str = Field(pattern=SLUG)
+    statement: str = Field(min_length=10, description="One line, as a grader would ask it.")
+    evidence: str = Field(min_length=10, description="What in the candidate's words counts.")
+    question: str = Field(
+        min_length=20, max_length=300, pattern=r"\?$",
+        description="One specific, positively phrased yes/no question a small model can answer from the text.",
+    )
+    raised_when: Literal["yes", "no"] = Field(
+        "yes", description="Red flags only: 'no' when the flag means something is missing (raised when "
+        "the question's answer is No), 'yes' when it means something wrong was done.",
+    )
+    also_raised_if: str | None = Field(
+        None, min_length=20, max_length=300, pattern=r"\?$",
+        description="Red flags raised on 'no' that a wrong act also shows (e.g. a leaky feature besides "
+        "ignored label bias): a second question, the flag raised when its answer is Yes.",
+    )
+    weight: float = Field(default=1.0, gt=0, le=5)
+
+
+class Budget(Strict):
+    min_minutes: float = Field(ge=0)
+    target_minutes: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Budget:
+        if self.min_minutes > self.target_minutes:
+            raise ValueError("min_minutes must not exceed target_minutes")
+        return self
+
+
+class LevelExpectations(Strict):
+    mid: str
+    senior: str
+    staff: str
+
+
+class Phase(Strict):
+    id: str = Field(pattern=SLUG)
+    title: str
+    goal: str = Field(description="Why the phase exists, in one or two sentences.")
+    budget: Budget
+    weight: float = Field(default=1.0, gt=0, le=5, description="Share in the overall score.")
+    checklist: list[str] = Field(min_length=2, description="What the interviewer can probe.")
+    green_flags: list[Flag] = Field(min_length=2)
+    red_flags: list[Flag] = Field(min_length=2)
+    levels: LevelExpectations
+    keywords: list[str] = Field(
+        default_factory=list, description="Heading/content words that place write-up text here."
+    )
+    opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
+
+    @model_validator(mode="after")
+    def _green_polarity(self) -> Phase:
+        for f in self.green_flags:
+            if f.raised_when != "yes" or f.also_raised_if:
+                raise ValueError(f"green flag '{f.id}': raised_when and also_raised_if apply to red flags only")
+        return self
+
+    @property
+    def flags(self) -> list[tuple[FlagKind, Flag]]:
+        return [("green", f) for f in self.green_flags] + [("red", f) for f in self.red_flags]
+
+
+class Rubric(Strict):
+    id: str = Field(pattern=SLUG)
+    title: str
+    description: str
+    source: str = Field(description="Which seed document the framework is drawn from.")
+    total_minutes: float = Field(gt=0)
+    phases: list[Phase] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        seen: set[str] = set()
+        for phase in self.phases:
+            for ident in [phase.id] + [f.id for _, f in phase.flags]:
+                if ident in seen:
+                    raise ValueError(f"duplicate id '{ident}'")
+                seen.add(ident)
+        return self
+
+    def phase(self, phase_id: str) -> Phase:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        raise KeyError(f"rubric '{self.id}' has no phase '{phase_id}'")
+
+    def flag(self, flag_id: str) -> tuple[Phase, FlagKind, Flag]:
+        for phase in self.phases:
+            for kind, flag in phase.flags:
+                if flag.id == flag_id:
+                    return phase, kind, flag
+        raise KeyError(f"rubric '{self.id}' has no flag '{flag_id}'")

@@ -1,0 +1,194 @@
+"""Running eval suites: each writes `<out>/<suite>.json` with its settings, metrics, usage and items.
+
+A report (report.py) is built from whatever suite files a directory holds, so suites can be run
+at different times into one directory, and each file says exactly how it was made.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from interviewer.content.catalog import get_problem, get_rubric
+from interviewer.evals.variants import flip_rate, rerun_record
+from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels, summarize_writeups
+from interviewer.grading.grader import Grader
+from interviewer.grading.scorecard import Scorecard
+from interviewer.grading.writeup import grade_writeup, screen_writeup
+from interviewer.interview.context import Strategy
+from interviewer.llm.client import LLM
+
+SUITES = ("writeups", "variants", "transcripts", "personas")
+
+
+@dataclass
+class EvalOptions:
+    strategy: Strategy = "auto"
+    level: str = "senior"
+    runs: int = 1
+    concurrency: int = 1
+    only: list[str] | None = None
+    focused: bool = False
+    command: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def percentiles(xs: list[float]) -> dict[str, float | int | None]:
+    xs = sorted(xs)
+    if not xs:
+        return {"n": 0, "p50": None, "p95": None}
+    p95 = xs[min(len(xs) - 1, int(0.95 * len(xs)))]
+    return {"n": len(xs), "p50": round(statistics.median(xs), 2), "p95": round(p95, 2)}
+
+
+class Progress:
+    """A one-line progress bar on stderr: `[#####.....] 5/10 name: message`."""
+
+    def __init__(self, total: int, say: Callable[[str], None]) -> None:
+        self.total, self.done, self.say = max(total, 1), 0, say
+
+    def step(self, msg: str) -> None:
+        self.done += 1
+        filled = round(20 * self.done / self.total)
+        self.say(f"[{'#' * filled}{'.' * (20 - filled)}] {self.done}/{self.total} {msg}")
+
+
+def _grader(llm: LLM, framework: str, problem_id: str | None, opts: EvalOptions) -> Grader:
+    problem = get_problem(problem_id) if problem_id else None
+    return Grader(llm, get_rubric(framework), problem, strategy=opts.strategy)
+
+
+def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    labels = {k: v for k, v in load_labels().items() if not opts.only or k in opts.only}
+    bar = Progress(len(labels) * opts.runs, say)
+    cards: dict[str, Scorecard] = {}
+    reruns: list[dict[str, Any]] = []
+
+    def grade(name: str, lab: WriteupLabels) -> Scorecard:
+        text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
+        card = grade_writeup(_grader(llm, lab.framework, lab.problem, opts), text, opts.level)  # type: ignore[arg-type]
+        bar.step(f"{name}: graded in {card.latency_s:.0f}s")
+        return card
+
+    for name, lab in labels.items():
+        cards[name] = grade(name, lab)
+        reruns += [rerun_record(name, cards[name], grade(name, lab)) for _ in range(opts.runs - 1)]
+    summary = summarize_writeups(cards, labels)
+    summary["rerun_flip_rate"] = flip_rate(reruns)
+    return {"summary": summary, "latency": percentiles([c.latency_s for c in cards.values()]),
+            "latency_unit": "document", "items": {n: c.model_dump(mode="json") for n, c in cards.items()},
+            "reruns": reruns}
+
+
+def run_variants_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    from interviewer.evals.variants import load_variants, run_variants
+
+    chosen = [v for k, v in load_variants().items() if not opts.only or k in opts.only or v.base in opts.only]
+    bases = {v.base for v in chosen if v.base}
+    bar = Progress(len(chosen) + len(bases), say)
+
+    def grade(text: str, problem_id: str | None, phases: list[str] | None) -> Scorecard:
+        grader = _grader(llm, "default", problem_id, opts)
+        return screen_writeup(text, grader.rubric, grader.problem, opts.level) or grade_writeup(  # type: ignore[arg-type]
+            grader, text, opts.level, phases)  # type: ignore[arg-type]
+
+    result = run_variants(grade, opts.only, progress=bar.step, focused=opts.focused, runs=opts.runs)
+    items = result.pop("results")
+    return {"summary": {k: v for k, v in result.items() if k != "reruns"},
+            "latency": percentiles([r["latency_s"] for r in items if r["kind"] != "minimum"]),
+            "latency_unit": "document", "items": items, "reruns": result["reruns"]}
+
+
+def run_transcripts_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    from interviewer.evals.transcripts import load_transcripts, run_transcript, summarize
+
+    chosen = [t for n, t in sorted(load_transcripts().items()) if not opts.only or n in opts.only]
+    jobs = [t for t in chosen for _ in range(opts.runs)]
+    bar = Progress(len(jobs), say)
+    done: list[dict[str, Any]] = []
+    with ThreadPoolExecutor(max_workers=opts.concurrency) as pool:
+        for run in pool.map(lambda t: run_transcript(llm, t, opts.strategy), jobs):
+            done.append(run)
+            bar.step(f"{run['id']}: {sum(c['ok'] for c in run['checks'])}/{len(run['checks'])} checks passed")
+    summary = summarize(done)
+    summary["rerun_flip_rate"] = _check_flips(done) if opts.runs > 1 else None
+    return {"summary": summary, "latency": percentiles([x for r in done for x in r["latencies"]]),
+            "latency_unit": "turn", "items": done}
+
+
+def _check_flips(runs: list[dict[str, Any]]) -> float | None:
+    """Share of checks whose outcome differs between runs of the same transcript."""
+    by: dict[str, list[list[bool]]] = {}
+    for r in runs:
+        by.setdefault(r["id"], []).append([c["ok"] for c in r["checks"]])
+    pairs = [(a, b) for outs in by.values() for a, b in zip(outs, outs[1:], strict=False)]
+    total = sum(min(len(a), len(b)) for a, b in pairs)
+    return round(sum(x != y for a, b in pairs for x, y in zip(a, b, strict=False)) / total, 3) if total else None
+
+
+def run_personas_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    from interviewer.evals.personas import load_personas, run_persona, summarize_personas
+
+    chosen = [p for n, p in sorted(load_personas().items()) if not opts.only or n in opts.only]
+    bar = Progress(len(chosen) * opts.runs, say)
+    done: list[dict[str, Any]] = []
+    with ThreadPoolExecutor(max_workers=opts.concurrency) as pool:
+        jobs = [p for p in chosen for _ in range(opts.runs)]
+        for run in pool.map(lambda p: run_persona(llm, p, opts.strategy), jobs):
+            done.append(run)
+            bar.step(f"{run['id']}: {sum(c['ok'] for c in run['checks'])}/{len(run['checks'])} conduct checks passed")
+    summary = summarize_personas(done)
+    lat = summary.pop("latencies")
+    return {"summary": summary, "latency": percentiles(lat), "latency_unit": "turn", "items": done}
+
+
+RUNNERS: dict[str, Callable[[LLM, EvalOptions, Callable[[str], None]], dict[str, Any]]] = {
+    "writeups": run_writeups_suite, "variants": run_variants_suite,
+    "transcripts": run_transcripts_suite, "personas": run_personas_suite,
+}
+
+
+def run_suite(name: str, llm: LLM, opts: EvalOptions, out_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    """Run one suite and write `<out_dir>/<name>.json` (usage counted for this suite only)."""
+    before = llm.usage.totals()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    body = RUNNERS[name](llm, opts, say)
+    after = llm.usage.totals()
+    doc = {
+        "suite": name, "model": llm.model, "base_url": llm.base_url, "started": started,
+        "wall_s": round(time.perf_counter() - t0, 1), "command": opts.command, "commit": _commit(),
+        "settings": {"strategy": opts.strategy, "level": opts.level, "runs": opts.runs,
+                     "concurrency": opts.concurrency, "only": opts.only, "focused": opts.focused, **opts.extra},
+        "machine": {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()},
+        "usage": {k: round(after[k] - before[k], 6) for k in after}, **body,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{name}.json").write_text(json.dumps(doc, indent=2, default=str), encoding="utf-8")
+    return doc
+
+
+def _commit() -> str | None:
+    """The code's git commit, so a report says which grader and prompts produced it."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

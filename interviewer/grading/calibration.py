@@ -1,0 +1,217 @@
+"""From P(yes) to verdicts: per-flag offsets and per-kind thresholds, fitted on labeled write-ups.
+
+A flag's probe gives p = P(yes) / (P(yes) + P(no)) for its detection question. Its *score* s is
+the probability that the flag holds: p for green flags and for red flags raised on "yes", 1 - p
+for red flags raised on "no" (a missing thing). A small model answers some questions Yes more
+readily than others, so each flag has an offset: the mean amount by which its score exceeded
+the score of other flags with the same label, shrunk toward 0 (two pseudo-documents of prior),
+RocketEval's per-item reweighting in its simplest form. On the adjusted score s - offset, greens
+are met at >= met, partial at >= partial; reds are raised at >= raised. The thresholds live in
+`rubrics/calibration/<model family>.yaml`, fitted by `fit()` on labeled data; an evaluation
+reports only leave-one-document-out folds (`held_out()`), never the fit on its own data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import yaml
+from pydantic import Field, model_validator
+
+from interviewer.content.files import BUNDLED, load_model
+from interviewer.content.rubric import Flag, FlagKind, Strict
+from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
+from interviewer.grading.scorecard import Verdict
+
+CALIBRATION_DIR = BUNDLED / "rubrics" / "calibration"
+GRID = [i / 100 for i in range(-30, 131, 2)]  # adjusted scores can leave [0, 1]
+PRIOR_DOCS = 2.0  # shrinkage of a flag's offset: n / (n + 2) of its measured bias
+MIN_AUC = 0.6  # a red flag whose probe ranks its training labels worse than this is never raised
+
+
+class GreenThresholds(Strict):
+    met: float = Field(ge=-1, le=2)
+    partial: float = Field(ge=-1, le=2)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GreenThresholds:
+        if self.partial > self.met:
+            raise ValueError("partial must not exceed met")
+        return self
+
+
+class RedThresholds(Strict):
+    raised: float = Field(ge=-1, le=2)
+
+
+class Calibration(Strict):
+    family: str = Field(description="Which model family these thresholds were fitted for.")
+    method: str = Field(description="How they were fitted, in one line.")
+    fitted_on: list[str] = Field(default_factory=list, description="Labeled documents used.")
+    green: GreenThresholds
+    red: RedThresholds
+    offsets: dict[str, float] = Field(default_factory=dict, description="Per flag id: subtracted from its score.")
+    constant: dict[str, Verdict] = Field(default_factory=dict, description=(
+        "Red flags whose probe ranked the training labels no better than chance: never raised (abstain)."))
+    held_out: dict[str, float] = Field(default_factory=dict, description="Leave-one-out figures at fit time.")
+
+    def adjusted(self, flag_id: str, score: float) -> float:
+        return score - self.offsets.get(flag_id, 0.0)
+
+    def verdict(self, kind: FlagKind, score: float, flag_id: str = "") -> Verdict:
+        if flag_id in self.constant:
+            return self.constant[flag_id]
+        score = self.adjusted(flag_id, score)
+        if kind == "green":
+            return "met" if score >= self.green.met else "partial" if score >= self.green.partial else "not_addressed"
+        return "raised" if score >= self.red.raised else "not_raised"
+
+
+UNCALIBRATED = Calibration(
+    family="uncalibrated", method="fixed thresholds for a model with no fitted file",
+    green=GreenThresholds(met=0.8, partial=0.5), red=RedThresholds(raised=0.5),
+)
+
+
+def score(kind: FlagKind, flag: Flag, p_yes: float, p_also: float | None = None) -> float:
+    """The probability that the flag holds, from P(yes) to its detection question (and to its
+    `also_raised_if` question: either way of showing the flag is enough)."""
+    s = 1.0 - p_yes if kind == "red" and flag.raised_when == "no" else p_yes
+    return max(s, p_also) if p_also is not None else s
+
+
+@cache
+def load_calibration(family: str, directory: Path | Traversable | None = None) -> Calibration:
+    """The family's fitted thresholds, or the uncalibrated defaults when none were fitted."""
+    path = (directory or CALIBRATION_DIR) / f"{family}.yaml"
+    return load_model(path, Calibration) if path.is_file() else UNCALIBRATED
+
+
+# -- fitting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labeled flag verdict with the grader's score for it."""
+
+    doc: str
+    flag_id: str
+    kind: FlagKind
+    score: float
+    label: str  # met / partial / not_addressed, or raised / not_raised
+
+
+def _green_fit(items: list[Item]) -> tuple[float, float, float]:
+    truth = [GREEN_ORDER[i.label] for i in items]
+    best = (-2.0, 0.5, 0.8)
+    for lo in GRID:
+        for hi in GRID:
+            if hi < lo:
+                continue
+            pred = [2 if i.score >= hi else 1 if i.score >= lo else 0 for i in items]
+            k = qwk(truth, pred, 0, 2)
+            # ties: prefer thresholds nearer the middle (less extreme on unseen text)
+            key = (round(k, 6), -abs(lo - 0.5) - abs(hi - 0.5))
+            if key > (round(best[0], 6), -abs(best[1] - 0.5) - abs(best[2] - 0.5)):
+                best = (k, lo, hi)
+    return best
+
+
+def _red_fit(items: list[Item]) -> tuple[float, float]:
+    truth = [i.label == "raised" for i in items]
+    best = (-2.0, 0.5)
+    for t in GRID:
+        k = kappa(truth, [i.score >= t for i in items])
+        if (round(k, 6), -abs(t - 0.5)) > (round(best[0], 6), -abs(best[1] - 0.5)):
+            best = (k, t)
+    return best
+
+
+def offsets(items: list[Item]) -> dict[str, float]:
+    """Each flag's mean excess score over items of the same kind and label, shrunk toward 0."""
+    by_label: dict[tuple[str, str], list[float]] = {}
+    for i in items:
+        by_label.setdefault((i.kind, i.label), []).append(i.score)
+    mean = {k: sum(v) / len(v) for k, v in by_label.items()}
+    resid: dict[str, list[float]] = {}
+    for i in items:
+        resid.setdefault(i.flag_id, []).append(i.score - mean[(i.kind, i.label)])
+    return {f: round(sum(r) / (len(r) + PRIOR_DOCS), 4) for f, r in sorted(resid.items())}
+
+
+def auc(pos: list[float], neg: list[float]) -> float | None:
+    if not pos or not neg:
+        return None
+    return sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+
+
+def uninformative(items: list[Item]) -> dict[str, Verdict]:
+    """Red flags whose scores rank their labels (raised vs not) below MIN_AUC: the grader abstains
+    (not raised: the scorecard makes no claim it cannot back). A flag whose training labels are
+    all alike keeps its probe."""
+    out: dict[str, Verdict] = {}
+    by_flag: dict[str, list[Item]] = {}
+    for i in items:
+        by_flag.setdefault(i.flag_id, []).append(i)
+    for fid, its in by_flag.items():
+        pos = [i.score for i in its if i.label in POSITIVE]
+        neg = [i.score for i in its if i.label not in POSITIVE]
+        a = auc(pos, neg)
+        if a is not None and a < MIN_AUC and its[0].kind == "red":
+            out[fid] = "not_raised"
+    return out
+
+
+def fit(items: list[Item], family: str) -> Calibration:
+    """Per-flag offsets, then thresholds that maximise green QWK and red kappa on the adjusted scores."""
+    const = uninformative(items)
+    off = offsets(items)
+    items = [Item(i.doc, i.flag_id, i.kind, i.score - off.get(i.flag_id, 0.0), i.label) for i in items
+             if i.flag_id not in const]
+    greens = [i for i in items if i.kind == "green"]
+    reds = [i for i in items if i.kind == "red"]
+    _, lo, hi = _green_fit(greens) if greens else (0, 0.5, 0.8)
+    _, t = _red_fit(reds) if reds else (0, 0.5)
+    return Calibration(
+        family=family, method="grid search maximising green QWK and red Cohen's kappa, pooled per kind",
+        fitted_on=sorted({i.doc for i in items}),
+        green=GreenThresholds(met=hi, partial=lo), red=RedThresholds(raised=t), offsets=off, constant=const,
+    )
+
+
+def held_out(items: list[Item], family: str) -> dict[tuple[str, str], Verdict]:
+    """Leave one document out: each document's verdicts come from thresholds fitted on the others."""
+    out: dict[tuple[str, str], Verdict] = {}
+    for doc in sorted({i.doc for i in items}):
+        cal = fit([i for i in items if i.doc != doc], family)
+        for i in items:
+            if i.doc == doc:
+                out[(doc, i.flag_id)] = cal.verdict(i.kind, i.score, i.flag_id)
+    return out
+
+
+def fit_suite(suite_file: Path, family: str) -> Calibration:
+    """Fit on every labeled write-up of a writeups eval; record the held-out figures beside."""
+    from interviewer.evals.writeups import calibration_items, load_labels, summarize_writeups
+    from interviewer.grading.scorecard import Scorecard
+
+    doc = json.loads(suite_file.read_text(encoding="utf-8"))
+    labels = load_labels()
+    cards = {n: Scorecard.model_validate(c) for n, c in doc["items"].items() if n in labels}
+    items = calibration_items(cards, labels)
+    if len({i.doc for i in items}) < 2:
+        raise ValueError(f"{suite_file}: needs probability-graded scorecards of at least two labeled write-ups")
+    summary = summarize_writeups(cards, {n: labels[n] for n in cards})
+    figures = {k: summary[k] for k in ("green_qwk", "red_kappa", "phase_qwk", "macro_f1")}
+    return fit(items, family).model_copy(update={"held_out": figures})
+
+
+def save(cal: Calibration, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = "# Fitted by `interviewer calibrate`; held_out = leave-one-write-up-out figures at fit time.\n"
+    path.write_text(head + yaml.safe_dump(cal.model_dump(), sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,255 @@
+"""The one scorecard model (chat, write-up grading and evals), its scoring and its renderings.
+
+Scores are computed here from verdicts and rubric weights, never by the LLM, so every number
+can be explained: a phase's green credit minus half its red penalty, mapped onto 1-4; the
+overall score is the phase-weighted mean; the hire signal is its distance from the level's bar.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.content.problems import Problem
+from interviewer.content.rubric import Flag, FlagKind, Level, Phase, Rubric
+
+Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
+HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
+InputStatus = Literal["ok", "empty", "gibberish", "off_topic"]
+
+GREEN_CREDIT = {"met": 1.0, "partial": 0.5, "not_addressed": 0.0}
+RED_PENALTY_SHARE = 0.5
+LEVEL_BAR: dict[str, float] = {"mid": 2.25, "senior": 2.75, "staff": 3.25}
+# (upper bound of overall - bar, signal), first match wins
+SIGNAL_STEPS: list[tuple[float, HireSignal]] = [
+    (-1.0, "strong_no_hire"), (-0.5, "no_hire"), (0.0, "lean_no_hire"),
+    (0.35, "lean_hire"), (0.75, "hire"), (float("inf"), "strong_hire"),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Model):
+    quote: str
+    where: str
+    sentence: str = Field("", description="The cited sentence's id ('S12') when the grader numbered the text.")
+
+
+class FlagResult(Model):
+    flag_id: str
+    kind: FlagKind
+    statement: str
+    weight: float
+    verdict: Verdict
+    verified: bool = Field(description="The verdict's evidence was found in the candidate's text.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    unverified_quotes: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    probability: float | None = Field(None, description="Calibrated grading: the probability the flag holds.")
+
+    @property
+    def credited(self) -> Verdict:
+        """What scoring counts: a positive verdict without verified evidence counts for nothing."""
+        if self.kind == "green":
+            return self.verdict if self.verified or self.verdict == "not_addressed" else "not_addressed"
+        return self.verdict if self.verified or self.verdict == "not_raised" else "not_raised"
+
+
+class PhaseResult(Model):
+    phase_id: str
+    title: str
+    weight: float
+    score: int = Field(ge=1, le=4)
+    raw: float = Field(ge=0, le=1)
+    covered: bool = True
+    flags: list[FlagResult]
+    minutes_spent: float | None = None
+    budget_minutes: float | None = None
+    expected: str = Field("", description="What the rubric expects of this phase at the card's level.")
+
+    @property
+    def met(self) -> list[FlagResult]:
+        return [f for f in self.flags if f.kind == "green" and f.credited in ("met", "partial")]
+
+    @property
+    def raised(self) -> list[FlagResult]:
+        return [f for f in self.flags if f.kind == "red" and f.credited == "raised"]
+
+    @property
+    def missing(self) -> list[FlagResult]:
+        return [f for f in self.flags if f.kind == "green" and f.credited == "not_addressed"]
+
+
+class Scorecard(Model):
+    mode: Literal["interview", "writeup", "eval"]
+    framework: str
+    level: Level
+    problem_id: str | None = None
+    input_status: InputStatus = "ok"
+    input_note: str = ""
+    phases: list[PhaseResult]
+    overall: float
+    bar: float
+    hire_signal: HireSignal
+    level_expectation: str = Field("", description="What the problem asks of a candidate at this level.")
+    core_challenge: str = Field("", description="What makes the problem hard: the hire signal's yardstick.")
+    improvements: list[str]
+    manipulation_attempts: list[str] = Field(default_factory=list)
+    uncovered_phases: list[str] = Field(default_factory=list)
+    usage: dict[str, float] = Field(default_factory=dict)
+    latency_s: float = 0.0
+    strategy: str = ""
+    not_graded: list[str] = Field(default_factory=list)  # flags whose LLM call failed: the grade is partial
+    left_out: dict[str, int] = Field(default_factory=dict, description=(
+        "Per phase: sentences of its own sections the grader did not read (the server's slot was full)."))
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    def to_markdown(self) -> str:
+        return render_markdown(self)
+
+
+NOT_GRADED = "not graded: "  # the rationale of a flag whose LLM call failed
+
+
+def empty_result(kind: FlagKind, flag: Flag, rationale: str = "") -> FlagResult:
+    """A flag nobody showed: green not addressed, red not raised."""
+    return FlagResult(
+        flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
+        verdict="not_addressed" if kind == "green" else "not_raised", verified=False, rationale=rationale,
+    )
+
+
+def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
+    return [empty_result(kind, f, rationale) for kind, f in phase.flags]
+
+
+def phase_score(flags: list[FlagResult]) -> tuple[int, float]:
+    """Green credit (weighted share of green flags met) minus half the weighted red share."""
+    greens = [f for f in flags if f.kind == "green"]
+    reds = [f for f in flags if f.kind == "red"]
+    g_total = sum(f.weight for f in greens) or 1.0
+    r_total = sum(f.weight for f in reds) or 1.0
+    credit = sum(f.weight * GREEN_CREDIT.get(f.credited, 0.0) for f in greens) / g_total
+    penalty = sum(f.weight for f in reds if f.credited == "raised") / r_total
+    raw = min(1.0, max(0.0, credit - RED_PENALTY_SHARE * penalty))
+    score = 1 + min(3, int(raw * 4))  # [0,.25)->1, [.25,.5)->2, [.5,.75)->3, [.75,1]->4
+    return score, round(raw, 3)
+
+
+def hire_signal(overall: float, level: Level) -> tuple[HireSignal, float]:
+    bar = LEVEL_BAR[level]
+    for upper, signal in SIGNAL_STEPS:
+        if overall - bar < upper:
+            return signal, bar
+    return "strong_hire", bar
+
+
+def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> list[str]:
+    """The heaviest raised red flags and missed green flags, weighted by their phase."""
+    ranked: list[tuple[float, str]] = []
+    for ph in phases:
+        for f in ph.raised:
+            ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
+        for f in ph.missing:
+            ranked.append((ph.weight * f.weight, f"{ph.title} — not yet shown: {f.statement}"))
+    ranked.sort(key=lambda item: -item[0])
+    return [text for _, text in ranked[:top]]
+
+
+def build(
+    *, mode: Literal["interview", "writeup", "eval"], rubric: Rubric, level: Level,
+    flags_by_phase: dict[str, list[FlagResult]], problem: Problem | None = None,
+    input_status: InputStatus = "ok", input_note: str = "", manipulation: list[str] | None = None,
+    uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
+    latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
+    left_out: dict[str, int] | None = None,
+) -> Scorecard:
+    """Assemble a scorecard; every number on it is derived here from the flag results."""
+    phases: list[PhaseResult] = []
+    for ph in rubric.phases:
+        results = flags_by_phase.get(ph.id) or empty_results(ph)
+        score, raw = phase_score(results)
+        phases.append(PhaseResult(
+            phase_id=ph.id, title=ph.title, weight=ph.weight, score=score, raw=raw,
+            covered=ph.id not in (uncovered or []), flags=results,
+            minutes_spent=(minutes or {}).get(ph.id), budget_minutes=ph.budget.target_minutes,
+            expected=getattr(ph.levels, level),
+        ))
+    total_w = sum(p.weight for p in phases)
+    overall = round(sum(p.score * p.weight for p in phases) / total_w, 2)
+    signal, bar = hire_signal(overall, level)
+    return Scorecard(
+        mode=mode, framework=rubric.id, level=level, problem_id=problem.id if problem else None,
+        level_expectation=getattr(problem.levels, level) if problem else "",
+        core_challenge=problem.core_challenge if problem else "",
+        input_status=input_status, input_note=input_note, phases=phases, overall=overall, bar=bar,
+        hire_signal=signal, improvements=improvements(phases, rubric),
+        manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
+        usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
+        not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
+        left_out=left_out or {},
+    )
+
+
+def render_markdown(card: Scorecard) -> str:
+    signal = card.hire_signal.replace("_", " ")
+    lines = [
+        f"# Scorecard — {card.problem_id or 'write-up'} ({card.framework} framework, {card.level} level)",
+        "",
+        f"**Hire signal: {signal}** — overall {card.overall:.2f} / 4 against a {card.level} bar of {card.bar:.2f}.",
+        "",
+    ]
+    if card.level_expectation:
+        lines += [f"What the {card.level} bar asks on this problem: {card.level_expectation.strip()} "
+                  f"The core challenge: {card.core_challenge.strip()}", ""]
+    if card.input_status != "ok":
+        lines += [f"> Input scored the minimum without grading: {card.input_note}.", ""]
+    if card.not_graded:
+        lines += [f"> **Incomplete:** {len(card.not_graded)} criteria could not be graded (the LLM call failed); "
+                  "they count as not shown. Grade again to complete it.", ""]
+    if card.left_out:
+        titles = {p.phase_id: p.title for p in card.phases}
+        parts = ", ".join(f"{titles.get(k, k)}: {n}" for k, n in card.left_out.items())
+        lines += [f"> Long text: some sentences were left out of grading because they did not fit the model's "
+                  f"context ({parts} sentences); the most relevant ones were kept.", ""]
+    if card.manipulation_attempts:
+        lines += ["> **Manipulation attempt detected** — these instructions to the grader were ignored:"]
+        lines += [f"> - \"{m}\"" for m in card.manipulation_attempts] + [""]
+    lines += ["| phase | score | time / budget | green met | red raised |", "|---|---|---|---|---|"]
+    for ph in card.phases:
+        time = f"{ph.minutes_spent:.1f} / {ph.budget_minutes:g} min" if ph.minutes_spent is not None else "—"
+        greens = sum(f.kind == "green" for f in ph.flags)
+        lines.append(f"| {ph.title} | {ph.score} | {time} | {len(ph.met)}/{greens} | {len(ph.raised)} |")
+    if card.uncovered_phases:
+        titles = {p.phase_id: p.title for p in card.phases}
+        lines += ["", f"Never covered: {', '.join(titles.get(u, u) for u in card.uncovered_phases)}."]
+    if card.improvements:
+        lines += ["", "## Top improvements", ""] + [f"{i}. {t}" for i, t in enumerate(card.improvements, 1)]
+    for ph in card.phases:
+        lines += ["", f"## {ph.title} — {ph.score}/4", ""]
+        if ph.expected:
+            lines += [f"_Expected at the {card.level} level: {ph.expected.strip()}_", ""]
+        for f in ph.met + ph.raised:
+            mark = "🟢" if f.kind == "green" else "🔴"
+            label = f.credited.replace("_", " ")
+            lines.append(f"- {mark} **{label}**: {f.statement}")
+            lines += [f"  - \"{e.quote}\" ({e.where})" for e in f.evidence]
+        for f in ph.missing:
+            lines.append(f"- ⚪ missing: {f.statement}")
+        unverified = [f for f in ph.flags if f.unverified_quotes and not f.verified]
+        for f in unverified:
+            lines.append(f"- ⚠️ not credited (quote not found in the candidate's text): {f.statement}")
+    u = card.usage
+    if u:
+        lines += ["", "---", f"Grading: {card.strategy} strategy, {int(u.get('calls', 0))} LLM calls, "
+                  f"{int(u.get('prompt_tokens', 0))} prompt tokens ({int(u.get('cached_tokens', 0))} cached), "
+                  f"{int(u.get('completion_tokens', 0))} completion tokens, "
+                  f"cost ≈ ${u.get('cost_usd', 0):.4f}, {card.latency_s:.1f} s."]
+    return "\n".join(lines) + "\n"
+
+

@@ -1,0 +1,58 @@
+"""What the graph's nodes need besides the state: supplied per run, never checkpointed.
+
+The compiled graph is one for every rubric and problem; a node finds its rubric and problem
+from the ids in the state through `catalog`, and talks to the LLM, the clock and the grades
+through this context (LangGraph's runtime context, as in langchain-ai/react-agent).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Literal
+
+from interviewer.content.catalog import Catalog
+from interviewer.content.problems import Problem
+from interviewer.content.rubric import Rubric
+from interviewer.grading.grader import Grader
+from interviewer.interview.clock import Clock, WallClock
+from interviewer.interview.grades import Grades
+from interviewer.interview.state import InterviewState
+from interviewer.llm.client import LLM
+
+Strategy = Literal["auto", "probe", "per_flag", "per_phase"]
+
+
+@dataclass(kw_only=True)
+class Context:
+    llm: LLM
+    catalog: Catalog = field(default_factory=Catalog.load)
+    clock: Clock = field(default_factory=WallClock)
+    strategy: Strategy = "auto"
+    grade_wait_s: float = 20.0  # how long a turn waits for earlier grades before replying
+    # On a small local server grading competes with the reply for the same cores: start it after.
+    grade_after_reply: bool = False
+    final_wait_s: float = 120.0  # how long wrap-up waits for the last grades
+    max_tokens: int = 100  # one to three sentences; a cut-off tail is trimmed to the last full sentence
+    probe_cap: int = 2
+    window: int = 16  # transcript messages sent verbatim
+    # While the candidate reads the problem, have the server process the stable prefix (system
+    # prompt + opening) so the first answer's reply starts from a warm cache. Local servers only.
+    warm_prefix: bool = False
+    grade: bool = True  # False: practice without grading (benchmarks isolate the interviewer's calls)
+    # "naive" puts the changing per-turn note first, as a prompt written without caching in mind
+    # would; kept only so benchmarks can show what the cache-first layout buys.
+    layout: Literal["cache_first", "naive"] = "cache_first"
+    # An unsure intent rule ("let's do the serving part now") asks the LLM one token.
+    judge_intents: bool = True
+    grades: Grades = field(default_factory=Grades)
+    warming: dict[str, Future[None]] = field(default_factory=dict)
+
+    def grader(self, rubric: Rubric, problem: Problem) -> Grader:
+        return Grader(self.llm, rubric, problem, strategy=self.strategy)
+
+    def rubric(self, state: InterviewState) -> Rubric:
+        return self.catalog.rubric(state["framework"])
+
+    def problem(self, state: InterviewState) -> Problem:
+        return self.catalog.problem(state["problem_id"])

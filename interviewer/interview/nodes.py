@@ -1,0 +1,285 @@
+"""The graph's nodes and routers: top-level functions of (state, runtime).
+
+The candidate node only interrupts and records the turn: LangGraph re-runs an interrupted node
+from its top on resume, so no reply is generated there. The interviewer node starts grading the
+new answer in the background and streams its reply meanwhile: a turn costs one LLM call of
+latency. The rubric and problem come from the ids in the state, through the runtime context.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from interviewer.content.prompts import render
+from interviewer.content.rubric import Level, Phase
+from interviewer.grading.grader import GRADER_SLOT
+from interviewer.grading.quotes import Segment
+from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
+from interviewer.grading.triage import find_injections
+from interviewer.interview import intent
+from interviewer.interview.context import Context
+from interviewer.interview.planner import level_note, messages_for, naive_layout, plan_turn, trim_reply, verdict_of
+from interviewer.interview.state import InterviewState, Turn, merge_flags
+from interviewer.llm.client import LLMError, NoLogprobs, current_session
+
+# On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
+# grader works in the last slot, so a grade never evicts the next reply's prefix.
+INTERVIEWER_SLOT = 0
+PARROT_CHARS = 40  # a reply whose first 40 characters copy the candidate's words is cut off
+CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
+               "scorecard? Say yes to end it, or just keep going.")
+
+
+def elapsed_min(state: InterviewState, ctx: Context) -> float:
+    return (ctx.clock.now() - state["started_at"]) / 60.0
+
+
+def phase_elapsed_min(state: InterviewState, ctx: Context) -> float:
+    return elapsed_min(state, ctx) - state["phase_started_at"] / 60.0
+
+
+def stamp(state: InterviewState, ctx: Context) -> float:
+    return round(elapsed_min(state, ctx) * 60, 1)
+
+
+def candidate_segments(state: InterviewState, phase_id: str) -> list[Segment]:
+    segs, n = [], 0
+    for turn in state["transcript"]:
+        if turn["role"] == "candidate":
+            n += 1
+            if turn["phase"] == phase_id:
+                segs.append(Segment(f"turn {n}", turn["text"]))
+    return segs
+
+
+def system_prompt(state: InterviewState, ctx: Context) -> str:
+    rubric, problem = ctx.rubric(state), ctx.problem(state)
+    level: Level = state["level"]  # type: ignore[assignment]
+    return render("interviewer_system", level=level, statement=problem.statement.strip(),
+                  minutes=f"{rubric.total_minutes:g}", phases=", ".join(p.title for p in rubric.phases),
+                  core_challenge=problem.core_challenge.strip(), bar=getattr(problem.levels, level).strip())
+
+
+def stream_reply(deltas: Iterator[str], said: list[str], write: Any) -> str | None:
+    """Stream the reply, holding it back only while it still reads as a copy of something the
+    candidate said (a small model can lose its role and echo them); None if it is such a copy."""
+    norm = [" ".join(s.lower().split()) for s in said]
+    reply, held = "", True
+    for delta in deltas:
+        reply += delta
+        if not held:
+            write({"delta": delta})
+            continue
+        probe = " ".join(reply.lower().split())
+        if not any(probe in s for s in norm):
+            held = False
+            write({"delta": reply})
+        elif len(probe) >= PARROT_CHARS:
+            close = getattr(deltas, "close", None)
+            if close:
+                close()
+            return None
+    if held and reply:
+        write({"delta": reply})
+    return reply
+
+
+def judge_for(ctx: Context) -> intent.Judge | None:
+    """The one-token check an unsure intent rule asks, through the grader's logprob scoring."""
+    if not ctx.judge_intents:
+        return None
+
+    def judge(text: str, kind: intent.Intent) -> float:
+        prompt = render("intent_check", text=text.strip(), question=intent.QUESTIONS[kind])
+        try:
+            return ctx.llm.yes_probability([{"role": "user", "content": prompt}], purpose="intent", slot=GRADER_SLOT)
+        except (NoLogprobs, LLMError):  # no check available: an unsure request stays an answer
+            return 0.0
+
+    return judge
+
+
+# -- nodes --------------------------------------------------------------------------------
+
+
+def opening(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = runtime.context
+    rubric, problem = ctx.rubric(state), ctx.problem(state)
+    text = (f"Thanks for joining. Here is today's problem: {problem.statement.strip()} "
+            "Take a moment, ask me anything you need to clarify, and walk me through how you'd approach it.")
+    runtime.stream_writer({"delta": text})
+    if ctx.warm_prefix:
+        warm = [{"role": "system", "content": system_prompt(state, ctx)}, {"role": "assistant", "content": text}]
+
+        def run() -> None:
+            with contextlib.suppress(LLMError):  # only a head start; the turn reports real failures
+                ctx.llm.chat(warm, max_tokens=1, purpose="warm", slot=INTERVIEWER_SLOT)
+
+        ctx.warming[state["session_id"]] = ctx.grades.pool.submit(run)
+    return {"started_at": ctx.clock.now(), "phase_index": 0, "phase_started_at": 0.0, "done": False,
+            "transcript": [Turn(role="interviewer", text=text, phase=rubric.phases[0].id, t=0.0)]}
+
+
+def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = runtime.context
+    phases = ctx.rubric(state).phases
+    phase = phases[state["phase_index"]]
+    value = interrupt({"awaiting": "candidate", "phase": phase.id})
+    action = value.get("action", "answer")
+    text = str(value.get("text", "")).strip()
+    if not text:
+        said = "answer"
+    elif state.get("confirm_end"):
+        said = "end_confirmed" if intent.confirms(text) else "answer"
+    else:
+        said = intent.classify(text, judge_for(ctx), intent.topic_words([p.title for p in phases]))
+    # Grades this process finished while the candidate typed (others are already in the state).
+    update: dict[str, Any] = {"action": action, "intent": said, "confirm_end": False,
+                              "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s)}
+    if text:
+        update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(state, ctx))]
+        _, removed = find_injections(text)
+        if removed:
+            update["manipulation"] = removed
+    return update
+
+
+def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:
+    segs = candidate_segments(state, phase.id)
+    if not segs or not ctx.grade:
+        return
+    grader = ctx.grader(ctx.rubric(state), ctx.problem(state))
+
+    def work() -> dict[str, FlagResult]:
+        results, _ = grader.grade(segs, phases=[phase.id])
+        return {r.flag_id: r for r in results[phase.id]}
+
+    ctx.grades.submit(state["session_id"], turn_no, work)
+
+
+def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The interviewer's turn in the current phase: an opener, a confirmation, or a planned reply."""
+    ctx = runtime.context
+    current_session.set(state["session_id"])  # tags this turn's LLM usage (and its grader's)
+    phases = ctx.rubric(state).phases
+    phase, problem = phases[state["phase_index"]], ctx.problem(state)
+    last = state["transcript"][-1]
+    n_candidate = sum(t["role"] == "candidate" for t in state["transcript"])
+    update: dict[str, Any] = {"bridge_from": ""}
+    grade_now = (last["role"] == "candidate" and last["phase"] == phase.id
+                 and n_candidate not in state.get("graded_turns", []))
+    if grade_now:
+        update["graded_turns"] = [n_candidate]
+        if not ctx.grade_after_reply:
+            submit_grade(state, ctx, phase, n_candidate)
+    write = runtime.stream_writer
+    if state.get("intent") == "end":  # free text never ends the interview on its own: ask first
+        reply = CONFIRM_END
+        write({"delta": reply})
+        update["confirm_end"] = True
+    elif state.get("bridge_from") and phase.opener:
+        # Entering a phase: the rubric's opener, said at once (no LLM call, nothing to invent).
+        reply = f"Good, let's move on to {phase.title.lower()}. {phase.opener}"
+        write({"delta": reply})
+    else:
+        plan = plan_turn(state, phases, phase, problem, state.get("flags", {}), ctx.probe_cap)
+        update.update(plan.update())
+        facts = plan.facts + (f"{level_note(phase, state['level'])} " if plan.task else "")  # type: ignore[arg-type]
+        notes = render("interviewer_notes", facts=facts, task=plan.task)
+        if last["role"] == "candidate":
+            update["notes"] = {str(len(state["transcript"]) - 1): notes}
+        layout = naive_layout if ctx.layout == "naive" else messages_for
+        messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
+        said = [t["text"] for t in state["transcript"] if t["role"] == "candidate"]
+        deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
+        streamed = stream_reply(deltas, said, write)
+        if streamed is None:  # the model started copying the candidate's words: ask instead
+            streamed = f"Let me ask more specifically. {phase.opener or 'What would you build first, and why?'}"
+            write({"delta": streamed})
+        reply = trim_reply(streamed) or "Could you say a bit more about that?"
+        if plan.invent_for:
+            update["facts_invented"] = [{"question": q, "answer": reply} for q in plan.invent_for]
+    if grade_now and ctx.grade_after_reply:
+        submit_grade(state, ctx, phase, n_candidate)
+    update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=stamp(state, ctx))]
+    return update
+
+
+def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = runtime.context
+    phases = ctx.rubric(state).phases
+    i = state["phase_index"]
+    now_s = elapsed_min(state, ctx) * 60
+    spent = (now_s - state["phase_started_at"]) / 60.0
+    return {"phase_index": min(i + 1, len(phases)), "phase_started_at": now_s,
+            "phase_minutes": {phases[i].id: round(spent, 2)}, "bridge_from": phases[i].title}
+
+
+def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = runtime.context
+    phases = ctx.rubric(state).phases
+    fresh = ctx.grades.collect(state["session_id"], ctx.final_wait_s)
+    i = min(state["phase_index"], len(phases) - 1)
+    minutes = {**state.get("phase_minutes", {})}
+    if state["phase_index"] < len(phases):
+        minutes[phases[i].id] = round(phase_elapsed_min(state, ctx), 2)
+    card = scorecard_from(state, merge_flags(state.get("flags", {}), fresh), minutes, ctx)
+    text = "Thanks, that's time. Your scorecard is ready below."
+    runtime.stream_writer({"delta": text})
+    return {"flags": fresh, "done": True, "scorecard": card.model_dump(), "phase_minutes": minutes,
+            "transcript": [Turn(role="interviewer", text=text, phase=phases[i].id, t=stamp(state, ctx))]}
+
+
+# -- routers ------------------------------------------------------------------------------
+
+
+def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:
+    """After the candidate's turn: end, change phase, or reply in this one."""
+    ctx = runtime.context
+    rubric = ctx.rubric(state)
+    phases = rubric.phases
+    phase = phases[state["phase_index"]]
+    if state["action"] == "end" or state.get("intent") == "end_confirmed":
+        return "wrapup"
+    if elapsed_min(state, ctx) >= rubric.total_minutes:
+        return "wrapup"
+    if state.get("intent") == "end":
+        return "interviewer"
+    if state["action"] == "next_phase" or state.get("intent") == "move_on":
+        return "advance"
+    last = phase is phases[-1]
+    if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
+        return "advance"
+    flags = state.get("flags", {})
+    covered = all(verdict_of(flags, f.id) == "met" for f in phase.green_flags)
+    # covered early still waits out the phase's minimum: one generous grade must not skip a phase
+    if not last and covered and phase_elapsed_min(state, ctx) >= phase.budget.min_minutes:
+        return "advance"
+    return "interviewer"
+
+
+def route_phase(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "interviewer"]:
+    """After a phase change: the next phase's opener, or wrap-up after the last one."""
+    return "wrapup" if state["phase_index"] >= len(runtime.context.rubric(state).phases) else "interviewer"
+
+
+def scorecard_from(state: InterviewState, flags: dict[str, FlagResult], minutes: dict[str, float],
+                   ctx: Context) -> Scorecard:
+    """The interview's scorecard: the merged per-turn grades as they are, "not credited" included."""
+    rubric, problem = ctx.rubric(state), ctx.problem(state)
+    by_phase = {phase.id: [flags.get(f.id) or empty_result(kind, f) for kind, f in phase.flags]
+                for phase in rubric.phases}
+    covered = {t["phase"] for t in state["transcript"] if t["role"] == "candidate"}
+    usage = ctx.llm.usage.totals(session=state["session_id"])
+    return build(
+        mode="interview", rubric=rubric, level=state["level"], flags_by_phase=by_phase,  # type: ignore[arg-type]
+        problem=problem, manipulation=state.get("manipulation", []),
+        uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
+        latency_s=usage.get("latency_s", 0.0), strategy=ctx.strategy, minutes=minutes,
+    )
+

@@ -1,0 +1,180 @@
+"""What the interviewer does on a turn: answer from facts, probe, push back, bridge, deep-dive.
+
+Plain functions over the state, so the planning is testable and the graph stays about flow.
+The result is a short hidden note for the model; the 1.5B model follows notes addressed to the
+interviewer about "them" far better than notes about "the candidate".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from interviewer.content.problems import Problem
+from interviewer.content.rubric import Flag, FlagKind, Level, Phase
+from interviewer.grading.scorecard import FlagResult
+from interviewer.interview import intent
+from interviewer.interview.state import InterviewState
+
+
+def trim_reply(text: str) -> str:
+    """Drop a tail cut off by max_tokens: keep whole sentences when there is at least one."""
+    text = text.strip()
+    ends = [m.end() for m in re.finditer(r"[.?!](?:[\"')\]]*)(?=\s|$)", text)]
+    return text[: ends[-1]] if ends and ends[-1] < len(text) else text
+
+
+def as_them(statement: str) -> str:
+    """Rubric statements speak of 'the candidate'; the small model follows notes about 'them' better."""
+    return re.sub(r"\b[Tt]he candidate\b", "they", re.sub(r"\b[Tt]he candidate's\b", "their", statement))
+
+
+def verdict_of(flags: dict[str, FlagResult], flag_id: str) -> str | None:
+    """What the flag's grade counts for so far (an unverified verdict counts for nothing)."""
+    r = flags.get(flag_id)
+    return r.credited if r else None
+
+
+def next_probe(
+    state: InterviewState, phase: Phase, flags: dict[str, FlagResult], probe_cap: int
+) -> tuple[FlagKind, Flag] | None:
+    """Raised red flags first, then missing green flags by weight; none past its probe cap."""
+    probes = state.get("probes", {})
+    reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"]
+    greens = sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"),
+                    key=lambda f: -f.weight)
+    for kind, group in (("red", reds), ("green", greens)):
+        for f in group:
+            if probes.get(f.id, 0) < probe_cap:
+                return kind, f  # type: ignore[return-value]
+    return None
+
+
+def window_start(n: int, window: int) -> int:
+    """Where the verbatim transcript starts. The window slides in jumps of half its size, not one
+    message per turn, so between jumps every request still extends the previous one (cache hits)."""
+    if n <= window:
+        return 0
+    step = max(1, window // 2)
+    return ((n - window) // step + 1) * step
+
+
+def messages_for(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
+    """Stable system text first, then the recent transcript; the hidden note rides on the last answer.
+
+    Earlier answers keep the notes they were sent with, so each request starts with the previous
+    request plus its reply, byte for byte: the server reuses all of it from its cache.
+    """
+    transcript = state["transcript"]
+    start = window_start(len(transcript), window)
+    old_notes = state.get("notes", {})
+    msgs = [{"role": "system", "content": system}]
+    for i, turn in enumerate(transcript[start:], start):
+        role = "assistant" if turn["role"] == "interviewer" else "user"
+        note = old_notes.get(str(i)) if i < len(transcript) - 1 else None
+        msgs.append({"role": role, "content": f"{turn['text']}\n\n{note}" if note else turn["text"]})
+    if msgs[-1]["role"] == "user":
+        msgs[-1] = {"role": "user", "content": f"{msgs[-1]['content']}\n\n{notes}"}
+    else:
+        msgs.append({"role": "user", "content": notes})
+    return msgs
+
+
+def naive_layout(state: InterviewState, system: str, notes: str, window: int) -> list[dict[str, str]]:
+    """The same content with this turn's note ahead of the system text, as a prompt written without
+    caching in mind would put it: each request then differs from the last within its first tokens."""
+    msgs = messages_for(state, f"{notes}\n\n{system}", "", window)
+    last = msgs[-1]["content"].rstrip()
+    msgs[-1] = {"role": "user", "content": last or "Go on."}
+    return msgs
+
+
+@dataclass
+class Plan:
+    """What this turn does: the hidden note's task and facts, and what the state records of it."""
+
+    task: str = ""
+    facts: str = ""
+    probes: dict[str, int] = field(default_factory=dict)
+    last_probe: str | None = None
+    facts_revealed: list[str] = field(default_factory=list)
+    invent_for: list[str] = field(default_factory=list)  # questions no fact answers: the reply becomes one
+
+    def update(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.probes:
+            out["probes"] = self.probes
+        if self.last_probe is not None:
+            out["last_probe"] = self.last_probe
+        if self.facts_revealed:
+            out["facts_revealed"] = self.facts_revealed
+        return out
+
+
+def level_note(phase: Phase, level: Level) -> str:
+    return f"At the {level} level, a strong answer here: {getattr(phase.levels, level)}"
+
+
+def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem: Problem,
+              flags: dict[str, FlagResult], probe_cap: int) -> Plan:
+    """Decide what this turn does, from the state alone."""
+    plan = Plan()
+    last = state["transcript"][-1]
+    text = last["text"] if last["role"] == "candidate" else ""
+    facts_lines = []
+    matched = intent.matching_facts(text, problem) if text else []
+    if matched:
+        facts_lines.append("Answer their question with these facts, in your own words: "
+                           + " ".join(f.fact for f in matched))
+        plan.facts_revealed = [f.id for f in matched if f.id not in state.get("facts_revealed", [])]
+    invented = state.get("facts_invented", [])[-5:]
+    if invented:
+        facts_lines.append("Earlier you told them (stay consistent): "
+                           + " ".join(f"Asked '{i['question']}', you said: {i['answer']}" for i in invented))
+    asked = intent.questions(text) if text else []
+    if asked and not matched:
+        facts_lines.append(f"No fact on file answers their question ({asked[0]}): give a brief, plausible "
+                           "answer and keep to it from now on.")
+        plan.invent_for = asked[:1]
+
+    if state.get("bridge_from"):
+        plan.task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
+                     f"then ask one opening question about it: {phase.goal}")
+    elif state.get("intent") == "dont_know":
+        if state.get("last_probe"):
+            plan.probes = {state["last_probe"]: probe_cap}
+        plan.task = f"They said they don't know: say that's fine and ask about a different aspect of {phase.title}."
+    elif matched or asked:
+        plan.task = ""
+    elif phase is phases[-1]:
+        deep_dive(state, phases, problem, flags, plan)
+    else:
+        target = next_probe(state, phase, flags, probe_cap)
+        if target is None:
+            plan.task = "Ask one follow-up question that tests the depth of what they just said."
+        else:
+            kind, flag = target
+            plan.probes = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
+            plan.last_probe = flag.id
+            plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one "
+                         "short, pointed question, without giving your own solution." if kind == "red" else
+                         "Ask one open question that lets them show this, without hinting at the answer: "
+                         f"{as_them(flag.statement)}")
+    plan.facts = (" ".join(facts_lines) + " ") if facts_lines else ""
+    return plan
+
+
+def deep_dive(state: InterviewState, phases: list[Phase], problem: Problem, flags: dict[str, FlagResult],
+              plan: Plan) -> None:
+    probes = state.get("probes", {})
+    weak = [p for p in phases[:-1] if sum(verdict_of(flags, f.id) == "met" for f in p.green_flags) < 2]
+    topics = [f"dd:{t}" for t in problem.deep_dives] + [f"weak:{p.title}" for p in weak]
+    for topic in topics:
+        if probes.get(topic, 0) < 1:
+            plan.probes, plan.last_probe = {topic: 1}, topic
+            kind, _, what = topic.partition(":")
+            plan.task = (f"Ask one probing deep-dive question about: {what}." if kind == "dd" else
+                         f"Ask one question that tests a weak area of their design: {what}.")
+            return
+    plan.task = "Ask one final probing question about the riskiest part of their design."

@@ -1,0 +1,179 @@
+"""The session API the UI, the CLI and the evals share: start, send, next_phase, end, load.
+
+Every session is a LangGraph thread in a checkpointer (SQLite by default), so a session
+survives the process: `load(session_id)` after a restart continues with the full transcript.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+
+from interviewer.content.rubric import LEVELS, Rubric
+from interviewer.grading.scorecard import FlagResult, Scorecard
+from interviewer.interview.context import Context
+from interviewer.interview.graph import build_graph
+from interviewer.interview.state import InterviewInput, InterviewState, Turn, merge_flags
+from interviewer.interview.store import open_checkpointer
+
+
+class SessionError(ValueError):
+    """A session request that cannot be served, with a message for the user."""
+
+
+@dataclass
+class SessionView:
+    """What a caller shows: transcript, phase, clock and the flags so far."""
+
+    session_id: str
+    problem_id: str
+    framework: str
+    level: str
+    transcript: list[Turn]
+    phase_id: str
+    phase_title: str
+    phase_index: int
+    phase_count: int
+    elapsed_min: float
+    phase_elapsed_min: float
+    phase_budget_min: float
+    phase_minutes: dict[str, float]
+    flags: dict[str, FlagResult]
+    done: bool
+    rubric: Rubric
+    total_minutes: float = 45.0
+    grading: int = 0  # answers of this session still being graded in this process
+    scorecard: Scorecard | None = None
+    interrupted: bool = False  # a turn failed midway and can be retried
+
+
+class Sessions:
+    """All interviews of one process: one compiled graph over one checkpointer."""
+
+    def __init__(self, context: Context, checkpointer: Any = None, db_path: Path | str | None = None) -> None:
+        """`db_path`: a SQLite file or a postgres:// URL (see store.py); neither → in memory."""
+        self.context = context
+        self.checkpointer = checkpointer if checkpointer is not None else open_checkpointer(db_path)
+        self.graph = build_graph(self.checkpointer)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        context.grades.publish = self._publish
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        """One turn at a time per session: two answers sent at once run one after the other."""
+        with self._locks_guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    @staticmethod
+    def _config(session_id: str) -> RunnableConfig:
+        return {"configurable": {"thread_id": session_id}}
+
+    def _publish(self, session_id: str, results: dict[str, FlagResult]) -> None:
+        """A finished grade enters the checkpoint while the interview waits for the candidate."""
+        with self._lock(session_id):
+            snapshot = self.graph.get_state(self._config(session_id))
+            if snapshot.values.get("done") or snapshot.next != ("candidate",):
+                return  # ended, or a failed turn awaits its retry: this process's collect merges it
+            self.graph.update_state(self._config(session_id), {"flags": results}, as_node="interviewer")
+
+    # -- public API ----------------------------------------------------------------------
+
+    def start(self, problem_id: str | None = None, level: str = "senior", framework: str = "default",
+              session_id: str | None = None) -> tuple[str, Iterator[str]]:
+        """Create a session; returns its id and the stream of the opening message."""
+        if level not in LEVELS:
+            raise SessionError(f"unknown level '{level}'; choose one of: {', '.join(LEVELS)}")
+        try:
+            problem = self.context.catalog.problem(problem_id)
+            self.context.catalog.rubric(framework)
+        except KeyError as exc:
+            raise SessionError(exc.args[0]) from exc
+        sid = session_id or secrets.token_urlsafe(16)
+        init: InterviewInput = {"session_id": sid, "problem_id": problem.id, "framework": framework, "level": level}
+        return sid, self._stream(sid, init)
+
+    def send(self, session_id: str, text: str) -> Iterator[str]:
+        """The candidate's answer; yields the interviewer's reply as it streams."""
+        if not text or not text.strip():
+            raise SessionError("the answer is empty: type something first")
+        return self._resume(session_id, {"action": "answer", "text": text})
+
+    def next_phase(self, session_id: str) -> Iterator[str]:
+        return self._resume(session_id, {"action": "next_phase", "text": ""})
+
+    def end(self, session_id: str) -> Scorecard:
+        for _ in self._resume(session_id, {"action": "end", "text": ""}):
+            pass
+        card = self.load(session_id).scorecard
+        assert card is not None
+        return card
+
+    def retry(self, session_id: str) -> Iterator[str]:
+        """Re-run a turn that failed midway (e.g. the LLM server was down); nothing typed is lost."""
+        self.load(session_id)  # an unknown id is a SessionError
+        snapshot = self.graph.get_state(self._config(session_id))
+        if not snapshot.next or snapshot.next == ("candidate",):
+            raise SessionError("nothing to retry: the interview is waiting for your answer")
+        return self._stream(session_id, None)
+
+    def _resume(self, session_id: str, value: dict[str, Any]) -> Iterator[str]:
+        if not self._lock(session_id).locked():  # else a turn is running: check once it is done
+            self._check_waiting(self.load(session_id))
+        return self._stream(session_id, Command(resume=value))
+
+    @staticmethod
+    def _check_waiting(view: SessionView) -> None:
+        if view.done:
+            raise SessionError("this interview has ended; start a new one")
+        if view.interrupted:
+            raise SessionError("the last turn did not finish; retry it first")
+
+    def _stream(self, session_id: str, payload: Any) -> Iterator[str]:
+        def gen() -> Iterator[str]:
+            with self._lock(session_id):
+                if isinstance(payload, Command):  # the turn before may have ended or failed meanwhile
+                    self._check_waiting(self.load(session_id))
+                for chunk in self.graph.stream(payload, self._config(session_id), context=self.context,
+                                               stream_mode="custom", durability="sync"):
+                    if isinstance(chunk, dict) and "delta" in chunk:
+                        yield str(chunk["delta"])
+
+        return gen()
+
+    def flags_now(self, session_id: str, wait_s: float = 600.0) -> dict[str, FlagResult]:
+        """The flags once every grade this process started for the session has landed."""
+        self.context.grades.settle(session_id, wait_s)
+        view = self.load(session_id)
+        pending = self.context.grades.collect(session_id, 0.0)  # a grade the state could not take yet
+        return merge_flags(view.flags, pending)
+
+    def load(self, session_id: str) -> SessionView:
+        snapshot = self.graph.get_state(self._config(session_id))
+        st: InterviewState = snapshot.values  # type: ignore[assignment]
+        if not st.get("framework"):
+            raise SessionError(f"no interview session '{session_id}'")
+        rubric = self.context.catalog.rubric(st["framework"])
+        i = min(st.get("phase_index", 0), len(rubric.phases) - 1)
+        phase = rubric.phases[i]
+        now = self.context.clock.now()
+        elapsed = (now - st.get("started_at", now)) / 60.0
+        card = st.get("scorecard")
+        return SessionView(
+            session_id=session_id, problem_id=st["problem_id"], framework=st["framework"], level=st["level"],
+            transcript=list(st.get("transcript", [])), phase_id=phase.id, phase_title=phase.title,
+            phase_index=i, phase_count=len(rubric.phases), elapsed_min=elapsed,
+            phase_elapsed_min=elapsed - st.get("phase_started_at", 0.0) / 60.0,
+            phase_budget_min=phase.budget.target_minutes, phase_minutes=dict(st.get("phase_minutes", {})),
+            flags=dict(st.get("flags", {})), done=bool(st.get("done")), rubric=rubric,
+            total_minutes=rubric.total_minutes,
+            grading=self.context.grades.running(session_id),
+            scorecard=Scorecard.model_validate(card) if card else None,
+            interrupted=bool(snapshot.next) and snapshot.next != ("candidate",),
+        )

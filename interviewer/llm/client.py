@@ -1,0 +1,403 @@
+"""The one LLM client: plain, streaming and structured chat on the openai SDK, with usage."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
+
+import openai
+from openai.lib._pydantic import to_strict_json_schema
+from pydantic import BaseModel, ValidationError
+
+from interviewer.llm.settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
+Message = dict[str, str]
+
+# Rough list prices (USD per 1M tokens: input, cached input, output) for the cost estimate.
+PRICES: dict[str, tuple[float, float, float]] = {
+    "gpt-4.1-mini": (0.40, 0.10, 1.60),
+    "gpt-4.1-nano": (0.10, 0.025, 0.40),
+    "gpt-4o-mini": (0.15, 0.075, 0.60),
+    "gpt-4.1": (2.00, 0.50, 8.00),
+}
+
+
+# Which interview session a call belongs to, so usage can be reported per session.
+current_session: contextvars.ContextVar[str] = contextvars.ContextVar("current_session", default="")
+
+
+class LLMError(RuntimeError):
+    """A failure the user should read: says what went wrong and what to try."""
+
+
+class BackendUnavailable(LLMError):
+    """The server cannot be reached or refuses us outright: no point sending more calls now."""
+
+
+class StructuredOutputError(LLMError):
+    """The model did not produce valid output for the schema after every re-ask."""
+
+
+class NoLogprobs(LLMError):
+    """The server gave no token probabilities: the grader takes its constrained yes/no fallback."""
+
+
+YES, NO = {"yes"}, {"no"}
+
+
+@dataclass
+class CallUsage:
+    purpose: str
+    model: str
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    ttft_s: float | None = None
+    attempts: int = 1
+    session: str = field(default_factory=current_session.get)
+
+    @property
+    def cost_usd(self) -> float:
+        price = PRICES.get(self.model)
+        if price is None:
+            return 0.0
+        fresh = max(self.prompt_tokens - self.cached_tokens, 0)
+        return (fresh * price[0] + self.cached_tokens * price[1] + self.completion_tokens * price[2]) / 1e6
+
+
+@dataclass
+class UsageLog:
+    """Every call's usage; shared by chat, grading and evals, safe across threads."""
+
+    calls: list[CallUsage] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, call: CallUsage) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+    def totals(self, purpose: str | None = None, session: str | None = None) -> dict[str, float]:
+        with self._lock:
+            calls = [c for c in self.calls if (purpose is None or c.purpose.startswith(purpose))
+                     and (session is None or c.session == session)]
+        return {
+            "calls": len(calls),
+            "prompt_tokens": sum(c.prompt_tokens for c in calls),
+            "cached_tokens": sum(c.cached_tokens for c in calls),
+            "completion_tokens": sum(c.completion_tokens for c in calls),
+            "latency_s": round(sum(c.latency_s for c in calls), 3),
+            "cost_usd": round(sum(c.cost_usd for c in calls), 6),
+        }
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(c) for c in self.calls]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    json_schema: bool
+    streaming: bool
+    model: str
+
+
+def _clean(messages: list[Message]) -> list[Message]:
+    """Never end on an empty assistant turn: llama.cpp takes it as a prefill and Qwen says nothing."""
+    out = list(messages)
+    while out and out[-1]["role"] == "assistant" and not out[-1]["content"].strip():
+        out.pop()
+    return out
+
+
+def _read_usage(usage: Any, extra: dict[str, Any] | None, call: CallUsage) -> None:
+    """Fill token counts from OpenAI's usage block, or llama.cpp's `timings` when that is all."""
+    if usage is not None:
+        call.prompt_tokens = usage.prompt_tokens or 0
+        call.completion_tokens = usage.completion_tokens or 0
+        details = getattr(usage, "prompt_tokens_details", None)
+        if details is not None and details.cached_tokens:
+            call.cached_tokens = details.cached_tokens
+    timings = (extra or {}).get("timings")
+    if isinstance(timings, dict) and not call.cached_tokens:
+        call.cached_tokens = int(timings.get("cache_n") or 0)
+
+
+class LLM:
+    """Talks to any OpenAI-compatible server; the settings say which one."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        http_client: Any = None,
+        usage: UsageLog | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model = settings.resolved_model
+        self.base_url = base_url or settings.resolved_base_url
+        if self.base_url is None:
+            raise LLMError("no LLM server: start the embedded model or set OPENAI_BASE_URL")
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+        self.client = openai.OpenAI(
+            base_url=self.base_url,
+            api_key=key,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            http_client=http_client,
+        )
+        self.usage = usage or UsageLog()
+        # Called when the server cannot be reached; True means it was restarted: try once more.
+        self.recover: Callable[[], bool] | None = None
+        self._caps: Capabilities | None = None
+        self._logprobs: bool | None = None
+        self._caps_lock = threading.Lock()
+
+    # -- errors -------------------------------------------------------------------------
+
+    def _explain(self, exc: Exception) -> LLMError:
+        where = f"the LLM server at {self.base_url}"
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMError(f"{where} did not answer within {self.settings.timeout:.0f}s; try again")
+        if isinstance(exc, openai.APIConnectionError):
+            return BackendUnavailable(f"cannot reach {where}; is it running? ({exc.__cause__ or exc})")
+        if isinstance(exc, openai.AuthenticationError):
+            return BackendUnavailable(f"{where} refused the API key; check OPENAI_API_KEY")
+        if isinstance(exc, openai.RateLimitError):
+            return LLMError(f"{where} is rate-limiting us (429) after retries; wait and try again")
+        if isinstance(exc, openai.APIStatusError):
+            return LLMError(f"{where} answered HTTP {exc.status_code}: {exc.message}")
+        return LLMError(f"{where} failed: {exc}")
+
+    def _params(self, max_tokens: int, stop: list[str] | None, slot: int | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.model,
+            "temperature": self.settings.temperature,
+            "max_tokens": max_tokens,
+        }
+        if stop:
+            params["stop"] = stop
+        if slot is not None and self.pins_slots:
+            # llama.cpp: keep this caller's cached prefix in its own slot (interviewer 0, grader last)
+            params["extra_body"] = {"id_slot": slot % self.settings.parallel}
+        return params
+
+    @property
+    def pins_slots(self) -> bool:
+        """The embedded llama.cpp server has several slots we can pin callers to."""
+        return self.model == "local" and self.settings.parallel >= 2
+
+    def _create(self, **kwargs: Any) -> Any:
+        """One place that calls the SDK (its overloads are too narrow for dict-built params)."""
+        try:
+            return self.client.chat.completions.create(**kwargs)
+        except openai.APIConnectionError:
+            if self.recover is not None and self.recover():
+                return self.client.chat.completions.create(**kwargs)
+            raise
+
+    # -- calls --------------------------------------------------------------------------
+
+    def chat(
+        self, messages: list[Message], *, max_tokens: int = 512, purpose: str = "chat",
+        stop: list[str] | None = None, slot: int | None = None,
+    ) -> str:
+        call = CallUsage(purpose=purpose, model=self.model)
+        start = time.perf_counter()
+        try:
+            resp = self._create(
+                messages=_clean(messages), **self._params(max_tokens, stop, slot)
+            )
+        except openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        call.latency_s = time.perf_counter() - start
+        _read_usage(resp.usage, resp.model_extra, call)
+        self.usage.add(call)
+        return resp.choices[0].message.content or ""
+
+    def yes_probability(self, messages: list[Message], *, purpose: str = "probe", slot: int | None = None) -> float:
+        """P(yes) / (P(yes) + P(no)) for a one-token reply, from the server's top logprobs."""
+        call = CallUsage(purpose=purpose, model=self.model)
+        start = time.perf_counter()
+        try:
+            resp = self._create(messages=_clean(messages), logprobs=True, top_logprobs=10,
+                                **self._params(1, None, slot))
+        except openai.BadRequestError as exc:
+            raise NoLogprobs(f"{self.model} refused logprobs: {exc.message}") from exc
+        except openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        finally:
+            call.latency_s = time.perf_counter() - start
+        _read_usage(resp.usage, resp.model_extra, call)
+        self.usage.add(call)
+        choice = resp.choices[0]
+        content = choice.logprobs.content if choice.logprobs is not None else None
+        if not content or not content[0].top_logprobs:
+            raise NoLogprobs(f"{self.model} at {self.base_url} returned no token probabilities")
+        yes = no = 0.0
+        for top in content[0].top_logprobs:
+            word = top.token.strip().lower()
+            if word in YES:
+                yes += math.exp(top.logprob)
+            elif word in NO:
+                no += math.exp(top.logprob)
+        if yes + no == 0:  # neither word among the top tokens: no evidence either way
+            return 0.5
+        return yes / (yes + no)
+
+    def supports_logprobs(self) -> bool:
+        """Probed once, only by a grader that wants them (other callers never pay the call)."""
+        with self._caps_lock:
+            if self._logprobs is None:
+                try:
+                    self.yes_probability([{"role": "user", "content": "Is 2 greater than 1? Answer Yes or No."}],
+                                         purpose="probe")
+                    self._logprobs = True
+                except NoLogprobs:
+                    self._logprobs = False
+            return self._logprobs
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 512, purpose: str = "chat",
+        stop: list[str] | None = None, slot: int | None = None,
+    ) -> Iterator[str]:
+        """Yield text deltas as they arrive; usage is recorded when the stream ends."""
+        call = CallUsage(purpose=purpose, model=self.model)
+        start = time.perf_counter()
+        finished = False
+        chunks: Any = None
+        try:
+            chunks = self._create(
+                messages=_clean(messages),
+                stream=True,
+                stream_options={"include_usage": True},
+                **self._params(max_tokens, stop, slot),
+            )
+            for chunk in chunks:
+                if chunk.usage is not None or (chunk.model_extra or {}).get("timings"):
+                    _read_usage(chunk.usage, chunk.model_extra, call)
+                if not chunk.choices:
+                    continue
+                finished = finished or chunk.choices[0].finish_reason is not None
+                delta = chunk.choices[0].delta.content
+                if delta:
+                    if call.ttft_s is None:
+                        call.ttft_s = time.perf_counter() - start
+                    yield delta
+        except openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        finally:
+            call.latency_s = time.perf_counter() - start
+            self.usage.add(call)
+            if not finished and chunks is not None and hasattr(chunks, "close"):
+                chunks.close()  # a caller that stopped reading: free the connection (the server stops too)
+        if not finished:  # the connection closed before the server said the reply was complete
+            raise LLMError(f"the reply from the LLM server at {self.base_url} was cut off midway; try again")
+
+    def structured(
+        self, messages: list[Message], schema: type[T], *, max_tokens: int = 512,
+        purpose: str = "structured", attempts: int = 3, slot: int | None = None,
+    ) -> T:
+        """Parse the reply into `schema`; on invalid or truncated JSON, re-ask with the error."""
+        caps = self.capabilities()
+        convo = _clean(messages)
+        params = self._params(max_tokens, None, slot)
+        if caps.json_schema:
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": schema.__name__,
+                    "schema": to_strict_json_schema(schema),
+                    "strict": True,
+                },
+            }
+        else:
+            hint = json.dumps(schema.model_json_schema())
+            convo = convo[:-1] + [
+                {**convo[-1], "content": f"{convo[-1]['content']}\n\nReply with JSON only, matching: {hint}"}
+            ]
+        call = CallUsage(purpose=purpose, model=self.model, attempts=0)
+        start = time.perf_counter()
+        problem = ""
+        try:
+            for _ in range(attempts):
+                call.attempts += 1
+                try:
+                    resp = self._create(messages=convo, **params)
+                except openai.OpenAIError as exc:
+                    raise self._explain(exc) from exc
+                before = (call.prompt_tokens, call.cached_tokens, call.completion_tokens)
+                _read_usage(resp.usage, resp.model_extra, call)
+                call.prompt_tokens += before[0]
+                call.cached_tokens += before[1]
+                call.completion_tokens += before[2]
+                choice = resp.choices[0]
+                raw = choice.message.content or ""
+                if choice.finish_reason == "length":
+                    problem = f"the reply was cut off at {max_tokens} tokens"
+                    fix = "Your reply was cut off. Reply again with shorter text in every field."
+                else:
+                    try:
+                        return schema.model_validate_json(raw)
+                    except ValidationError as exc:
+                        problem = f"invalid output: {exc.errors()[0]['msg']}"
+                        fix = (
+                            f"Your reply did not match the required JSON schema: {exc}. "
+                            "Reply again with only the corrected JSON."
+                        )
+                convo = convo + [
+                    {"role": "assistant", "content": raw or "(empty)"},
+                    {"role": "user", "content": fix},
+                ]
+        finally:
+            call.latency_s = time.perf_counter() - start
+            self.usage.add(call)
+        raise StructuredOutputError(
+            f"{self.model} gave no valid {schema.__name__} after {attempts} tries ({problem})"
+        )
+
+    # -- capabilities -------------------------------------------------------------------
+
+    def capabilities(self) -> Capabilities:
+        """Probe once: does the server enforce json_schema, and does it stream?"""
+        with self._caps_lock:  # concurrent grader threads must not each probe
+            if self._caps is None:
+                self._caps = self._probe()
+            return self._caps
+
+    def _probe(self) -> Capabilities:
+        probe_schema = {
+            "type": "object",
+            "properties": {"ok": {"type": "boolean"}},
+            "required": ["ok"],
+            "additionalProperties": False,
+        }
+        messages = [{"role": "user", "content": "Is 2 greater than 1? Answer in JSON."}]
+        try:
+            resp = self._create(
+                messages=messages,
+                response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "probe", "schema": probe_schema, "strict": True},
+                },
+                **self._params(16, None),
+            )
+            json_schema = isinstance(json.loads(resp.choices[0].message.content or ""), dict)
+        except (openai.BadRequestError, openai.UnprocessableEntityError, json.JSONDecodeError):
+            json_schema = False
+        except openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        try:
+            deltas = list(self.stream(messages, max_tokens=4, purpose="probe"))
+            streaming = bool(deltas)
+        except LLMError:
+            streaming = False
+        return Capabilities(json_schema=json_schema, streaming=streaming, model=self.model)

@@ -1,0 +1,116 @@
+"""One settings object. Precedence: CLI flags > environment > embedded default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+OPENAI_URL = "https://api.openai.com/v1"
+OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
+EMBEDDED_ALIAS = "local"
+
+# Environment variable -> settings field. OPENAI_* are the SDK's own names.
+ENV_VARS: dict[str, str] = {
+    "OPENAI_BASE_URL": "base_url",
+    "OPENAI_API_KEY": "api_key",
+    "INTERVIEWER_MODEL": "model",
+    "INTERVIEWER_MODEL_PATH": "model_path",
+    "INTERVIEWER_LOCAL_MODEL": "local_model",
+    "INTERVIEWER_CTX": "n_ctx",
+    "INTERVIEWER_THREADS": "threads",
+    "INTERVIEWER_PARALLEL": "parallel",
+    "INTERVIEWER_TIMEOUT": "timeout",
+    "INTERVIEWER_MAX_RETRIES": "max_retries",
+    "INTERVIEWER_HOME": "home",
+    "INTERVIEWER_GRADER": "grader_strategy",
+    "INTERVIEWER_STORE": "store",
+    "INTERVIEWER_AUTH": "auth",
+    "INTERVIEWER_RUBRICS_DIR": "rubrics_dir",
+    "INTERVIEWER_PROBLEMS_DIR": "problems_dir",
+}
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mlsd-interviewer"
+
+
+class Settings(BaseModel):
+    """Every setting of the app: the LLM, the grader, the session store, content folders, auth.
+
+    CLI flags, the environment and the defaults meet in `load()` and nowhere else."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = Field(None, description="OpenAI-compatible /v1 URL; None = embedded.")
+    api_key: SecretStr | None = None
+    model: str | None = None
+    model_path: Path | None = Field(None, description="A GGUF of your own for the embedded server.")
+    local_model: Literal["1.5b", "0.5b"] = "1.5b"
+    n_ctx: int = Field(8192, ge=512)
+    threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+    parallel: int = Field(2, ge=1, description="Embedded server slots (interviewer + grader).")
+    timeout: float = Field(120.0, gt=0)
+    max_retries: int = Field(3, ge=0)
+    temperature: float = Field(0.0, ge=0, le=2)
+    grader_strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto"
+    home: Path = Field(default_factory=default_home)
+    store: str | None = Field(None, description="Sessions: a SQLite file or a postgres:// URL; None = home.")
+    auth: SecretStr | None = Field(None, description="user:password the app asks for.")
+    rubrics_dir: Path | None = Field(None, description="A folder of your own rubrics, beside the bundled ones.")
+    problems_dir: Path | None = Field(None, description="A folder of your own problems.")
+
+    @property
+    def resolved_store(self) -> str | Path:
+        return self.store or self.home / "sessions.sqlite"
+
+    @property
+    def auth_pair(self) -> tuple[str, str] | None:
+        if self.auth is None:
+            return None
+        user, sep, password = self.auth.get_secret_value().partition(":")
+        if not sep or not user or not password:
+            raise ValueError("auth must be user:password")
+        return user, password
+
+    @property
+    def embedded(self) -> bool:
+        """No server named and no OpenAI key: we start the bundled model ourselves."""
+        return self.base_url is None and self.api_key is None
+
+    @property
+    def resolved_base_url(self) -> str | None:
+        if self.base_url:
+            return self.base_url
+        return None if self.embedded else OPENAI_URL
+
+    @property
+    def resolved_model(self) -> str:
+        if self.model:
+            return self.model
+        if self.embedded:
+            return EMBEDDED_ALIAS
+        return OPENAI_DEFAULT_MODEL if self.resolved_base_url == OPENAI_URL else EMBEDDED_ALIAS
+
+    def describe(self) -> str:
+        where = "embedded llama.cpp" if self.embedded else self.resolved_base_url
+        return f"{self.resolved_model} @ {where}"
+
+    @classmethod
+    def load(
+        cls, flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Merge env over defaults, then flags (None means 'not given') over env."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for var, field in ENV_VARS.items():
+            if env.get(var):
+                values[field] = env[var]
+        for key, value in (flags or {}).items():
+            if value is not None:
+                values[key] = value
+        return cls.model_validate(values)
