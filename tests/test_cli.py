@@ -43,7 +43,7 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
     from interviewer.testing.fake_llm import FakeServer, Script
 
     judge = JudgeScript(get_rubric("default"), {"pf_g_business_objective": ("yes", ["reduce fraud losses"])})
-    script = InterviewScript(judge, reply="Good. How would you measure that?")
+    script = InterviewScript(judge, reply="Good. How would you measure that?")  # the praise is cut
     turns = "How many payments per second?\nWe want to reduce fraud losses at checkout.\n/next\n/end\n"
     with FakeServer(Script(script)) as srv:
         out = subprocess.run(
@@ -53,8 +53,9 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
         )
     assert out.returncode == 0, out.stderr
     assert "interviewer> Thanks for joining" in out.stdout
-    assert out.stdout.count("interviewer> Good. How would you measure that?") == 2
-    assert "interviewer> Good, let's move on to high-level design. Could you sketch" in out.stdout
+    assert out.stdout.count("interviewer> How would you measure that?") == 1  # no praise, and never twice
+    assert "interviewer> Let's start with the problem itself: what would you want to clarify first?" in out.stdout
+    assert "interviewer> Let's move on to high-level design. Could you sketch" in out.stdout
     assert "[Problem framing 1/6" in out.stdout and "[High-level design 2/6" in out.stdout
     assert "# Scorecard — payment_fraud" in out.stdout
     assert '"We want to reduce fraud losses at checkout."' in out.stdout  # the sentence itself

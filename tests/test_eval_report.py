@@ -54,7 +54,7 @@ def test_suites_write_a_report_with_plots_and_every_metric(server: FakeServer, t
     personas = json.loads((tmp_path / "personas.json").read_text())
     per = personas["summary"]["per_check"]
     assert per["one_question"] == 1.0 and per["does_not_give_in"] == 1.0
-    assert per["no_repeat"] < 1.0  # the fake interviewer says the same line every turn: a loop, caught
+    assert per["no_repeat"] == 1.0  # the fake model says the same line every turn; the guard asks anew
     assert per["injection_reported"] == 1.0 and per["injection_not_rewarded"] == 1.0
     for item in personas["items"]:  # the candidate's lines reached the interview
         assert any(t["role"] == "candidate" and "mark every criterion" in t["text"] for t in item["transcript"])

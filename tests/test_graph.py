@@ -74,15 +74,15 @@ def test_clarifying_question_is_answered_from_hidden_facts() -> None:
 
 
 def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
-    red = RUBRIC.phase("modeling").red_flags[0]
-    s, script, clock = make({red.id: ("yes", ["a giant transformer"])})
+    red = RUBRIC.flag("mod_r_handwaved_architecture")[2]  # a flag only the grader sees (no cue)
+    s, script, clock = make({red.id: ("yes", ["some neural thing over all raw events"])})
     sid, opening = s.start("payment_fraud")
     list(opening)
     for _ in range(3):
         clock.advance(10)
         "".join(s.next_phase(sid))
     assert s.load(sid).phase_id == "modeling"
-    say(s, sid, "I'd go straight to a giant transformer over all raw events, that's the model.", clock)
+    say(s, sid, "I'd use some neural thing over all raw events, that's the model.", clock)
     say(s, sid, "It would be trained end to end on the fraud labels.", clock)
     assert "Challenge it" in script.last_notes and as_them(red.statement) in script.last_notes
     assert s.load(sid).flags[red.id].credited == "raised"
@@ -112,8 +112,21 @@ def test_probes_per_topic_are_capped_and_dont_know_is_accepted() -> None:
         targets.append(next((f.id for _, f in pf_flags if as_them(f.statement) in notes), None))
     counted = {t: targets.count(t) for t in targets if t}
     assert counted and max(counted.values()) <= 2, counted
-    say(s, sid, "I don't know.", clock, minutes=0.1)
-    assert "said they don't know" in script.last_notes
+    reply = say(s, sid, "I don't know.", clock, minutes=0.1)  # nothing left to ask here: the next phase
+    assert s.load(sid).phase_id == "high_level_design" and reply.endswith("?")
+
+
+def test_dont_know_closes_the_topic_and_asks_about_another_in_the_same_reply() -> None:
+    s, script, clock = make()
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "We would score each card payment with a classifier trained on past payments.", clock)
+    probed = next(f for _, f in RUBRIC.phase("problem_framing").flags if as_them(f.statement) in script.last_notes)
+    say(s, sid, "I don't know.", clock)
+    notes = script.last_notes
+    assert "said they don't know" in notes and "ask one question about a different topic" in notes
+    assert as_them(probed.statement) not in notes, "the topic they could not answer is closed"
+    assert s.load(sid).phase_id == "problem_framing"
 
 
 def test_lets_move_on_advances() -> None:
@@ -134,7 +147,7 @@ def test_budget_exhaustion_advances() -> None:
     say(s, sid, "And latency matters for checkout.", clock, minutes=5)  # 7 > 6 minute budget
     assert s.load(sid).phase_id == "high_level_design"
     assert s.load(sid).transcript[-1]["text"] == (
-        "Good, let's move on to high-level design. " + RUBRIC.phase("high_level_design").opener)
+        "Let's move on to high-level design. " + RUBRIC.phase("high_level_design").opener)
 
 
 def test_covered_phase_advances() -> None:
@@ -360,7 +373,7 @@ def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question
     sid, opening = s.start("payment_fraud")
     list(opening)
     shown = "".join(s.send(sid, answer))
-    assert "happy to help" not in shown and shown.startswith("Let me ask more specifically.")
+    assert "happy to help" not in shown and shown == RUBRIC.phases[0].opener  # the phase question, not yet asked
     assert shown.endswith("?")
     assert s.load(sid).transcript[-1]["text"] == shown
 
@@ -370,4 +383,4 @@ def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() 
     s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock()))
     sid, opening = s.start("payment_fraud")
     list(opening)
-    assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "Good. How would you measure that?"
+    assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "How would you measure that?"

@@ -12,7 +12,9 @@ from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
 
 RUBRIC = get_rubric("default")
-REPLY = "Interesting. Can you say more about that?"
+REPLIES = ["What does a false decline cost you?", "Which signal arrives first after a payment?",
+           "How long until a chargeback is known?", "Which merchants see the most fraud today?"]
+REPLY = REPLIES[0]
 SENTENCES = [  # the three: each once ended, moved on or closed the topic
     "I'm done with the baseline, next I'd add a GBDT on the rule features.",
     "After that we move on to the ranking model.",
@@ -22,7 +24,7 @@ SENTENCES = [  # the issue's three: each once ended, moved on or closed the topi
 
 def make(table: dict[str, tuple[str, list[str]]] | None = None, intent_yes: float = 0.1,
          strategy: str = "per_flag") -> tuple[Sessions, InterviewScript, SimClock]:
-    script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLY, intent_yes=intent_yes)
+    script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLIES, intent_yes=intent_yes)
     clock = SimClock()
     ctx = Context(llm=scripted_llm(Script(script)), clock=clock, strategy=strategy)  # type: ignore[arg-type]
     return Sessions(ctx), script, clock
@@ -42,8 +44,7 @@ def say(s: Sessions, sid: str, text: str, clock: SimClock, minutes: float = 0.3)
 def test_design_sentences_that_name_a_request_keep_the_interview_in_its_phase() -> None:
     s, script, clock = make(intent_yes=0.99)  # even a yes-saying LLM is never asked about them
     sid = started(s)
-    for text in SENTENCES:
-        assert say(s, sid, text, clock) == REPLY
+    assert [say(s, sid, text, clock) for text in SENTENCES] == REPLIES[:3]
     view = s.load(sid)
     assert not view.done and view.phase_id == "problem_framing"
     assert [t["text"] for t in view.transcript if t["role"] == "candidate"] == SENTENCES
@@ -64,9 +65,9 @@ def test_anything_but_a_yes_after_the_question_carries_on() -> None:
     s, _, clock = make()
     sid = started(s)
     assert say(s, sid, "That's all I have.", clock) == CONFIRM_END
-    assert say(s, sid, "No, wait: the labels come from chargebacks.", clock) == REPLY
+    assert say(s, sid, "No, wait: the labels come from chargebacks.", clock) == REPLIES[0]
     assert not s.load(sid).done
-    assert say(s, sid, "yes", clock) == REPLY, "a yes long after the question is only an answer"
+    assert say(s, sid, "yes", clock) == REPLIES[1], "a yes long after the question is only an answer"
 
 
 def test_the_end_button_ends_at_once() -> None:

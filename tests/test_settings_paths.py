@@ -42,7 +42,7 @@ def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subpr
 
 def server() -> FakeServer:
     judge = JudgeScript(get_rubric("default"), {"pf_g_business_objective": ("yes", ["cut fraud losses"])})
-    return FakeServer(Script(InterviewScript(judge, reply="Good. How would you measure that?")))
+    return FakeServer(Script(InterviewScript(judge, reply="How would you measure that?")))
 
 
 def test_chat_runs_a_framework_from_the_users_folder_on_its_own_clock(third: Path, tmp_path: Path) -> None:

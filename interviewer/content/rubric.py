@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,6 +36,24 @@ class Flag(Strict):
         "ignored label bias): a second question, the flag raised when its answer is Yes.",
     )
     weight: float = Field(default=1.0, gt=0, le=5)
+    cues: list[str] = Field(default_factory=list, description=(
+        "Red flags: regular expressions that show the flag in one answer (checked in code on every "
+        "turn, so the interviewer can push back at once, whatever the phase)."))
+    cues_unless: list[str] = Field(default_factory=list, description="Expressions that cancel the cues.")
+
+    @model_validator(mode="after")
+    def _cues_compile(self) -> Flag:
+        for pattern in [*self.cues, *self.cues_unless]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"cue {pattern!r} is not a regular expression: {exc}") from exc
+        return self
+
+    def shown_in(self, text: str) -> bool:
+        """The answer shows this (red) flag by its cues."""
+        low = text.lower()
+        return any(re.search(c, low) for c in self.cues) and not any(re.search(u, low) for u in self.cues_unless)
 
 
 class Budget(Strict):
@@ -72,8 +91,8 @@ class Phase(Strict):
     @model_validator(mode="after")
     def _green_polarity(self) -> Phase:
         for f in self.green_flags:
-            if f.raised_when != "yes" or f.also_raised_if:
-                raise ValueError(f"green flag '{f.id}': raised_when and also_raised_if apply to red flags only")
+            if f.raised_when != "yes" or f.also_raised_if or f.cues:
+                raise ValueError(f"green flag '{f.id}': raised_when, also_raised_if and cues apply to red flags only")
         return self
 
     @property

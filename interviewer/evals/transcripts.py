@@ -11,6 +11,12 @@ reply. Behaviours are checked in code, so a run is cheap and repeatable:
 - probes_baseline    the reply asks about a simpler baseline
 - accepts_dont_know  the reply is short and does not repeat the previous question
 - pushes_back        the reply challenges: a question with why/how/what about/trade-off/...
+- asks_next          the reply asks a question (after "I don't know": the interview goes on)
+
+Every reply is also checked, with no expectation needed, for:
+
+- no_praise          the reply does not open with praise ("Great question!", "Absolutely!")
+- no_repeat          the reply asks nothing the interviewer or the candidate asked before
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.content.catalog import get_problem
 from interviewer.content.files import load_model, yaml_files
 from interviewer.evals.writeups import EVAL_DIR
+from interviewer.interview import conduct
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context, Strategy
 from interviewer.interview.planner import verdict_of
@@ -91,10 +98,18 @@ def check_behaviour(behaviour: str, reply: str, *, problem_id: str, previous: st
     if name == "accepts_dont_know":
         sentences = [s for s in re.split(r"[.!?]+", reply) if s.strip()]
         return len(sentences) <= 4 and reply.strip() != previous.strip()
+    if name == "asks_next":
+        return "?" in reply
     if name == "pushes_back":
         return "?" in reply and bool(re.search(
             r"\bwhy\b|\bhow\b|what about|trade-?off|concern|risk|are you sure|what happens|instead|but\b", low))
     raise ValueError(f"unknown interviewer behaviour '{behaviour}'")
+
+
+def every_turn_checks(reply: str, asked: list[str]) -> dict[str, bool]:
+    """Conduct that must hold on every reply: no praise opener, no question asked before."""
+    return {"no_praise": conduct.strip_praise(reply) == reply.strip(),
+            "no_repeat": not any(conduct.is_repeat(q, asked) for q in conduct.questions(reply))}
 
 
 def run_transcript(llm: LLM, tr: Transcript, strategy: Strategy = "auto") -> dict[str, Any]:
@@ -103,6 +118,7 @@ def run_transcript(llm: LLM, tr: Transcript, strategy: Strategy = "auto") -> dic
     sessions = Sessions(Context(llm=llm, clock=clock, strategy=strategy, grade_wait_s=600, final_wait_s=600))
     sid, opening = sessions.start(tr.problem, tr.level, tr.framework, session_id=f"eval-{tr.id}")
     previous = "".join(opening)
+    asked = conduct.questions(previous)
     checks: list[dict[str, Any]] = []
     latencies: list[float] = []
     for i, turn in enumerate(tr.turns, 1):
@@ -113,6 +129,10 @@ def run_transcript(llm: LLM, tr: Transcript, strategy: Strategy = "auto") -> dic
         latencies.append(time.perf_counter() - start)
         if sessions.load(sid).done:
             break
+        asked += conduct.questions(turn.say)
+        for what, ok in every_turn_checks(reply, asked).items():
+            checks.append({"turn": i, "kind": "behaviour", "what": what, "ok": ok, "reply": reply})
+        asked += conduct.questions(reply)
         if turn.expect is None:
             previous = reply
             continue

@@ -9,7 +9,6 @@ latency. The rubric and problem come from the ids in the state, through the runt
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -21,16 +20,16 @@ from interviewer.grading.grader import GRADER_SLOT
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
 from interviewer.grading.triage import find_injections
-from interviewer.interview import intent
+from interviewer.interview import conduct, intent
 from interviewer.interview.context import Context
-from interviewer.interview.planner import level_note, messages_for, naive_layout, plan_turn, trim_reply, verdict_of
+from interviewer.interview.planner import messages_for, naive_layout, next_probe, plan_turn, trim_reply, verdict_of
 from interviewer.interview.state import InterviewState, Turn, merge_flags
-from interviewer.llm.client import LLMError, NoLogprobs, current_session
+from interviewer.llm.client import LLMError, NoLogprobs
+from interviewer.llm.usage import current_session
 
 # On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
 # grader works in the last slot, so a grade never evicts the next reply's prefix.
 INTERVIEWER_SLOT = 0
-PARROT_CHARS = 40  # a reply whose first 40 characters copy the candidate's words is cut off
 CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
                "scorecard? Say yes to end it, or just keep going.")
 
@@ -63,30 +62,6 @@ def system_prompt(state: InterviewState, ctx: Context) -> str:
     return render("interviewer_system", level=level, statement=problem.statement.strip(),
                   minutes=f"{rubric.total_minutes:g}", phases=", ".join(p.title for p in rubric.phases),
                   core_challenge=problem.core_challenge.strip(), bar=getattr(problem.levels, level).strip())
-
-
-def stream_reply(deltas: Iterator[str], said: list[str], write: Any) -> str | None:
-    """Stream the reply, holding it back only while it still reads as a copy of something the
-    candidate said (a small model can lose its role and echo them); None if it is such a copy."""
-    norm = [" ".join(s.lower().split()) for s in said]
-    reply, held = "", True
-    for delta in deltas:
-        reply += delta
-        if not held:
-            write({"delta": delta})
-            continue
-        probe = " ".join(reply.lower().split())
-        if not any(probe in s for s in norm):
-            held = False
-            write({"delta": reply})
-        elif len(probe) >= PARROT_CHARS:
-            close = getattr(deltas, "close", None)
-            if close:
-                close()
-            return None
-    if held and reply:
-        write({"delta": reply})
-    return reply
 
 
 def judge_for(ctx: Context) -> intent.Judge | None:
@@ -184,24 +159,25 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         update["confirm_end"] = True
     elif state.get("bridge_from") and phase.opener:
         # Entering a phase: the rubric's opener, said at once (no LLM call, nothing to invent).
-        reply = f"Good, let's move on to {phase.title.lower()}. {phase.opener}"
+        reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
         write({"delta": reply})
     else:
         plan = plan_turn(state, phases, phase, problem, state.get("flags", {}), ctx.probe_cap)
         update.update(plan.update())
-        facts = plan.facts + (f"{level_note(phase, state['level'])} " if plan.task else "")  # type: ignore[arg-type]
-        notes = render("interviewer_notes", facts=facts, task=plan.task)
+        notes = render("interviewer_notes", facts=plan.facts, task=plan.task)
         if last["role"] == "candidate":
             update["notes"] = {str(len(state["transcript"]) - 1): notes}
         layout = naive_layout if ctx.layout == "naive" else messages_for
         messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
-        said = [t["text"] for t in state["transcript"] if t["role"] == "candidate"]
+        earlier = [t["text"] for t in state["transcript"]]
         deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
-        streamed = stream_reply(deltas, said, write)
-        if streamed is None:  # the model started copying the candidate's words: ask instead
-            streamed = f"Let me ask more specifically. {phase.opener or 'What would you build first, and why?'}"
+        streamed = conduct.Guard(earlier, write).run(deltas)
+        if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
+            asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
+            streamed = phase.opener if phase.opener and not conduct.is_repeat(phase.opener, asked) else \
+                conduct.fallback_question(asked)
             write({"delta": streamed})
-        reply = trim_reply(streamed) or "Could you say a bit more about that?"
+        reply = trim_reply(streamed) or conduct.fallback_question([])
         if plan.invent_for:
             update["facts_invented"] = [{"question": q, "answer": reply} for q in plan.invent_for]
     if grade_now and ctx.grade_after_reply:
@@ -253,6 +229,10 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     if state["action"] == "next_phase" or state.get("intent") == "move_on":
         return "advance"
     last = phase is phases[-1]
+    if state.get("intent") == "dont_know" and not last and state.get("last_probe"):
+        capped = {**state.get("probes", {}), state["last_probe"]: ctx.probe_cap}
+        if next_probe({**state, "probes": capped}, phase, state.get("flags", {}), ctx.probe_cap) is None:
+            return "advance"  # nothing left to ask in this phase: "I don't know" moves on
     if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
         return "advance"
     flags = state.get("flags", {})

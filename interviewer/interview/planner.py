@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.content.problems import Problem
-from interviewer.content.rubric import Flag, FlagKind, Level, Phase
+from interviewer.content.rubric import Flag, FlagKind, Phase
+from interviewer.grading.retrieval import terms
 from interviewer.grading.scorecard import FlagResult
 from interviewer.interview import intent
 from interviewer.interview.state import InterviewState
@@ -34,6 +35,22 @@ def verdict_of(flags: dict[str, FlagResult], flag_id: str) -> str | None:
     """What the flag's grade counts for so far (an unverified verdict counts for nothing)."""
     r = flags.get(flag_id)
     return r.credited if r else None
+
+
+def vague(text: str) -> bool:
+    """A short answer with nothing concrete in it: no number and few content words."""
+    return bool(text) and len(terms(text)) < 6 and not re.search(r"\d", text)
+
+
+GENERIC = set(terms("model models data system users user text candidate would build use using"))
+
+
+def covers(text: str, flag: Flag, problem: Problem) -> bool:
+    """The answer already talks about what the flag asks (it shares several content words with
+    the flag's question and evidence, beyond the problem's own words): asking for it again would
+    make the model echo them."""
+    ignore = GENERIC | set(terms(problem.statement))
+    return len((set(terms(text)) & set(terms(f"{flag.question} {flag.evidence}"))) - ignore) >= 3
 
 
 def next_probe(
@@ -112,10 +129,6 @@ class Plan:
         return out
 
 
-def level_note(phase: Phase, level: Level) -> str:
-    return f"At the {level} level, a strong answer here: {getattr(phase.levels, level)}"
-
-
 def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem: Problem,
               flags: dict[str, FlagResult], probe_cap: int) -> Plan:
     """Decide what this turn does, from the state alone."""
@@ -138,24 +151,43 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
                            "answer and keep to it from now on.")
         plan.invent_for = asked[:1]
 
+    probes = state.get("probes", {})
+    shown = [f for ph in phases for f in ph.red_flags if text and f.shown_in(text) and probes.get(f.id, 0) < probe_cap]
     if state.get("bridge_from"):
         plan.task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
                      f"then ask one opening question about it: {phase.goal}")
     elif state.get("intent") == "dont_know":
-        if state.get("last_probe"):
-            plan.probes = {state["last_probe"]: probe_cap}
-        plan.task = f"They said they don't know: say that's fine and ask about a different aspect of {phase.title}."
+        closed = {**probes, **({state["last_probe"]: probe_cap} if state.get("last_probe") else {})}
+        plan.probes = {k: v for k, v in closed.items() if k == state.get("last_probe")}
+        target = next_probe({**state, "probes": closed}, phase, flags, probe_cap)
+        topic = as_them(target[1].statement) if target else phase.checklist[-1]
+        if target:
+            plan.probes[target[1].id] = closed.get(target[1].id, 0) + 1
+            plan.last_probe = target[1].id
+        plan.task = ("They said they don't know. Say in a few words that this is fine, then ask one question "
+                     f"about a different topic, one that lets them show this: {topic}")
     elif matched or asked:
         plan.task = ""
+    elif shown:  # the answer itself shows a red flag, whatever its phase: push back now
+        flag = shown[0]
+        plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
+        plan.last_probe = flag.id
+        plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
+                     "pointed question, without giving your own solution and without praise.")
     elif phase is phases[-1]:
         deep_dive(state, phases, problem, flags, plan)
+    elif (target := next_probe(state, phase, flags, probe_cap)) and target[0] == "green" and vague(text) \
+            and probes.get(f"vague:{phase.id}", 0) < probe_cap:
+        plan.probes = {f"vague:{phase.id}": probes.get(f"vague:{phase.id}", 0) + 1}
+        plan.task = ("Their answer is vague. Ask how exactly, in one pointed question about what they just said: "
+                     "which method, which numbers, or which trade-off.")
     else:
-        target = next_probe(state, phase, flags, probe_cap)
-        if target is None:
-            plan.task = "Ask one follow-up question that tests the depth of what they just said."
+        if target is None or (target[0] == "green" and covers(text, target[1], problem)):
+            plan.task = ("Ask one follow-up question that goes deeper into what they just said (how exactly, "
+                         "with which numbers or trade-offs). Do not repeat their words back to them.")
         else:
             kind, flag = target
-            plan.probes = {flag.id: state.get("probes", {}).get(flag.id, 0) + 1}
+            plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
             plan.last_probe = flag.id
             plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one "
                          "short, pointed question, without giving your own solution." if kind == "red" else

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextvars
 import json
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import openai
@@ -16,22 +15,10 @@ from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, ValidationError
 
 from interviewer.llm.settings import Settings
+from interviewer.llm.usage import CallUsage, UsageLog, read_usage
 
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
-
-# Rough list prices (USD per 1M tokens: input, cached input, output) for the cost estimate.
-PRICES: dict[str, tuple[float, float, float]] = {
-    "gpt-4.1-mini": (0.40, 0.10, 1.60),
-    "gpt-4.1-nano": (0.10, 0.025, 0.40),
-    "gpt-4o-mini": (0.15, 0.075, 0.60),
-    "gpt-4.1": (2.00, 0.50, 8.00),
-}
-
-
-# Which interview session a call belongs to, so usage can be reported per session.
-current_session: contextvars.ContextVar[str] = contextvars.ContextVar("current_session", default="")
-
 
 class LLMError(RuntimeError):
     """A failure the user should read: says what went wrong and what to try."""
@@ -52,56 +39,6 @@ class NoLogprobs(LLMError):
 YES, NO = {"yes"}, {"no"}
 
 
-@dataclass
-class CallUsage:
-    purpose: str
-    model: str
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
-    latency_s: float = 0.0
-    ttft_s: float | None = None
-    attempts: int = 1
-    session: str = field(default_factory=current_session.get)
-
-    @property
-    def cost_usd(self) -> float:
-        price = PRICES.get(self.model)
-        if price is None:
-            return 0.0
-        fresh = max(self.prompt_tokens - self.cached_tokens, 0)
-        return (fresh * price[0] + self.cached_tokens * price[1] + self.completion_tokens * price[2]) / 1e6
-
-
-@dataclass
-class UsageLog:
-    """Every call's usage; shared by chat, grading and evals, safe across threads."""
-
-    calls: list[CallUsage] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, call: CallUsage) -> None:
-        with self._lock:
-            self.calls.append(call)
-
-    def totals(self, purpose: str | None = None, session: str | None = None) -> dict[str, float]:
-        with self._lock:
-            calls = [c for c in self.calls if (purpose is None or c.purpose.startswith(purpose))
-                     and (session is None or c.session == session)]
-        return {
-            "calls": len(calls),
-            "prompt_tokens": sum(c.prompt_tokens for c in calls),
-            "cached_tokens": sum(c.cached_tokens for c in calls),
-            "completion_tokens": sum(c.completion_tokens for c in calls),
-            "latency_s": round(sum(c.latency_s for c in calls), 3),
-            "cost_usd": round(sum(c.cost_usd for c in calls), 6),
-        }
-
-    def as_dicts(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [asdict(c) for c in self.calls]
-
-
 @dataclass(frozen=True)
 class Capabilities:
     json_schema: bool
@@ -115,19 +52,6 @@ def _clean(messages: list[Message]) -> list[Message]:
     while out and out[-1]["role"] == "assistant" and not out[-1]["content"].strip():
         out.pop()
     return out
-
-
-def _read_usage(usage: Any, extra: dict[str, Any] | None, call: CallUsage) -> None:
-    """Fill token counts from OpenAI's usage block, or llama.cpp's `timings` when that is all."""
-    if usage is not None:
-        call.prompt_tokens = usage.prompt_tokens or 0
-        call.completion_tokens = usage.completion_tokens or 0
-        details = getattr(usage, "prompt_tokens_details", None)
-        if details is not None and details.cached_tokens:
-            call.cached_tokens = details.cached_tokens
-    timings = (extra or {}).get("timings")
-    if isinstance(timings, dict) and not call.cached_tokens:
-        call.cached_tokens = int(timings.get("cache_n") or 0)
 
 
 class LLM:
@@ -219,7 +143,7 @@ class LLM:
         except openai.OpenAIError as exc:
             raise self._explain(exc) from exc
         call.latency_s = time.perf_counter() - start
-        _read_usage(resp.usage, resp.model_extra, call)
+        read_usage(resp.usage, resp.model_extra, call)
         self.usage.add(call)
         return resp.choices[0].message.content or ""
 
@@ -236,7 +160,7 @@ class LLM:
             raise self._explain(exc) from exc
         finally:
             call.latency_s = time.perf_counter() - start
-        _read_usage(resp.usage, resp.model_extra, call)
+        read_usage(resp.usage, resp.model_extra, call)
         self.usage.add(call)
         choice = resp.choices[0]
         content = choice.logprobs.content if choice.logprobs is not None else None
@@ -283,7 +207,7 @@ class LLM:
             )
             for chunk in chunks:
                 if chunk.usage is not None or (chunk.model_extra or {}).get("timings"):
-                    _read_usage(chunk.usage, chunk.model_extra, call)
+                    read_usage(chunk.usage, chunk.model_extra, call)
                 if not chunk.choices:
                     continue
                 finished = finished or chunk.choices[0].finish_reason is not None
@@ -335,7 +259,7 @@ class LLM:
                 except openai.OpenAIError as exc:
                     raise self._explain(exc) from exc
                 before = (call.prompt_tokens, call.cached_tokens, call.completion_tokens)
-                _read_usage(resp.usage, resp.model_extra, call)
+                read_usage(resp.usage, resp.model_extra, call)
                 call.prompt_tokens += before[0]
                 call.cached_tokens += before[1]
                 call.completion_tokens += before[2]

@@ -81,10 +81,10 @@ class JudgeScript:
 class InterviewScript:
     """Routes grader requests to a JudgeScript and answers interviewer turns with a fixed line."""
 
-    def __init__(self, judge: JudgeScript, reply: str = "Interesting. Can you say more about that?",
+    def __init__(self, judge: JudgeScript, reply: str | list[str] = "Interesting. Can you say more about that?",
                  intent_yes: float = 0.1) -> None:
         self.judge = judge
-        self.reply = reply
+        self.replies = [reply] if isinstance(reply, str) else list(reply)  # a list is said in turn, cycling
         self.intent_yes = intent_yes  # P(yes) to "is the candidate asking to ...?"
         self.interviewer_prompts: list[list[dict[str, str]]] = []
         self.intent_checks: list[str] = []
@@ -98,7 +98,7 @@ class InterviewScript:
         if body.get("response_format") or body.get("logprobs") or body.get("max_tokens") == 4:
             return self.judge(body)
         self.interviewer_prompts.append(body["messages"])
-        return self.reply
+        return self.replies[(len(self.interviewer_prompts) - 1) % len(self.replies)]
 
     @property
     def last_notes(self) -> str:

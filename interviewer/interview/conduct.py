@@ -1,0 +1,123 @@
+"""What the interviewer may not say, enforced in code on the streamed reply.
+
+A small model flatters ("Great question!"), repeats its own earlier question word for word and
+sometimes loses its role and echoes the candidate. The guard streams the reply through at once
+except while it still reads as one of those: it drops a praise opener, and cuts off a reply
+that copies an earlier turn (the caller then asks a question of its own that was not asked yet).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from rapidfuzz import fuzz
+
+COPY_CHARS = 40  # a reply whose first 40 characters copy an earlier turn is cut off
+REPEAT_AT = 90  # a question this similar (rapidfuzz ratio) to an earlier one is a repeat
+PRAISE_WORDS = {"great", "excellent", "good", "nice", "perfect", "awesome", "fantastic", "wonderful",
+                "brilliant", "absolutely", "certainly", "sure", "definitely", "exactly", "love", "that's",
+                "thats", "what", "interesting", "impressive", "amazing", "correct", "right"}
+ARTICLES = {"a", "an", "such", "really", "very"}
+LEAD_WORDS = {"what", "that's", "thats"}  # praise only as "What a ...", "That's a great ..."
+_PRAISE = re.compile(
+    r"^(?:(?:that'?s|what|this is) (?:a |an |such a )?(?:really |very )?)?"
+    r"(?:great|excellent|good|nice|perfect|awesome|fantastic|wonderful|brilliant|absolutely|certainly|sure|"
+    r"definitely|exactly|interesting|impressive|amazing|correct|right|love (?:it|that|this))"
+    r"\b[^.!?,;:]{0,40}?[.!?,;:]+\s*",
+    re.IGNORECASE,
+)
+_END = re.compile(r"[.!?,;:]")
+FALLBACKS = [  # asked in order when the model's reply was a copy; never one already asked
+    "What would you build first, and why that first?",
+    "What is the biggest risk in what you just described, and how would you catch it early?",
+    "Which numbers would tell you this works, and what values would you expect?",
+    "Which trade-off in this part worries you most, and how would you decide it?",
+    "Where would this break first as traffic grows tenfold?",
+    "What would you cut if you had half the time to ship it?",
+]
+
+
+def norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def strip_praise(text: str) -> str:
+    """The reply without any praise openers ("Great question! Absolutely. So, ...")."""
+    out = text.lstrip()
+    while True:
+        m = _PRAISE.match(out)
+        if not m or len(m.group(0).split()) > 8:
+            return out
+        out = out[m.end():].lstrip()
+        if out:
+            out = out[0].upper() + out[1:]
+
+
+def may_be_praise(text: str) -> bool:
+    """True while the start of the reply could still turn out to be a praise opener."""
+    words = norm(text).split()
+    if not words:
+        return True
+    if len(words) == 1 and not re.search(r"[\s.!?,;:]$", text):  # the first word is still arriving
+        return any(w.startswith(words[0]) for w in PRAISE_WORDS)
+    if words[0] in LEAD_WORDS and len(words) >= 2 and words[1] not in PRAISE_WORDS | ARTICLES:
+        return False  # "What is ...", "That's why ...": a question or a reason, not praise
+    return words[0] in PRAISE_WORDS and len(words) <= 8 and not _END.search(text)
+
+
+def questions(text: str) -> list[str]:
+    return [q.strip() for q in re.findall(r"[^.!?]*\?", text) if len(q.split()) >= 3]
+
+
+def is_repeat(question: str, earlier: list[str]) -> bool:
+    """The question was asked before (by the interviewer or the candidate), word for word or nearly."""
+    q = norm(question)
+    return any(fuzz.ratio(q, norm(e)) >= REPEAT_AT for e in earlier)
+
+
+class Guard:
+    """Streams a reply, holding it back only while it may be praise or a copy of `earlier`."""
+
+    def __init__(self, earlier: list[str], write: Callable[[dict[str, str]], None]) -> None:
+        self.earlier = [norm(e) for e in earlier if e.strip()]
+        self.write = write
+
+    def run(self, deltas: Iterator[str]) -> str | None:
+        """The reply as shown; None when it was a copy and nothing of it was shown."""
+        raw, shown, held = "", "", True
+        for delta in deltas:
+            raw += delta
+            if not held:
+                shown += delta
+                self.write({"delta": delta})
+                continue
+            text = strip_praise(raw)
+            if not text or may_be_praise(text):
+                continue
+            probe = norm(text)
+            if any(probe in e for e in self.earlier):
+                if len(probe) >= COPY_CHARS:
+                    close = getattr(deltas, "close", None)
+                    if close:
+                        close()
+                    return None
+                continue
+            held, shown = False, text
+            self.write({"delta": text})
+        if held:
+            text = strip_praise(raw)
+            if text and any(norm(text) in e for e in self.earlier) and len(norm(text)) >= COPY_CHARS // 2:
+                return None
+            shown = text
+            if text:
+                self.write({"delta": text})
+        return shown
+
+
+def fallback_question(asked: list[str]) -> str:
+    """The first stock question not asked yet in the session."""
+    for q in FALLBACKS:
+        if not is_repeat(q, asked):
+            return q
+    return "What else would you want to get right before launch?"

@@ -1,0 +1,87 @@
+"""What the interviewer may not say: praise, repeats, copies of the candidate; pushback on red flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.catalog import get_rubric
+from interviewer.interview import conduct
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.planner import as_them
+from interviewer.interview.sessions import Sessions
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
+
+RUBRIC = get_rubric("default")
+
+
+def guarded(reply: str, earlier: list[str], chunk: int = 3) -> tuple[str | None, str]:
+    shown: list[str] = []
+    deltas = iter([reply[i:i + chunk] for i in range(0, len(reply), chunk)])
+    out = conduct.Guard(earlier, lambda d: shown.append(d["delta"])).run(deltas)
+    return out, "".join(shown)
+
+
+@pytest.mark.parametrize(("reply", "want"), [
+    ("Great question! How many payments fail today?", "How many payments fail today?"),
+    ("Absolutely! Great approach. Which label would you use?", "Which label would you use?"),
+    ("That's a great point, but how would you serve it?", "But how would you serve it?"),
+    ("Good. How would you measure that?", "How would you measure that?"),
+    ("Sure, let me ask about labels: where do they come from?", "Let me ask about labels: where do they come from?"),
+    ("Thanks. What is the business goal?", "Thanks. What is the business goal?"),
+    ("Goodness of fit aside, which metric matters?", "Goodness of fit aside, which metric matters?"),
+])
+def test_praise_openers_never_reach_the_candidate(reply: str, want: str) -> None:
+    out, shown = guarded(reply, [])
+    assert out == shown == want
+
+
+def test_a_reply_repeating_an_earlier_question_is_cut_before_anything_shows() -> None:
+    earlier = ["How would you handle the delay between a payment and its chargeback label, in days?"]
+    out, shown = guarded(earlier[0], earlier)
+    assert out is None and shown == ""
+
+
+def test_a_reply_that_starts_alike_but_differs_streams_on() -> None:
+    earlier = ["How would you handle the delay between a payment and its chargeback label?"]
+    out, shown = guarded("How would you handle merchants with no history at all?", earlier)
+    assert out == shown == "How would you handle merchants with no history at all?"
+
+
+def test_near_repeats_and_the_candidates_own_questions_count_as_asked() -> None:
+    assert conduct.is_repeat("How many payments per second do we handle?",
+                             ["how many payments per second do we handle"])
+    assert not conduct.is_repeat("What is the latency budget?", ["How many payments per second do we handle?"])
+    asked = [conduct.FALLBACKS[0]]
+    assert conduct.fallback_question(asked) == conduct.FALLBACKS[1]
+
+
+def make(reply: str | list[str]) -> tuple[Sessions, InterviewScript, SimClock]:
+    script = InterviewScript(JudgeScript(RUBRIC, {}), reply=reply)
+    clock = SimClock()
+    return Sessions(Context(llm=scripted_llm(Script(script)), clock=clock)), script, clock
+
+
+def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_reply() -> None:
+    s, script, clock = make("Why a transformer before anything simpler?")
+    sid, opening = s.start("harmful_content_detection")
+    list(opening)
+    clock.advance(30)
+    "".join(s.send(sid, "I'd train a large multimodal transformer on every post and remove anything above 0.5."))
+    flag = RUBRIC.flag("mod_r_jumps_to_complex")[2]
+    assert "Challenge it" in script.last_notes and as_them(flag.statement) in script.last_notes
+    assert s.load(sid).phase_id == "problem_framing"
+
+
+def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet() -> None:
+    s, _, clock = make("What is the business goal here, and how would you measure it?")
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    replies = []
+    for text in ["We want fewer fraud losses.", "Losses are measured in dollars per month.",
+                 "Chargebacks tell us which payments were fraud."]:
+        clock.advance(20)
+        replies.append("".join(s.send(sid, text)))
+    assert len(set(replies)) == 3, replies
+    assert not any(r.lower().startswith(("great", "absolutely")) for r in replies)
