@@ -41,8 +41,7 @@ def main() -> None:
         start = time.perf_counter()
         kind = intent.classify(answer, None, topics)
         plan_turn({**state, "intent": kind}, rubric.phases, rubric.phases[0], problem, {}, 2)
-        shown: list[str] = []
-        conduct.Guard([t["text"] for t in transcript], lambda d: shown.append(d["delta"])).run(
+        conduct.Guard([t["text"] for t in transcript], lambda _d: None).run(
             iter([REPLY[i:i + 4] for i in range(0, len(REPLY), 4)]))
         ms = (time.perf_counter() - start) * 1000
         times.append(ms)

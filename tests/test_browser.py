@@ -136,3 +136,52 @@ def test_text_typed_right_after_send_is_kept_in_the_box(page: Page, app_url: str
     expect(page.locator("#chat")).to_contain_text(REPLY, timeout=20_000)
     expect(page.locator("#chat")).to_contain_text("An answer about fraud losses.")
     expect(page.locator("#answer textarea")).to_have_value("A draft typed while the reply streams")
+
+
+def test_the_chat_behaves(page: Page, app_url: str) -> None:
+    """Text typed before Start is kept; Enter sends and Shift+Enter breaks the line; the chat has no
+    trash button; consecutive interviewer messages stay separate; Start asks before leaving a
+    running interview; a reload shows the running interview's problem in the picker."""
+    page.goto(app_url)
+    page.wait_for_timeout(2000)  # let the page's load events (resume, pickers) finish first
+    box = page.locator("#answer textarea")
+    box.fill("An answer typed before starting")
+    page.locator("#send-btn").click()
+    expect(page.locator("#notice")).to_contain_text("Start an interview first", timeout=10_000)
+    expect(box).to_have_value("An answer typed before starting")
+    expect(page.locator("#chat").get_by_role("button", name="Clear")).to_have_count(0)
+
+    page.locator("#start-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    first_id = page.locator("#session-id").inner_text()
+    box.fill("")
+    box.type("First line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    expect(box).to_have_value("First line\nsecond line")
+    box.press("Enter")
+    expect(page.locator("#chat")).to_contain_text(REPLY, timeout=20_000)
+    expect(box).to_have_value("")
+
+    page.locator("#next-btn").click()
+    expect(page.locator("#timeline .phase.current")).to_contain_text("High-level design", timeout=20_000)
+    bot = page.locator("#chat .message-row.bot-row")
+    texts = [t for t in bot.all_inner_texts() if t.strip()]
+    assert any(t.strip().startswith("Let's move on to high-level design") for t in texts), texts
+    assert not any(REPLY in t and "Let's move on" in t for t in texts), "two interviewer turns in one bubble"
+
+    page.locator("#start-btn").click()
+    expect(page.locator("#notice")).to_contain_text("An interview is running", timeout=10_000)
+    expect(page.locator("#chat")).to_contain_text("Let's move on to high-level design")
+    assert page.locator("#session-id").inner_text() == first_id
+
+    page.reload()
+    expect(page.locator("#chat")).to_contain_text("Let's move on to high-level design", timeout=20_000)
+    picker = page.locator("input[aria-label='Problem']").first
+    expect(picker).not_to_have_value("Random problem", timeout=10_000)
+
+    page.locator("#start-btn").click()  # after a reload the first press asks again
+    expect(page.locator("#notice")).to_contain_text("An interview is running", timeout=10_000)
+    page.locator("#start-btn").click()  # the second press starts anew
+    expect(page.locator("#chat")).not_to_contain_text("Let's move on to high-level design", timeout=20_000)
+    assert page.locator("#session-id").inner_text() != first_id

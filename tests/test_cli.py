@@ -54,7 +54,7 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "interviewer> Thanks for joining" in out.stdout
     assert out.stdout.count("interviewer> How would you measure that?") == 1  # no praise, and never twice
-    assert "interviewer> Let's start with the problem itself: what would you want to clarify first?" in out.stdout
+    assert "interviewer> How exactly would that work, step by step?" in out.stdout  # a vague answer: pushed
     assert "interviewer> Let's move on to high-level design. Could you sketch" in out.stdout
     assert "[Problem framing 1/6" in out.stdout and "[High-level design 2/6" in out.stdout
     assert "# Scorecard — payment_fraud" in out.stdout

@@ -85,3 +85,25 @@ def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet() -
         replies.append("".join(s.send(sid, text)))
     assert len(set(replies)) == 3, replies
     assert not any(r.lower().startswith(("great", "absolutely")) for r in replies)
+
+
+def test_a_red_flag_shown_as_the_budget_runs_out_is_challenged_before_moving_on() -> None:
+    s, script, clock = make("Why monitor it that way, and what would you alert on?")
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    clock.advance(6 * 60 + 10)  # problem framing's 6 minutes are spent
+    "".join(s.send(sid, "Once it ships we'd monitor it."))
+    assert s.load(sid).phase_id == "problem_framing"
+    assert "Challenge it" in script.last_notes
+    clock.advance(60)
+    "".join(s.send(sid, "We'd watch the fraud rate."))
+    assert s.load(sid).phase_id == "high_level_design", "the phase moves on after the challenge"
+
+
+def test_a_challenge_the_model_botched_is_still_a_challenge() -> None:
+    s, _, clock = make("We'd route tickets with a model.")  # the model parrots the candidate
+    sid, opening = s.start("support_ticket_routing")
+    list(opening)
+    clock.advance(20)
+    reply = "".join(s.send(sid, "We'd route tickets with a model."))
+    assert reply == conduct.CHALLENGES[0]

@@ -46,6 +46,7 @@ def test_a_failed_turn_says_why_keeps_the_answer_and_retries(fault: str, tmp_pat
         failed = list(ui.send(ANSWER, sid))[-1]
         shown = failed.chat[-1]["content"]
         assert message in shown and "Your answer is saved; press Retry" in shown
+        assert shown.startswith("⚠️ The model stopped responding")
         assert failed.chat[-2]["content"] == ANSWER
         # a restart in the middle of the outage loses nothing either
         again = UI(Sessions(Context(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "y")

@@ -166,3 +166,33 @@ def test_about_explains_how_to_configure_a_backend_that_is_down(tmp_path: Path) 
     failed = list(ui.send("An answer about fraud models.", sid))[-1]
     assert "cannot reach" in failed.chat[-1]["content"]
     assert failed.chat[-2]["content"] == "An answer about fraud models."
+
+
+def test_the_answer_shows_before_the_model_says_anything(tmp_path: Path) -> None:
+    ui, clock, script = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    clock.advance(60)
+    stream = ui.send("Chargebacks are the labels.", sid)
+    first = next(stream)  # the handler's first update, before the LLM is called
+    assert first.chat[-2] == {"role": "user", "content": "Chargebacks are the labels."}
+    assert first.chat[-1] == {"role": "assistant", "content": "…"} and script.interviewer_prompts == []
+    rest = list(stream)
+    assert rest[-1].chat[-1]["content"] == REPLY
+
+
+def test_an_answer_that_cannot_be_sent_goes_back_into_the_box(tmp_path: Path) -> None:
+    ui, clock, _ = make_ui(tmp_path)
+    assert list(ui.send("typed before start", ""))[-1].keep == "typed before start"
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    list(ui.control("end", sid))
+    out = list(ui.send("typed after the end", sid))[-1]
+    assert out.keep == "typed after the end" and "ended" in out.notice
+
+
+def test_start_asks_before_leaving_a_running_interview(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    asked = list(ui.start("search_ranking", "senior", "default", current=sid, confirmed=False))[-1]
+    assert asked.armed and asked.session_id == sid and "Press Start again" in asked.notice
+    fresh = list(ui.start("search_ranking", "senior", "default", current=sid, confirmed=True))[-1]
+    assert fresh.session_id != sid and ui.pickers(fresh.session_id) == ("search_ranking", "senior", "default")

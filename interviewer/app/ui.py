@@ -38,6 +38,9 @@ class Outputs:
     files: list[str] | None
     session_id: str
     notice: str = ""
+    keep: str = ""  # an answer that could not be sent goes back into the box, never lost
+    armed: bool = False  # Start was pressed while an interview runs: pressing it again starts anew
+    partial: bool = False  # a streaming step: only the chat changes
 
     def as_tuple(self) -> tuple[Any, ...]:
         label = (f"Session `{self.session_id}` · resume it in a terminal with "
@@ -68,19 +71,35 @@ class UI:
 
     def _stream(self, sid: str, stream: Iterator[str], chat: list[dict[str, str]]) -> Iterator[Outputs]:
         reply = ""
-        chat = chat + [{"role": "assistant", "content": ""}]
+        chat = chat + [{"role": "assistant", "content": "…"}]
+        yield Outputs(chat, "", "", "", "", None, sid, partial=True)  # the answer shows before the model starts
         try:
             for delta in stream:
                 reply += delta
                 chat[-1] = {"role": "assistant", "content": reply}
-                yield Outputs(chat, "", "", "", "", None, sid)
+                yield Outputs(chat, "", "", "", "", None, sid, partial=True)
         except (LLMError, SessionError) as exc:
-            chat[-1] = {"role": "assistant", "content": f"⚠️ {exc}. Your answer is saved; press Retry."}
+            what = "The model stopped responding" if isinstance(exc, LLMError) else "The turn did not run"
+            chat[-1] = {"role": "assistant", "content": f"⚠️ {what}: {exc}. Your answer is saved; press Retry."}
             yield self._outputs(sid, chat, notice=str(exc))
             return
         yield self._outputs(sid)
 
-    def start(self, problem: str, level: str, framework: str) -> Iterator[Outputs]:
+    def start(self, problem: str, level: str, framework: str, current: str = "",
+              confirmed: bool = True) -> Iterator[Outputs]:
+        """A new interview; while `current` runs, only a second press (`confirmed`) leaves it."""
+        if current and not confirmed:
+            try:
+                view = self.sessions.load(current)
+            except SessionError:
+                view = None
+            if view is not None and not view.done:
+                out = self._outputs(current, notice=(
+                    f"An interview is running ({view.problem_id}, {view.elapsed_min:.0f} min in). Press Start "
+                    f"again to leave it and begin a new one; it stays saved as session `{current}`."))
+                out.armed = True
+                yield out
+                return
         try:
             sid, stream = self.sessions.start(problem or None, level, framework)
         except SessionError as exc:
@@ -91,21 +110,26 @@ class UI:
     def send(self, text: str, sid: str) -> Iterator[Outputs]:
         text = (text or "").strip()
         if not sid:
-            yield Outputs([], "", "", "", "", None, "", notice="Start an interview first.")
+            yield Outputs([], "", "", "", "", None, "", notice="Start an interview first: your answer is kept.",
+                          keep=text)
             return
         view = self.sessions.load(sid)
         if not text:
             yield self._outputs(sid, notice="Type an answer first.")
             return
         if len(text) > MAX_ANSWER_CHARS:
-            yield self._outputs(sid, notice=f"That answer is {len(text):,} characters; the limit is "
+            out = self._outputs(sid, notice=f"That answer is {len(text):,} characters; the limit is "
                                             f"{MAX_ANSWER_CHARS:,}. Split it into several turns.")
+            out.keep = text
+            yield out
             return
         chat = chat_messages(view) + [{"role": "user", "content": html.escape(text)}]
         try:
             stream = self.sessions.send(sid, text)
         except SessionError as exc:
-            yield self._outputs(sid, notice=str(exc))
+            out = self._outputs(sid, notice=f"{exc}. Your text is kept in the box.")
+            out.keep = text
+            yield out
             return
         yield from self._stream(sid, stream, chat)
 
@@ -132,6 +156,16 @@ class UI:
             return rubric_panel(self.sessions.load(sid))
         except SessionError:
             return gr.skip()  # type: ignore[no-any-return]
+
+    def pickers(self, sid: str | None) -> tuple[Any, Any, Any]:
+        """After a reload the pickers show the running interview's problem, level and framework."""
+        try:
+            view = self.sessions.load(sid) if sid else None
+        except SessionError:
+            view = None
+        if view is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        return view.problem_id, view.level, view.framework
 
     def resume(self, sid: str | None) -> Outputs:
         """On page load: show the browser's running interview, if the store still has it."""
@@ -201,6 +235,20 @@ TAKE_ANSWER_JS = """(text, sid) => {
 }"""
 
 
+# Enter sends, Shift+Enter breaks the line (as the placeholder says); Gradio's own multi-line box
+# does the opposite, so its key handlers are pre-empted in the capture phase.
+KEYS_JS = """() => {
+  const onKey = (e) => {
+    if (e.key !== 'Enter' || !e.target.closest || !e.target.closest('#answer')) return;
+    e.stopImmediatePropagation();
+    if (e.shiftKey || e.isComposing) return;  // a new line (the browser's default)
+    e.preventDefault();
+    if (e.type === 'keydown') document.querySelector('#send-btn').click();
+  };
+  for (const kind of ['keydown', 'keypress', 'keyup']) document.addEventListener(kind, onKey, true);
+}"""
+
+
 def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
     frameworks = [(r.title, r.id) for r in ui.catalog.rubrics.values()]
     problems = problem_choices(ui.catalog)
@@ -208,6 +256,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         gr.Markdown("# ML system design mock interviewer")
         sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
         sid = gr.State("")
+        armed = gr.State(False)
         with gr.Tab("Interview", id="interview"):
             with gr.Row():
                 problem = gr.Dropdown(problems, value="", label="Problem")
@@ -218,7 +267,8 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             session_label = gr.Markdown(elem_id="session-id")
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None)
+                    chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None,
+                                      group_consecutive_messages=False, buttons=["copy", "copy_all"])
                     answer = gr.Textbox(label="Your answer", lines=3, elem_id="answer",
                                         placeholder="Type your answer; Shift+Enter for a new line")
                     with gr.Row():
@@ -253,18 +303,24 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
 
         def unpack(gen: Iterator[Outputs]) -> Iterator[tuple[Any, ...]]:
             for o in gen:
-                if o.timeline:
+                if not o.partial:
                     yield o.as_tuple()
                 else:  # a streaming step: only the chat changes
                     yield (o.chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), o.session_id, gr.skip(),
                            gr.skip())
 
+        def zip_outputs(gen: Iterator[Outputs]) -> Iterator[tuple[Outputs, tuple[Any, ...]]]:
+            for o in gen:
+                yield o, next(unpack(iter([o])))
+
         # Gradio needs real generator functions (not lambdas returning generators) to stream.
-        def on_start(p: str, lv: str, f: str) -> Iterator[tuple[Any, ...]]:
-            yield from unpack(ui.start(p, lv, f))
+        def on_start(p: str, lv: str, f: str, s: str, armed: bool) -> Iterator[tuple[Any, ...]]:
+            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed)):
+                yield (*row, o.armed)
 
         def on_send(t: str, s: str) -> Iterator[tuple[Any, ...]]:
-            yield from unpack(ui.send(t, s))
+            for o, row in zip_outputs(ui.send(t, s)):
+                yield (*row, o.keep or gr.skip())
 
         def on_next(s: str) -> Iterator[tuple[Any, ...]]:
             yield from unpack(ui.control("next", s))
@@ -275,14 +331,15 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         def on_end(s: str) -> Iterator[tuple[Any, ...]]:
             yield from unpack(ui.control("end", s))
 
-        start.click(on_start, [problem, level, framework], outs, api_name="start").then(lambda s: s, sid, sid_store)
+        start.click(on_start, [problem, level, framework, sid, armed], [*outs, armed],
+                    api_name="start").then(lambda s: s, sid, sid_store)
         # The browser empties the box the moment Send is pressed and the answer travels with its own
         # event, so nothing typed afterwards is wiped and two quick answers never share a slot.
         # "multiple": an answer sent while the previous reply is finishing queues behind it.
         for trigger in (send.click, answer.submit):
-            trigger(on_send, [answer, sid], outs, js=TAKE_ANSWER_JS, trigger_mode="multiple")
+            trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple")
         api_send = gr.Button(visible=False)
-        api_send.click(on_send, [answer, sid], outs, api_name="send")
+        api_send.click(on_send, [answer, sid], [*outs, answer], api_name="send")
         # API clients (and a second app process sharing a postgres store) pick a session up by its id.
         resume_id = gr.Textbox(visible=False)
         api_resume = gr.Button(visible=False)
@@ -293,6 +350,8 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         retry.click(on_retry, sid, outs, api_name="retry")
         end.click(on_end, sid, outs, api_name="end")
         demo.load(lambda s: ui.resume(s).as_tuple(), sid_store, outs)
+        demo.load(ui.pickers, sid_store, [problem, level, framework])
+        demo.load(None, None, None, js=KEYS_JS)
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
         gr.Timer(POLL_S).tick(ui.panel, sid, rubric, show_progress="hidden", concurrency_limit=None,
                               trigger_mode="always_last")

@@ -115,9 +115,16 @@ class Guard:
         return shown
 
 
-def fallback_question(asked: list[str]) -> str:
-    """The first stock question not asked yet in the session."""
-    for q in FALLBACKS:
+CHALLENGES = [  # when the reply had to push back
+    "How exactly would that work, step by step?",
+    "Why that choice over something simpler, and what would make you change it?",
+    "What would go wrong with that first, and how would you know?",
+]
+
+
+def fallback_question(asked: list[str], challenge: bool = False) -> str:
+    """The first stock question not asked yet in the session (a challenge when one was due)."""
+    for q in (CHALLENGES + FALLBACKS if challenge else FALLBACKS):
         if not is_repeat(q, asked):
             return q
     return "What else would you want to get right before launch?"

@@ -22,7 +22,15 @@ from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_re
 from interviewer.grading.triage import find_injections
 from interviewer.interview import conduct, intent
 from interviewer.interview.context import Context
-from interviewer.interview.planner import messages_for, naive_layout, next_probe, plan_turn, trim_reply, verdict_of
+from interviewer.interview.planner import (
+    messages_for,
+    naive_layout,
+    next_probe,
+    plan_turn,
+    red_flags_shown,
+    trim_reply,
+    verdict_of,
+)
 from interviewer.interview.state import InterviewState, Turn, merge_flags
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
@@ -30,6 +38,7 @@ from interviewer.llm.usage import current_session
 # On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
 # grader works in the last slot, so a grade never evicts the next reply's prefix.
 INTERVIEWER_SLOT = 0
+GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
                "scorecard? Say yes to end it, or just keep going.")
 
@@ -174,8 +183,8 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         streamed = conduct.Guard(earlier, write).run(deltas)
         if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
-            streamed = phase.opener if phase.opener and not conduct.is_repeat(phase.opener, asked) else \
-                conduct.fallback_question(asked)
+            opener_due = phase.opener and not plan.challenge and not conduct.is_repeat(phase.opener, asked)
+            streamed = phase.opener if opener_due else conduct.fallback_question(asked, plan.challenge)
             write({"delta": streamed})
         reply = trim_reply(streamed) or conduct.fallback_question([])
         if plan.invent_for:
@@ -233,6 +242,11 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
         capped = {**state.get("probes", {}), state["last_probe"]: ctx.probe_cap}
         if next_probe({**state, "probes": capped}, phase, state.get("flags", {}), ctx.probe_cap) is None:
             return "advance"  # nothing left to ask in this phase: "I don't know" moves on
+    text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
+    # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
+    if red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) and \
+            phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:
+        return "interviewer"
     if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
         return "advance"
     flags = state.get("flags", {})

@@ -37,6 +37,11 @@ def verdict_of(flags: dict[str, FlagResult], flag_id: str) -> str | None:
     return r.credited if r else None
 
 
+def red_flags_shown(text: str, phases: list[Phase], probes: dict[str, int], probe_cap: int) -> list[Flag]:
+    """Red flags of any phase that this answer shows by their cues, not yet challenged to the cap."""
+    return [f for ph in phases for f in ph.red_flags if text and f.shown_in(text) and probes.get(f.id, 0) < probe_cap]
+
+
 def vague(text: str) -> bool:
     """A short answer with nothing concrete in it: no number and few content words."""
     return bool(text) and len(terms(text)) < 6 and not re.search(r"\d", text)
@@ -117,6 +122,7 @@ class Plan:
     last_probe: str | None = None
     facts_revealed: list[str] = field(default_factory=list)
     invent_for: list[str] = field(default_factory=list)  # questions no fact answers: the reply becomes one
+    challenge: bool = False  # the reply must push back (a red flag or a vague answer)
 
     def update(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -152,7 +158,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
         plan.invent_for = asked[:1]
 
     probes = state.get("probes", {})
-    shown = [f for ph in phases for f in ph.red_flags if text and f.shown_in(text) and probes.get(f.id, 0) < probe_cap]
+    shown = red_flags_shown(text, phases, probes, probe_cap)
     if state.get("bridge_from"):
         plan.task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
                      f"then ask one opening question about it: {phase.goal}")
@@ -172,6 +178,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
         flag = shown[0]
         plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
         plan.last_probe = flag.id
+        plan.challenge = True
         plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
                      "pointed question, without giving your own solution and without praise.")
     elif phase is phases[-1]:
@@ -179,6 +186,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
     elif (target := next_probe(state, phase, flags, probe_cap)) and target[0] == "green" and vague(text) \
             and probes.get(f"vague:{phase.id}", 0) < probe_cap:
         plan.probes = {f"vague:{phase.id}": probes.get(f"vague:{phase.id}", 0) + 1}
+        plan.challenge = True
         plan.task = ("Their answer is vague. Ask how exactly, in one pointed question about what they just said: "
                      "which method, which numbers, or which trade-off.")
     else:
@@ -189,6 +197,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
             kind, flag = target
             plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
             plan.last_probe = flag.id
+            plan.challenge = kind == "red"
             plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one "
                          "short, pointed question, without giving your own solution." if kind == "red" else
                          "Ask one open question that lets them show this, without hinting at the answer: "
