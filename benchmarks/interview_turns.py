@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import median, write  # noqa: E402
-from interviewer.app.cli import deps_for  # noqa: E402
+from interviewer.app.options import catalog_of, interview_context  # noqa: E402
 from interviewer.interview.clock import SimClock  # noqa: E402
 from interviewer.interview.sessions import Sessions  # noqa: E402
 from interviewer.llm.backend import open_backend  # noqa: E402
@@ -74,7 +74,7 @@ def main() -> None:
     try:
         llm = backend.llm
         clock = SimClock()
-        deps = deps_for(settings, llm, None)  # what `interviewer chat` and the app use
+        deps = interview_context(settings, llm, catalog_of(settings))  # what `interviewer chat` and the app use
         deps.clock = clock
         deps.layout, deps.grade = args.layout, not args.no_grade
         sessions = Sessions(deps)

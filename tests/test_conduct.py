@@ -107,3 +107,19 @@ def test_a_challenge_the_model_botched_is_still_a_challenge() -> None:
     clock.advance(20)
     reply = "".join(s.send(sid, "We'd route tickets with a model."))
     assert reply == conduct.CHALLENGES[0]
+
+
+def test_the_phase_opener_is_never_the_fallback_twice() -> None:
+    s, _, clock = make("Let's dig deeper into a few areas. What do you see as the riskiest part of this design?")
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    for _ in range(5):
+        clock.advance(10)
+        "".join(s.next_phase(sid))
+    assert s.load(sid).phase_id == "deep_dives"
+    replies = []
+    for text in ["The riskiest part is label delay.", "Chargebacks take weeks.", "We'd train on matured labels."]:
+        clock.advance(20)
+        replies.append("".join(s.send(sid, text)))
+    asked = [q for r in replies for q in conduct.questions(r)]
+    assert len(asked) == len(set(asked)), replies

@@ -185,8 +185,21 @@ def test_time_up_wraps_up() -> None:
     s, _, clock = make()
     sid, opening = s.start("payment_fraud")
     list(opening)
-    say(s, sid, "Let me think about the fraud model.", clock, minutes=46)
+    for _ in range(5):  # 5 x 9.5 minutes: each gap counts in full
+        say(s, sid, "Let me think about the fraud model.", clock, minutes=9.5)
     assert s.load(sid).done and s.load(sid).scorecard is not None
+
+
+def test_a_long_pause_does_not_run_the_interview_clock() -> None:
+    s, _, clock = make()
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "We want fewer fraud losses at checkout.", clock, minutes=1)
+    clock.advance(3 * 3600)  # the tab was closed, or the model was down, for three hours
+    assert s.load(sid).elapsed_min == pytest.approx(11.0, abs=0.1)  # the page shows at most ten idle minutes
+    say(s, sid, "Back: the labels are chargebacks.", clock, minutes=0)
+    view = s.load(sid)
+    assert not view.done and view.elapsed_min == pytest.approx(11.0, abs=0.1)
 
 
 def test_injection_in_chat_is_reported_on_the_scorecard() -> None:

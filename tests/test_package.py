@@ -71,3 +71,13 @@ def test_the_installed_wheel_grades_standard_input(installed: Path, tmp_path: Pa
         out = run(installed, "grade", "-", "--base-url", srv.base_url, stdin=doc, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "# Scorecard" in out.stdout and '"We want to cut fraud losses at checkout' in out.stdout
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")
+                                           if p.name != "__init__.py"))
+def test_every_benchmark_imports_without_the_tests_package(script: str) -> None:
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import runpy; "
+            f"runpy.run_path({str(ROOT / 'benchmarks' / script)!r}, run_name='not_main'); "
+            "assert not any(m == 'tests' or m.startswith('tests.') for m in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -122,9 +122,14 @@ CHALLENGES = [  # when the reply had to push back
 ]
 
 
+def asked_before(text: str, asked: list[str]) -> bool:
+    """Any question in `text` was asked before."""
+    return any(is_repeat(q, asked) for q in questions(text) or [text])
+
+
 def fallback_question(asked: list[str], challenge: bool = False) -> str:
     """The first stock question not asked yet in the session (a challenge when one was due)."""
     for q in (CHALLENGES + FALLBACKS if challenge else FALLBACKS):
-        if not is_repeat(q, asked):
+        if not asked_before(q, asked):
             return q
     return "What else would you want to get right before launch?"

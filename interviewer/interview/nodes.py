@@ -38,13 +38,22 @@ from interviewer.llm.usage import current_session
 # On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
 # grader works in the last slot, so a grade never evicts the next reply's prefix.
 INTERVIEWER_SLOT = 0
+IDLE_CAP_S = 600.0  # the longest pause between two turns that still counts as interview time
 GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
                "scorecard? Say yes to end it, or just keep going.")
 
 
 def elapsed_min(state: InterviewState, ctx: Context) -> float:
-    return (ctx.clock.now() - state["started_at"]) / 60.0
+    """Interview minutes: the session clock less the idle time taken out (see `idle_update`)."""
+    return (ctx.clock.now() - state["started_at"] - state.get("paused_s", 0.0)) / 60.0
+
+
+def idle_update(state: InterviewState, ctx: Context) -> dict[str, float]:
+    """A gap between turns longer than IDLE_CAP_S (the app or the model was down, the candidate
+    left the tab) counts as IDLE_CAP_S: the rest is taken off the interview's clock."""
+    gap = elapsed_min(state, ctx) * 60 - state["transcript"][-1]["t"]
+    return {"paused_s": gap - IDLE_CAP_S} if gap > IDLE_CAP_S else {}
 
 
 def phase_elapsed_min(state: InterviewState, ctx: Context) -> float:
@@ -124,9 +133,11 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         said = intent.classify(text, judge_for(ctx), intent.topic_words([p.title for p in phases]))
     # Grades this process finished while the candidate typed (others are already in the state).
     update: dict[str, Any] = {"action": action, "intent": said, "confirm_end": False,
-                              "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s)}
+                              "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s),
+                              **idle_update(state, ctx)}
+    now: InterviewState = {**state, "paused_s": state.get("paused_s", 0.0) + update.get("paused_s", 0.0)}
     if text:
-        update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(state, ctx))]
+        update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(now, ctx))]
         _, removed = find_injections(text)
         if removed:
             update["manipulation"] = removed
@@ -183,7 +194,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         streamed = conduct.Guard(earlier, write).run(deltas)
         if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
-            opener_due = phase.opener and not plan.challenge and not conduct.is_repeat(phase.opener, asked)
+            opener_due = phase.opener and not plan.challenge and not conduct.asked_before(phase.opener, asked)
             streamed = phase.opener if opener_due else conduct.fallback_question(asked, plan.challenge)
             write({"delta": streamed})
         reply = trim_reply(streamed) or conduct.fallback_question([])

@@ -66,6 +66,7 @@ class InterviewState(TypedDict, total=False):
     started_at: float  # clock reading at the start
     phase_index: int
     phase_started_at: float  # seconds since start when the current phase began
+    paused_s: Annotated[float, operator.add]  # idle time taken off the clock (long gaps between turns)
     phase_minutes: Annotated[dict[str, float], merge_dict]
     transcript: Annotated[list[Turn], operator.add]
     action: Action
