@@ -117,7 +117,8 @@ def via_session_api(url: str, n: int, turns: int, script: EchoInterviewer,
 def via_http_app(url: str, n: int, turns: int, script: EchoInterviewer) -> dict[str, Any]:
     from gradio_client import Client
 
-    from interviewer.app.ui import UI, build_app
+    from interviewer.app.page import build_app
+    from interviewer.app.ui import UI
 
     llm = LLM(Settings(base_url=url, model="fake", max_retries=0, parallel=8))
     with tempfile.TemporaryDirectory() as tmp:

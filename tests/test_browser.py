@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from interviewer.app.ui import UI, build_app
+from interviewer.app.page import build_app
+from interviewer.app.ui import UI
 from interviewer.app.views import CSS
 from interviewer.content.catalog import get_rubric
 from interviewer.interview.clock import SimClock

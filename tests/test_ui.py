@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interviewer.app.ui import UI, build_app
+from interviewer.app.page import build_app
+from interviewer.app.ui import UI
 from interviewer.content.catalog import get_rubric
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context

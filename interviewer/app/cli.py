@@ -53,7 +53,8 @@ def ui_secret(home: Path) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from interviewer.app.ui import UI, build_app
+    from interviewer.app.page import build_app
+    from interviewer.app.ui import UI
     from interviewer.app.views import CSS
     from interviewer.interview.sessions import Sessions
     from interviewer.llm.backend import open_backend

@@ -1,4 +1,4 @@
-"""The Gradio app. Handlers are plain methods, so tests call them without a server."""
+"""The Gradio app's handlers: plain methods, so tests call them without a server (page.py wires them)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from typing import Any
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
 from interviewer.app.views import chat_messages, export_files, rubric_panel, score_chart, timeline_html
-from interviewer.content.catalog import Catalog
-from interviewer.content.rubric import LEVELS
 from interviewer.grading.grader import Grader
 from interviewer.grading.scorecard import Scorecard
 from interviewer.grading.writeup import InputError, grade_writeup, read_text, screen_writeup
@@ -23,7 +21,6 @@ from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gr
 from interviewer.llm.client import LLM, LLMError
 
 MAX_ANSWER_CHARS = 20_000
-POLL_S = 3.0  # how often the flags panel looks for grades that landed
 
 
 @dataclass
@@ -222,145 +219,3 @@ class UI:
                 f"**Usage this process:** {int(t['calls'])} calls, {int(t['prompt_tokens'])} prompt tokens "
                 f"({int(t['cached_tokens'])} cached), {int(t['completion_tokens'])} completion tokens, "
                 f"cost ≈ ${t['cost_usd']:.4f}, median time to first interviewer token {median}.")
-
-
-def problem_choices(catalog: Catalog) -> list[tuple[str, str]]:
-    return [("Random problem", "")] + [(f"{p.title} ({p.domain})", p.id) for p in catalog.problems.values()]
-
-
-TAKE_ANSWER_JS = """(text, sid) => {
-  const box = document.querySelector('#answer textarea');
-  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
-  return [text, sid];
-}"""
-
-
-# Enter sends, Shift+Enter breaks the line (as the placeholder says); Gradio's own multi-line box
-# does the opposite, so its key handlers are pre-empted in the capture phase.
-KEYS_JS = """() => {
-  const onKey = (e) => {
-    if (e.key !== 'Enter' || !e.target.closest || !e.target.closest('#answer')) return;
-    e.stopImmediatePropagation();
-    if (e.shiftKey || e.isComposing) return;  // a new line (the browser's default)
-    e.preventDefault();
-    if (e.type === 'keydown') document.querySelector('#send-btn').click();
-  };
-  for (const kind of ['keydown', 'keypress', 'keyup']) document.addEventListener(kind, onKey, true);
-}"""
-
-
-def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
-    frameworks = [(r.title, r.id) for r in ui.catalog.rubrics.values()]
-    problems = problem_choices(ui.catalog)
-    with gr.Blocks(title="mlsd-interviewer") as demo:
-        gr.Markdown("# ML system design mock interviewer")
-        sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
-        sid = gr.State("")
-        armed = gr.State(False)
-        with gr.Tab("Interview", id="interview"):
-            with gr.Row():
-                problem = gr.Dropdown(problems, value="", label="Problem")
-                level = gr.Dropdown(list(LEVELS), value="senior", label="Level")
-                framework = gr.Dropdown(frameworks, value="default", label="Framework")
-                start = gr.Button("Start interview", variant="primary", elem_id="start-btn")
-            notice = gr.Markdown(elem_id="notice")
-            session_label = gr.Markdown(elem_id="session-id")
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None,
-                                      group_consecutive_messages=False, buttons=["copy", "copy_all"])
-                    answer = gr.Textbox(label="Your answer", lines=3, elem_id="answer",
-                                        placeholder="Type your answer; Shift+Enter for a new line")
-                    with gr.Row():
-                        send = gr.Button("Send", variant="primary", elem_id="send-btn")
-                        nxt = gr.Button("Next phase", elem_id="next-btn")
-                        retry = gr.Button("Retry turn", elem_id="retry-btn")
-                        end = gr.Button("End interview", variant="stop", elem_id="end-btn")
-                with gr.Column(scale=2):
-                    timeline = gr.HTML(label="Phases", elem_id="timeline-box")
-                    rubric = gr.Markdown("_Flags appear here as your answers are graded._", elem_id="rubric-panel")
-            card_html = gr.HTML(elem_id="scorecard-chart")
-            card_md = gr.Markdown(elem_id="scorecard")
-            files = gr.File(label="Download transcript and scorecard", file_count="multiple", elem_id="downloads")
-        with gr.Tab("Grade a write-up", id="grade"):
-            with gr.Row():
-                g_problem = gr.Dropdown([("No specific problem", "")] + problems[1:], value="",
-                                        label="Problem")
-                g_level = gr.Dropdown(list(LEVELS), value="senior", label="Level")
-                g_framework = gr.Dropdown(frameworks, value="default", label="Framework")
-            g_text = gr.Textbox(label="Paste your design write-up", lines=14, elem_id="writeup")
-            g_file = gr.File(label="…or upload a .md / .txt file", file_types=[".md", ".txt"], type="filepath")
-            g_btn = gr.Button("Grade", variant="primary", elem_id="grade-btn")
-            g_notice = gr.Markdown(elem_id="grade-notice")
-            g_chart = gr.HTML(elem_id="grade-chart")
-            g_md = gr.Markdown(elem_id="grade-scorecard")
-            g_files = gr.File(label="Download scorecard", file_count="multiple")
-        with gr.Tab("About", id="about"):
-            about = gr.Markdown(elem_id="about")
-            refresh = gr.Button("Refresh")
-
-        outs = [chat, timeline, rubric, card_html, card_md, files, sid, notice, session_label]
-
-        def unpack(gen: Iterator[Outputs]) -> Iterator[tuple[Any, ...]]:
-            for o in gen:
-                if not o.partial:
-                    yield o.as_tuple()
-                else:  # a streaming step: only the chat changes
-                    yield (o.chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), o.session_id, gr.skip(),
-                           gr.skip())
-
-        def zip_outputs(gen: Iterator[Outputs]) -> Iterator[tuple[Outputs, tuple[Any, ...]]]:
-            for o in gen:
-                yield o, next(unpack(iter([o])))
-
-        # Gradio needs real generator functions (not lambdas returning generators) to stream.
-        def on_start(p: str, lv: str, f: str, s: str, armed: bool) -> Iterator[tuple[Any, ...]]:
-            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed)):
-                yield (*row, o.armed)
-
-        def on_send(t: str, s: str) -> Iterator[tuple[Any, ...]]:
-            for o, row in zip_outputs(ui.send(t, s)):
-                yield (*row, o.keep or gr.skip())
-
-        def on_next(s: str) -> Iterator[tuple[Any, ...]]:
-            yield from unpack(ui.control("next", s))
-
-        def on_retry(s: str) -> Iterator[tuple[Any, ...]]:
-            yield from unpack(ui.control("retry", s))
-
-        def on_end(s: str) -> Iterator[tuple[Any, ...]]:
-            yield from unpack(ui.control("end", s))
-
-        start.click(on_start, [problem, level, framework, sid, armed], [*outs, armed],
-                    api_name="start").then(lambda s: s, sid, sid_store)
-        # The browser empties the box the moment Send is pressed and the answer travels with its own
-        # event, so nothing typed afterwards is wiped and two quick answers never share a slot.
-        # "multiple": an answer sent while the previous reply is finishing queues behind it.
-        for trigger in (send.click, answer.submit):
-            trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple")
-        api_send = gr.Button(visible=False)
-        api_send.click(on_send, [answer, sid], [*outs, answer], api_name="send")
-        # API clients (and a second app process sharing a postgres store) pick a session up by its id.
-        resume_id = gr.Textbox(visible=False)
-        api_resume = gr.Button(visible=False)
-        api_resume.click(lambda s: ui.resume(s).as_tuple(), resume_id, outs, api_name="resume")
-        api_panel = gr.Button(visible=False)
-        api_panel.click(ui.panel, resume_id, rubric, api_name="panel")
-        nxt.click(on_next, sid, outs, api_name="next_phase")
-        retry.click(on_retry, sid, outs, api_name="retry")
-        end.click(on_end, sid, outs, api_name="end")
-        demo.load(lambda s: ui.resume(s).as_tuple(), sid_store, outs)
-        demo.load(ui.pickers, sid_store, [problem, level, framework])
-        demo.load(None, None, None, js=KEYS_JS)
-        # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
-        gr.Timer(POLL_S).tick(ui.panel, sid, rubric, show_progress="hidden", concurrency_limit=None,
-                              trigger_mode="always_last")
-        demo.load(ui.about, None, about)
-        refresh.click(ui.about, None, about)
-        def grade(t: str, f: str | None, p: str, lv: str, fw: str,
-                  progress: gr.Progress = gr.Progress()) -> tuple[str, str, list[str] | None, str]:  # noqa: B008
-            return ui.grade(t, f, p, lv, fw, progress)
-
-        g_btn.click(grade, [g_text, g_file, g_problem, g_level, g_framework], [g_chart, g_md, g_files, g_notice],
-                    api_name="grade")
-    return demo
