@@ -197,3 +197,14 @@ def test_start_asks_before_leaving_a_running_interview(tmp_path: Path) -> None:
     assert asked.armed and asked.session_id == sid and "Press Start again" in asked.notice
     fresh = list(ui.start("search_ranking", "senior", "default", current=sid, confirmed=True))[-1]
     assert fresh.session_id != sid and ui.pickers(fresh.session_id) == ("search_ranking", "senior", "default")
+
+
+def test_the_poll_counts_the_phase_down_without_an_answer(tmp_path: Path) -> None:
+    ui, clock, _ = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    clock.advance(90)
+    _, timeline = ui.tick(sid)
+    assert "1.5 / 6 min · 4.5 min left" in timeline
+    clock.advance(6 * 60)
+    _, timeline = ui.tick(sid)
+    assert "1.5 min over" in timeline and 'class="phase current over"' in timeline

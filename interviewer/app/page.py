@@ -144,7 +144,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         demo.load(ui.pickers, sid_store, [problem, level, framework])
         demo.load(None, None, None, js=KEYS_JS)
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
-        gr.Timer(POLL_S).tick(ui.panel, sid, rubric, show_progress="hidden", concurrency_limit=None,
+        gr.Timer(POLL_S).tick(ui.tick, sid, [rubric, timeline], show_progress="hidden", concurrency_limit=None,
                               trigger_mode="always_last")
         demo.load(ui.about, None, about)
         refresh.click(ui.about, None, about)

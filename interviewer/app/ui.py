@@ -154,6 +154,16 @@ class UI:
         except SessionError:
             return gr.skip()  # type: ignore[no-any-return]
 
+    def tick(self, sid: str | None) -> tuple[Any, Any]:
+        """The poll: flags that landed, and the timeline's clock (a live countdown of the phase)."""
+        try:
+            view = self.sessions.load(sid) if sid else None
+        except SessionError:
+            view = None
+        if view is None:
+            return gr.skip(), gr.skip()
+        return rubric_panel(view), timeline_html(view)
+
     def pickers(self, sid: str | None) -> tuple[Any, Any, Any]:
         """After a reload the pickers show the running interview's problem, level and framework."""
         try:

@@ -36,9 +36,14 @@ def timeline_html(view: SessionView) -> str:
             spent, state, mark = 0.0, "upcoming", "·"
         pct = min(100, int(100 * spent / ph.budget.target_minutes)) if ph.budget.target_minutes else 0
         over = " over" if spent > ph.budget.target_minutes else ""
+        left = ""
+        if state == "current" and not view.done:
+            rest = ph.budget.target_minutes - spent
+            left = f" · {rest:.1f} min left" if rest >= 0 else f" · {-rest:.1f} min over"
         rows.append(
             f'<div class="phase {state}{over}" data-phase="{ph.id}"><span class="mark">{mark}</span> '
-            f"<b>{html.escape(ph.title)}</b> <span class='mins'>{spent:.1f} / {ph.budget.target_minutes:g} min</span>"
+            f"<b>{html.escape(ph.title)}</b> <span class='mins'>{spent:.1f} / {ph.budget.target_minutes:g} min"
+            f"{left}</span>"
             f'<div class="bar"><div style="width:{pct}%"></div></div></div>'
         )
     total = f"<div class='total'>Total {view.elapsed_min:.1f} / {rubric.total_minutes:g} min</div>"
