@@ -81,3 +81,8 @@ def test_every_benchmark_imports_without_the_tests_package(script: str) -> None:
             "assert not any(m == 'tests' or m.startswith('tests.') for m in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_installed_wheel_says_where_eval_data_is_missing(installed: Path, tmp_path: Path) -> None:
+    out = run(installed, "eval", "writeups", "--base-url", "http://127.0.0.1:9/v1", cwd=tmp_path)
+    assert out.returncode == 2 and "no eval data at" in out.stderr and "Traceback" not in out.stderr

@@ -28,6 +28,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"unknown eval suite '{unknown[0]}'; available: {', '.join(SUITES)}")
     if args.runs < 1 or args.concurrency < 1:
         raise InputError("--runs and --concurrency must be at least 1")
+    if suites and not EVAL_DIR.is_dir():
+        raise InputError(f"no eval data at {EVAL_DIR}: run from the repository's root, or set INTERVIEWER_EVALS_DIR")
     out_dir = Path(args.out or EVAL_DIR / "results")
     settings = settings_from(args)
     if suites:
