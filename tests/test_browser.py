@@ -154,6 +154,7 @@ def test_the_chat_behaves(page: Page, app_url: str) -> None:
 
     page.locator("#start-btn").click()
     expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    expect(page.locator("#session-id")).to_contain_text("Session", timeout=20_000)  # the turn's last update
     first_id = page.locator("#session-id").inner_text()
     box.fill("")
     box.type("First line")
@@ -174,7 +175,7 @@ def test_the_chat_behaves(page: Page, app_url: str) -> None:
     page.locator("#start-btn").click()
     expect(page.locator("#notice")).to_contain_text("An interview is running", timeout=10_000)
     expect(page.locator("#chat")).to_contain_text("Let's move on to high-level design")
-    assert page.locator("#session-id").inner_text() == first_id
+    expect(page.locator("#session-id")).to_have_text(first_id)
 
     page.reload()
     expect(page.locator("#chat")).to_contain_text("Let's move on to high-level design", timeout=20_000)
@@ -185,4 +186,4 @@ def test_the_chat_behaves(page: Page, app_url: str) -> None:
     expect(page.locator("#notice")).to_contain_text("An interview is running", timeout=10_000)
     page.locator("#start-btn").click()  # the second press starts anew
     expect(page.locator("#chat")).not_to_contain_text("Let's move on to high-level design", timeout=20_000)
-    assert page.locator("#session-id").inner_text() != first_id
+    expect(page.locator("#session-id")).not_to_have_text(first_id, timeout=20_000)
