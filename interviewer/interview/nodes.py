@@ -23,9 +23,9 @@ from interviewer.grading.triage import find_injections
 from interviewer.interview import conduct, intent
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
+    after_dont_know,
     messages_for,
     naive_layout,
-    next_probe,
     plan_turn,
     red_flags_shown,
     trim_reply,
@@ -44,9 +44,14 @@ CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interv
                "scorecard? Say yes to end it, or just keep going.")
 
 
+def clock_s(state: InterviewState, now: float) -> float:
+    """Interview seconds at clock reading `now`: the session clock less the idle time taken out
+    (see `idle_update`)."""
+    return now - state["started_at"] - state.get("paused_s", 0.0)
+
+
 def elapsed_min(state: InterviewState, ctx: Context) -> float:
-    """Interview minutes: the session clock less the idle time taken out (see `idle_update`)."""
-    return (ctx.clock.now() - state["started_at"] - state.get("paused_s", 0.0)) / 60.0
+    return clock_s(state, ctx.clock.now()) / 60.0
 
 
 def idle_update(state: InterviewState, ctx: Context) -> dict[str, float]:
@@ -249,10 +254,9 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     if state["action"] == "next_phase" or state.get("intent") == "move_on":
         return "advance"
     last = phase is phases[-1]
-    if state.get("intent") == "dont_know" and not last and state.get("last_probe"):
-        capped = {**state.get("probes", {}), state["last_probe"]: ctx.probe_cap}
-        if next_probe({**state, "probes": capped}, phase, state.get("flags", {}), ctx.probe_cap) is None:
-            return "advance"  # nothing left to ask in this phase: "I don't know" moves on
+    if state.get("intent") == "dont_know" and not last and state.get("last_probe") and \
+            after_dont_know(state, phase, state.get("flags", {}), ctx.probe_cap)[1] is None:
+        return "advance"  # nothing left to ask in this phase: "I don't know" moves on
     text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
     # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
     if red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) and \

@@ -73,6 +73,15 @@ def next_probe(
     return None
 
 
+def after_dont_know(state: InterviewState, phase: Phase, flags: dict[str, FlagResult],
+                    probe_cap: int) -> tuple[dict[str, int], tuple[FlagKind, Flag] | None]:
+    """The probes with the topic they could not answer closed, and the next topic to ask (None:
+    the phase has nothing left, so the interview moves on)."""
+    last = state.get("last_probe")
+    closed = {**state.get("probes", {}), **({last: probe_cap} if last else {})}
+    return closed, next_probe({**state, "probes": closed}, phase, flags, probe_cap)
+
+
 def window_start(n: int, window: int) -> int:
     """Where the verbatim transcript starts. The window slides in jumps of half its size, not one
     message per turn, so between jumps every request still extends the previous one (cache hits)."""
@@ -163,9 +172,8 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
         plan.task = (f"Say briefly that it is time to move on from {state['bridge_from']} to {phase.title}, "
                      f"then ask one opening question about it: {phase.goal}")
     elif state.get("intent") == "dont_know":
-        closed = {**probes, **({state["last_probe"]: probe_cap} if state.get("last_probe") else {})}
+        closed, target = after_dont_know(state, phase, flags, probe_cap)
         plan.probes = {k: v for k, v in closed.items() if k == state.get("last_probe")}
-        target = next_probe({**state, "probes": closed}, phase, flags, probe_cap)
         topic = as_them(target[1].statement) if target else phase.checklist[-1]
         if target:
             plan.probes[target[1].id] = closed.get(target[1].id, 0) + 1

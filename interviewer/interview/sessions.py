@@ -20,7 +20,7 @@ from interviewer.content.rubric import LEVELS, Rubric
 from interviewer.grading.scorecard import FlagResult, Scorecard
 from interviewer.interview.context import Context
 from interviewer.interview.graph import build_graph
-from interviewer.interview.nodes import IDLE_CAP_S
+from interviewer.interview.nodes import IDLE_CAP_S, clock_s
 from interviewer.interview.state import InterviewInput, InterviewState, Turn, merge_flags
 from interviewer.interview.store import open_checkpointer
 
@@ -164,7 +164,7 @@ class Sessions:
         i = min(st.get("phase_index", 0), len(rubric.phases) - 1)
         phase = rubric.phases[i]
         now = self.context.clock.now()
-        active = now - st.get("started_at", now) - st.get("paused_s", 0.0)
+        active = clock_s(st, now) if "started_at" in st else 0.0
         last_t = st["transcript"][-1]["t"] if st.get("transcript") else 0.0
         elapsed = (last_t + min(active - last_t, IDLE_CAP_S)) / 60.0  # an idle page does not run the clock
         card = st.get("scorecard")
