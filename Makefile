@@ -7,7 +7,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test lint record bench bench-embedded clean
+.PHONY: run test lint record bench bench-embedded clean system-deps-run system-deps-test
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -24,10 +24,15 @@ $(VENV)/.test-deps: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[dev,model-small]'
 	@touch $@
 
-run: $(VENV)/.run-deps
+# System packages (libgomp1; for tests also chromium, postgresql), checked first: installed via apt-get
+# when root or passwordless sudo, else one line with the command to run. INTERVIEWER_SKIP_SYSTEM_DEPS=1 skips.
+system-deps-run system-deps-test:
+	@scripts/system-deps $(@:system-deps-%=%)
+
+run: system-deps-run $(VENV)/.run-deps
 	$(PY) app.py $(ARGS)
 
-test: $(VENV)/.test-deps
+test: system-deps-test $(VENV)/.test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
@@ -41,13 +46,13 @@ bench: $(VENV)/.test-deps
 	$(PY) benchmarks/memory.py --fake-only
 
 # Benchmarks on the embedded model (tens of minutes on 2 cores; see benchmarks/README.md).
-bench-embedded: $(VENV)/.test-deps $(VENV)/.run-deps
+bench-embedded: system-deps-run $(VENV)/.test-deps $(VENV)/.run-deps
 	$(PY) benchmarks/interview_turns.py --transcript benchmarks/results/interview_turns_transcript.md
 	$(PY) benchmarks/memory.py
 	$(PY) benchmarks/writeup_length.py
 
 # Re-record cassettes against the embedded 1.5B server (see tests/README.md).
-record: $(VENV)/.test-deps $(VENV)/.run-deps
+record: system-deps-run $(VENV)/.test-deps $(VENV)/.run-deps
 	$(PY) -m pytest -m "not live" --record-mode=rewrite tests/test_wire.py $(PYTEST_ARGS)
 
 clean:

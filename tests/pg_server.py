@@ -16,7 +16,7 @@ from interviewer.llm.embedded import free_port
 
 def pg_bin(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
-    assert found, f"PostgreSQL's {name} is missing: .ci/run installs Debian's postgresql package"
+    assert found, f"PostgreSQL's {name} is missing: `make test` installs Debian's postgresql package"
     return found
 
 

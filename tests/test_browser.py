@@ -1,4 +1,4 @@
-"""The app in real Chromium (Debian's package, installed by .ci/run), on the scripted fake LLM."""
+"""The app in real Chromium (Debian's package, installed by `make test`), on the scripted fake LLM."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ ANSWER = "The business goal is to cut fraud losses while keeping false declines 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: .ci/run installs Debian's chromium package"
+    assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     return {"executable_path": CHROMIUM, "args": [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]}
