@@ -46,8 +46,46 @@ class Catalog:
             raise KeyError(f"unknown problem '{problem_id}'; choose one of: {', '.join(sorted(self.problems))}")
         return self.problems[problem_id]
 
+    def reference(self, problem_id: str, framework: str, flag_id: str) -> list[str]:
+        """The problem's reference point(s) for one green flag of a framework, shown after an attempt.
 
-def _collect(folders: list[Any], model: type[M], kind: str) -> dict[str, M]:
+        A default-framework green flag maps to its own point; another framework's green flag to the points
+        of the default green flags in its `reference_from` (or to its own id's point when it names none and
+        shares an id with a default green flag). Empty when the problem has no reference or the flag is red.
+        """
+        if problem_id not in self.problems:
+            raise KeyError(f"unknown problem '{problem_id}'; choose one of: {', '.join(sorted(self.problems))}")
+        _, kind, flag = self.rubric(framework).flag(flag_id)
+        return self.problems[problem_id].reference_for(flag) if kind == "green" else []
+
+
+def default_green_ids(rubric: Rubric) -> list[str]:
+    """The green flag ids of the default framework, in rubric order: the keys of a problem's `reference`."""
+    return [f.id for phase in rubric.phases for f in phase.green_flags]
+
+
+def _check_reference_from(rubrics: dict[str, Rubric], where: dict[str, str]) -> list[str]:
+    """Every `reference_from` id names a default green flag; the default framework's greens name none."""
+    if DEFAULT_RUBRIC not in rubrics:
+        return []
+    greens = default_green_ids(rubrics[DEFAULT_RUBRIC])
+    for rubric_id, rubric in rubrics.items():
+        for p, phase in enumerate(rubric.phases):
+            for g, flag in enumerate(phase.green_flags):
+                field = f"phases[{p}].green_flags[{g}].reference_from"
+                if rubric_id == DEFAULT_RUBRIC and flag.reference_from:
+                    raise DataFileError(f"{where[rubric_id]}: field '{field}': green flag '{flag.id}' of the "
+                                        "default framework maps to itself; leave reference_from empty")
+                for ident in flag.reference_from:
+                    if ident not in greens:
+                        raise DataFileError(f"{where[rubric_id]}: field '{field}': green flag '{flag.id}' names "
+                                            f"'{ident}', not a green flag of the default framework")
+    return greens
+
+
+def _collect(folders: list[Any], model: type[M], kind: str,
+             where: dict[str, str] | None = None) -> dict[str, M]:
+    """Load every YAML file of the folders; `where`, if given, receives each id's file for later checks."""
     found: dict[str, M] = {}
     for folder in folders:
         for path in yaml_files(folder):
@@ -58,13 +96,22 @@ def _collect(folders: list[Any], model: type[M], kind: str) -> dict[str, M]:
             if isinstance(item, Problem):
                 item.check(str(path))
             found[ident] = item
+            if where is not None:
+                where[ident] = str(path)
     return found
 
 
 @cache
 def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
-    rubrics = _collect([BUNDLED / "rubrics", *([rubrics_dir] if rubrics_dir else [])], Rubric, "rubric")
-    problems = _collect([BUNDLED / "problems", *([problems_dir] if problems_dir else [])], Problem, "problem")
+    rubric_files: dict[str, str] = {}
+    problem_files: dict[str, str] = {}
+    rubrics = _collect([BUNDLED / "rubrics", *([rubrics_dir] if rubrics_dir else [])], Rubric, "rubric",
+                       rubric_files)
+    greens = _check_reference_from(rubrics, rubric_files)
+    problems = _collect([BUNDLED / "problems", *([problems_dir] if problems_dir else [])], Problem, "problem",
+                        problem_files)
+    for problem_id, problem in problems.items():
+        problem.check_reference(problem_files[problem_id], greens)
     return Catalog(rubrics, problems, rubrics_dir, problems_dir)
 
 
