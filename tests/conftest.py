@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,8 @@ from interviewer.llm.settings import Settings
 
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
+# Commands run by tests keep their sessions and History in a throwaway store, not the user's.
+os.environ["INTERVIEWER_STORE"] = os.path.join(tempfile.mkdtemp(prefix="interviewer-test-store-"), "s.sqlite")
 
 REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted: cassettes answer
 

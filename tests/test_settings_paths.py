@@ -113,4 +113,4 @@ def test_the_writeup_tab_grades_with_the_apps_strategy() -> None:
     llm = scripted_llm(Script(InterviewScript(judge)))
     ui = UI(Sessions(Context(llm=llm, strategy="per_phase")), llm)
     _, md, _, notice = ui.grade(DOC, None, "payment_fraud", "senior", "default")
-    assert notice == "" and "Grading: per_phase strategy" in md
+    assert notice.startswith("Saved in History") and "Grading: per_phase strategy" in md

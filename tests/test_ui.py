@@ -106,7 +106,8 @@ def test_grade_writeup_tab(tmp_path: Path) -> None:
     ui, _, _ = make_ui(tmp_path, {"mod_g_baseline": ("yes", ["a logistic regression baseline"])})
     doc = "# Modeling\nI'd start with a logistic regression baseline on the existing rule features and labels.\n"
     chart, md, files, notice = ui.grade(doc, None, "payment_fraud", "senior", "default")
-    assert notice == "" and 'id="score-chart"' in chart and "a logistic regression baseline" in md
+    assert notice.startswith("Saved in History as") and 'id="score-chart"' in chart
+    assert "a logistic regression baseline" in md
     assert files and Path(files[1]).read_text().startswith("{")
     binary = tmp_path / "x.md"
     binary.write_bytes(b"\x00\x01\x02 binary")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from interviewer.app.history_cli import add_command as add_history_command
 from interviewer.app.options import (
     add_backend_flags,
     add_content_flags,
@@ -84,6 +85,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from interviewer.grading.grader import Grader
     from interviewer.grading.writeup import grade_writeup, read_text, screen_writeup
     from interviewer.llm.backend import open_backend
+    from interviewer.practice.history import History
 
     name = "standard input" if args.file == "-" else args.file
     if args.file == "-":
@@ -111,6 +113,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
             card = grade_writeup(grader, text, args.level)
         finally:
             backend.close()
+    rec = History(settings.resolved_store).add_writeup(text, card)
+    stderr_progress(f"saved in History as {rec.id} (interviewer history show {rec.id})")
     out = card.to_json() if args.format == "json" else card.to_markdown()
     if args.out:
         Path(args.out).write_text(out, encoding="utf-8")
@@ -193,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--framework", default="default", help="rubric id (see `interviewer rubrics`)")
     grade.add_argument("--format", choices=["md", "json"], default="md")
     grade.add_argument("--out", help="write the scorecard here instead of standard output")
+    add_store_flags(grade)
     add_backend_flags(grade)
     grade.set_defaults(func=cmd_grade)
 
@@ -207,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat)
 
     add_eval_commands(sub)
+    add_history_command(sub)
 
     serve = sub.add_parser("serve", help="start the Gradio app")
     serve.add_argument("--host", default="127.0.0.1")

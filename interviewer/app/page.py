@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
+from interviewer.app.history_ui import HistoryUI
 from interviewer.app.ui import UI, Outputs
 from interviewer.content.catalog import Catalog
 from interviewer.content.rubric import LEVELS
@@ -40,19 +41,24 @@ KEYS_JS = """() => {
 }"""
 
 
+DELETE_JS = "(rid) => (rid && confirm('Delete this session for good? It leaves History and Progress.')) ? rid : ''"
+
+
 def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
     frameworks = [(r.title, r.id) for r in ui.catalog.rubrics.values()]
     problems = problem_choices(ui.catalog)
+    hist = HistoryUI(ui.sessions, ui.export_dir / "history")
     with gr.Blocks(title="mlsd-interviewer") as demo:
         gr.Markdown("# ML system design mock interviewer")
         sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
         sid = gr.State("")
         armed = gr.State(False)
-        with gr.Tab("Interview", id="interview"):
+        with gr.Tabs() as tabs, gr.Tab("Interview", id="interview"):
             with gr.Row():
                 problem = gr.Dropdown(problems, value="", label="Problem")
                 level = gr.Dropdown(list(LEVELS), value="senior", label="Level")
                 framework = gr.Dropdown(frameworks, value="default", label="Framework")
+                hints = gr.Checkbox(False, label="Allow hints", elem_id="hints-box")
                 start = gr.Button("Start interview", variant="primary", elem_id="start-btn")
             notice = gr.Markdown(elem_id="notice")
             session_label = gr.Markdown(elem_id="session-id")
@@ -66,6 +72,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
                         send = gr.Button("Send", variant="primary", elem_id="send-btn")
                         nxt = gr.Button("Next phase", elem_id="next-btn")
                         retry = gr.Button("Retry turn", elem_id="retry-btn")
+                        hint = gr.Button("Hint", elem_id="hint-btn")
                         end = gr.Button("End interview", variant="stop", elem_id="end-btn")
                 with gr.Column(scale=2):
                     timeline = gr.HTML(label="Phases", elem_id="timeline-box")
@@ -73,7 +80,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             card_html = gr.HTML(elem_id="scorecard-chart")
             card_md = gr.Markdown(elem_id="scorecard")
             files = gr.File(label="Download transcript and scorecard", file_count="multiple", elem_id="downloads")
-        with gr.Tab("Grade a write-up", id="grade"):
+        with tabs, gr.Tab("Grade a write-up", id="grade"):
             with gr.Row():
                 g_problem = gr.Dropdown([("No specific problem", "")] + problems[1:], value="",
                                         label="Problem")
@@ -86,7 +93,29 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             g_chart = gr.HTML(elem_id="grade-chart")
             g_md = gr.Markdown(elem_id="grade-scorecard")
             g_files = gr.File(label="Download scorecard", file_count="multiple")
-        with gr.Tab("About", id="about"):
+        with tabs, gr.Tab("History", id="history") as history_tab:
+            with gr.Row():
+                h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level")
+                h_pick = gr.Dropdown([], label="Session", elem_id="history-pick", scale=3)
+                h_open = gr.Button("Open", elem_id="history-open")
+                h_resume = gr.Button("Resume", elem_id="history-resume")
+                h_delete = gr.Button("Delete", variant="stop", elem_id="history-delete")
+                h_export = gr.DownloadButton("Export all (JSON)", elem_id="history-export")
+            h_table = gr.Dataframe(interactive=False, elem_id="history-table", wrap=True)
+            h_notice = gr.Markdown(elem_id="history-notice")
+            h_chat = gr.Chatbot(label="Replay (read only)", height=360, elem_id="history-chat",
+                                group_consecutive_messages=False)
+            h_chart = gr.HTML(elem_id="history-chart")
+            h_card = gr.Markdown(elem_id="history-card")
+        with tabs, gr.Tab("Progress", id="progress") as progress_tab:
+            with gr.Row():
+                p_level = gr.Dropdown(list(LEVELS), value="senior", label="Level")
+                p_framework = gr.Dropdown(frameworks, value="default", label="Framework (for drills)")
+                p_drill = gr.Button("Drill my weakest phase", variant="primary", elem_id="drill-btn")
+            p_plot = gr.LinePlot(x="session", y="score", color="phase", y_lim=[1, 4], elem_id="progress-plot",
+                                 title="Phase scores by session (1-4)", tooltip=["date", "phase", "score"])
+            p_md = gr.Markdown(elem_id="progress-summary")
+        with tabs, gr.Tab("About", id="about"):
             about = gr.Markdown(elem_id="about")
             refresh = gr.Button("Refresh")
 
@@ -105,9 +134,14 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
                 yield o, next(unpack(iter([o])))
 
         # Gradio needs real generator functions (not lambdas returning generators) to stream.
-        def on_start(p: str, lv: str, f: str, s: str, armed: bool) -> Iterator[tuple[Any, ...]]:
-            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed)):
+        def on_start(p: str, lv: str, f: str, s: str, armed: bool, h: bool) -> Iterator[tuple[Any, ...]]:
+            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h)):
                 yield (*row, o.armed)
+
+        def on_drill(lv: str, f: str, s: str, armed: bool, h: bool) -> Iterator[tuple[Any, ...]]:
+            p, phase = hist.drill_choice(lv, f)
+            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h, drill=phase)):
+                yield (*row, o.armed, gr.Tabs(selected="interview"), p, lv, f)
 
         def on_send(t: str, s: str) -> Iterator[tuple[Any, ...]]:
             for o, row in zip_outputs(ui.send(t, s)):
@@ -122,8 +156,12 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         def on_end(s: str) -> Iterator[tuple[Any, ...]]:
             yield from unpack(ui.control("end", s))
 
-        start.click(on_start, [problem, level, framework, sid, armed], [*outs, armed],
+        start.click(on_start, [problem, level, framework, sid, armed, hints], [*outs, armed],
                     api_name="start").then(lambda s: s, sid, sid_store)
+        p_drill.click(on_drill, [p_level, p_framework, sid, armed, hints],
+                      [*outs, armed, tabs, problem, level, framework], api_name="drill").then(
+            lambda s: s, sid, sid_store)
+        hint.click(lambda s: ui.hint(s).as_tuple(), sid, outs, api_name="hint")
         # The browser empties the box the moment Send is pressed and the answer travels with its own
         # event, so nothing typed afterwards is wiped and two quick answers never share a slot.
         # "multiple": an answer sent while the previous reply is finishing queues behind it.
@@ -146,6 +184,25 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
         gr.Timer(POLL_S).tick(ui.tick, sid, [rubric, timeline], show_progress="hidden", concurrency_limit=None,
                               trigger_mode="always_last")
+        def history_rows(lv: str) -> tuple[Any, Any]:
+            frame, choices = hist.table(lv)
+            return frame, gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
+
+        def resume_past(rid: str) -> tuple[Any, ...]:
+            rec = hist.history.get(rid) if rid else None
+            if rec is None or rec.kind == "writeup":
+                return (*[gr.skip()] * len(outs), gr.skip(), "Only an interview or a drill can be resumed.")
+            o = ui.resume(rid)
+            return (*o.as_tuple(), gr.Tabs(selected="interview"), "")
+
+        history_tab.select(history_rows, h_level, [h_table, h_pick])
+        h_level.change(history_rows, h_level, [h_table, h_pick])
+        h_open.click(hist.open, h_pick, [h_chat, h_chart, h_card, h_notice], api_name="history_open")
+        h_resume.click(resume_past, h_pick, [*outs, tabs, h_notice]).then(lambda s: s, sid, sid_store)
+        h_delete.click(hist.delete, h_pick, h_notice, js=DELETE_JS).then(history_rows, h_level, [h_table, h_pick])
+        h_export.click(hist.export, None, h_export)
+        progress_tab.select(hist.progress, p_level, [p_plot, p_md])
+        p_level.change(hist.progress, p_level, [p_plot, p_md])
         demo.load(ui.about, None, about)
         refresh.click(ui.about, None, about)
         def grade(t: str, f: str | None, p: str, lv: str, fw: str,

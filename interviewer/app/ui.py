@@ -83,8 +83,9 @@ class UI:
         yield self._outputs(sid)
 
     def start(self, problem: str, level: str, framework: str, current: str = "",
-              confirmed: bool = True) -> Iterator[Outputs]:
-        """A new interview; while `current` runs, only a second press (`confirmed`) leaves it."""
+              confirmed: bool = True, hints: bool = False, drill: str = "") -> Iterator[Outputs]:
+        """A new interview (or a one-phase `drill`); while `current` runs, only a second press
+        (`confirmed`) leaves it."""
         if current and not confirmed:
             try:
                 view = self.sessions.load(current)
@@ -98,7 +99,7 @@ class UI:
                 yield out
                 return
         try:
-            sid, stream = self.sessions.start(problem or None, level, framework)
+            sid, stream = self.sessions.start(problem or None, level, framework, hints=hints, drill=drill)
         except SessionError as exc:
             yield Outputs([], "", "", "", "", None, "", notice=str(exc))
             return
@@ -144,6 +145,16 @@ class UI:
             yield self._outputs(sid, notice=str(exc))
             return
         yield from self._stream(sid, stream, chat_messages(self.sessions.load(sid)))
+
+    def hint(self, sid: str) -> Outputs:
+        """One nudge toward what this phase still misses; it shows in the chat and on the scorecard."""
+        if not sid:
+            return Outputs([], "", "", "", "", None, "", notice="Start an interview first.")
+        try:
+            self.sessions.hint(sid)
+        except SessionError as exc:
+            return self._outputs(sid, notice=str(exc))
+        return self._outputs(sid)
 
     def panel(self, sid: str | None) -> str:
         """The live flags panel, polled: a grade shows up when it lands, not on the next answer."""
@@ -203,7 +214,8 @@ class UI:
         except (InputError, LLMError, KeyError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) else str(exc)
             return "", "", None, f"⚠️ {msg}"
-        return score_chart(card), card.to_markdown(), self._export_card(card), ""
+        rec = self.sessions.history.add_writeup(text, card)
+        return score_chart(card), card.to_markdown(), self._export_card(card), f"Saved in History as `{rec.id}`."
 
     def _export_card(self, card: Scorecard) -> list[str]:
         d = self.export_dir / f"writeup-{secrets.token_hex(6)}"

@@ -69,6 +69,7 @@ class PhaseResult(Model):
     minutes_spent: float | None = None
     budget_minutes: float | None = None
     expected: str = Field("", description="What the rubric expects of this phase at the card's level.")
+    references: list[Reference] = Field(default_factory=list, description="Shown only once the attempt is over.")
 
     @property
     def met(self) -> list[FlagResult]:
@@ -83,8 +84,17 @@ class PhaseResult(Model):
         return [f for f in self.flags if f.kind == "green" and f.credited == "not_addressed"]
 
 
+class Reference(Model):
+    """A green flag not met, after the attempt: the candidate's words beside a strong answer's point."""
+
+    flag_id: str
+    statement: str
+    yours: str = Field("", description="The candidate's quotes on it, or what they said in the phase.")
+    reference: list[str]
+
+
 class Scorecard(Model):
-    mode: Literal["interview", "writeup", "eval"]
+    mode: Literal["interview", "drill", "writeup", "eval"]
     framework: str
     level: Level
     problem_id: str | None = None
@@ -105,6 +115,7 @@ class Scorecard(Model):
     not_graded: list[str] = Field(default_factory=list)  # flags whose LLM call failed: the grade is partial
     left_out: dict[str, int] = Field(default_factory=dict, description=(
         "Per phase: sentences of its own sections the grader did not read (the server's slot was full)."))
+    hints_used: int = 0
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -167,9 +178,10 @@ def build(
     input_status: InputStatus = "ok", input_note: str = "", manipulation: list[str] | None = None,
     uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
     latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
-    left_out: dict[str, int] | None = None,
+    left_out: dict[str, int] | None = None, hints_used: int = 0, said: dict[str, str] | None = None,
 ) -> Scorecard:
-    """Assemble a scorecard; every number on it is derived here from the flag results."""
+    """Assemble a scorecard; every number on it is derived here from the flag results. `said`:
+    the candidate's words per phase, shown beside the reference points of the flags not met."""
     phases: list[PhaseResult] = []
     for ph in rubric.phases:
         results = flags_by_phase.get(ph.id) or empty_results(ph)
@@ -179,6 +191,7 @@ def build(
             covered=ph.id not in (uncovered or []), flags=results,
             minutes_spent=(minutes or {}).get(ph.id), budget_minutes=ph.budget.target_minutes,
             expected=getattr(ph.levels, level),
+            references=references(ph, results, problem, (said or {}).get(ph.id, "")),
         ))
     total_w = sum(p.weight for p in phases)
     overall = round(sum(p.score * p.weight for p in phases) / total_w, 2)
@@ -192,8 +205,35 @@ def build(
         manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
         usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
         not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
-        left_out=left_out or {},
+        left_out=left_out or {}, hints_used=hints_used,
     )
+
+
+def excerpt(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def references(phase: Phase, results: list[FlagResult], problem: Problem | None, said: str) -> list[Reference]:
+    """For every green flag not met: the candidate's words (their quotes, else what they said in
+    the phase) beside the problem's reference point for it."""
+    if problem is None:
+        return []
+    flags = {f.id: f for f in phase.green_flags}
+    out: list[Reference] = []
+    for r in results:
+        if r.kind != "green" or r.credited == "met" or r.flag_id not in flags:
+            continue
+        points = problem.reference_for(flags[r.flag_id])
+        if points:
+            yours = " … ".join(e.quote for e in r.evidence) if r.credited == "partial" else excerpt(said)
+            out.append(Reference(flag_id=r.flag_id, statement=r.statement, yours=yours, reference=points))
+    return out
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render_markdown(card: Scorecard) -> str:
@@ -207,6 +247,8 @@ def render_markdown(card: Scorecard) -> str:
     if card.level_expectation:
         lines += [f"What the {card.level} bar asks on this problem: {card.level_expectation.strip()} "
                   f"The core challenge: {card.core_challenge.strip()}", ""]
+    if card.hints_used:
+        lines += [f"Hints used: {card.hints_used}.", ""]
     if card.input_status != "ok":
         lines += [f"> Input scored the minimum without grading: {card.input_note}.", ""]
     if card.not_graded:
@@ -244,6 +286,10 @@ def render_markdown(card: Scorecard) -> str:
         unverified = [f for f in ph.flags if f.unverified_quotes and not f.verified]
         for f in unverified:
             lines.append(f"- ⚠️ not credited (quote not found in the candidate's text): {f.statement}")
+        if ph.references:
+            lines += ["", "| not met | what you said | what a strong answer covers |", "|---|---|---|"]
+            lines += [f"| {cell(ref.statement)} | {cell(ref.yours) or '—'} | {cell(' '.join(ref.reference))} |"
+                      for ref in ph.references]
     u = card.usage
     if u:
         lines += ["", "---", f"Grading: {card.strategy} strategy, {int(u.get('calls', 0))} LLM calls, "

@@ -83,7 +83,8 @@ def system_prompt(state: InterviewState, ctx: Context) -> str:
     rubric, problem = ctx.rubric(state), ctx.problem(state)
     level: Level = state["level"]  # type: ignore[assignment]
     return render("interviewer_system", level=level, statement=problem.statement.strip(),
-                  minutes=f"{rubric.total_minutes:g}", phases=", ".join(p.title for p in rubric.phases),
+                  minutes=f"{total_minutes(state, ctx):g}",
+                  phases=", ".join(p.title for p in rubric.phases if p.id == (state.get("drill") or p.id)),
                   core_challenge=problem.core_challenge.strip(), bar=getattr(problem.levels, level).strip())
 
 
@@ -108,8 +109,14 @@ def judge_for(ctx: Context) -> intent.Judge | None:
 def opening(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     rubric, problem = ctx.rubric(state), ctx.problem(state)
-    text = (f"Thanks for joining. Here is today's problem: {problem.statement.strip()} "
-            "Take a moment, ask me anything you need to clarify, and walk me through how you'd approach it.")
+    first = drill_index(state, ctx)
+    if state.get("drill"):
+        phase = rubric.phases[first]
+        text = (f"This is a {phase.budget.target_minutes:g}-minute drill on {phase.title.lower()}. "
+                f"The problem: {problem.statement.strip()} {phase.opener or 'Where would you start?'}")
+    else:
+        text = (f"Thanks for joining. Here is today's problem: {problem.statement.strip()} "
+                "Take a moment, ask me anything you need to clarify, and walk me through how you'd approach it.")
     runtime.stream_writer({"delta": text})
     if ctx.warm_prefix:
         warm = [{"role": "system", "content": system_prompt(state, ctx)}, {"role": "assistant", "content": text}]
@@ -119,8 +126,20 @@ def opening(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
                 ctx.llm.chat(warm, max_tokens=1, purpose="warm", slot=INTERVIEWER_SLOT)
 
         ctx.warming[state["session_id"]] = ctx.grades.pool.submit(run)
-    return {"started_at": ctx.clock.now(), "phase_index": 0, "phase_started_at": 0.0, "done": False,
-            "transcript": [Turn(role="interviewer", text=text, phase=rubric.phases[0].id, t=0.0)]}
+    return {"started_at": ctx.clock.now(), "phase_index": first, "phase_started_at": 0.0, "done": False,
+            "transcript": [Turn(role="interviewer", text=text, phase=rubric.phases[first].id, t=0.0)]}
+
+
+def drill_index(state: InterviewState, ctx: Context) -> int:
+    """The phase a drill practises (0 for a full interview)."""
+    drill = state.get("drill")
+    return [p.id for p in ctx.rubric(state).phases].index(drill) if drill else 0
+
+
+def total_minutes(state: InterviewState, ctx: Context) -> float:
+    """The session's length: the framework's, or a drilled phase's budget."""
+    rubric = ctx.rubric(state)
+    return rubric.phase(state["drill"]).budget.target_minutes if state.get("drill") else rubric.total_minutes
 
 
 def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -225,9 +244,9 @@ def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     phases = ctx.rubric(state).phases
     fresh = ctx.grades.collect(state["session_id"], ctx.final_wait_s)
-    i = min(state["phase_index"], len(phases) - 1)
+    i = drill_index(state, ctx) if state.get("drill") else min(state["phase_index"], len(phases) - 1)
     minutes = {**state.get("phase_minutes", {})}
-    if state["phase_index"] < len(phases):
+    if state["phase_index"] == i or (not state.get("drill") and state["phase_index"] < len(phases)):
         minutes[phases[i].id] = round(phase_elapsed_min(state, ctx), 2)
     card = scorecard_from(state, merge_flags(state.get("flags", {}), fresh), minutes, ctx)
     text = "Thanks, that's time. Your scorecard is ready below."
@@ -247,13 +266,13 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     phase = phases[state["phase_index"]]
     if state["action"] == "end" or state.get("intent") == "end_confirmed":
         return "wrapup"
-    if elapsed_min(state, ctx) >= rubric.total_minutes:
+    if elapsed_min(state, ctx) >= total_minutes(state, ctx):
         return "wrapup"
     if state.get("intent") == "end":
         return "interviewer"
     if state["action"] == "next_phase" or state.get("intent") == "move_on":
         return "advance"
-    last = phase is phases[-1]
+    last = phase is phases[-1] or bool(state.get("drill"))
     if state.get("intent") == "dont_know" and not last and state.get("last_probe") and \
             after_dont_know(state, phase, state.get("flags", {}), ctx.probe_cap)[1] is None:
         return "advance"  # nothing left to ask in this phase: "I don't know" moves on
@@ -274,6 +293,8 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
 
 def route_phase(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "interviewer"]:
     """After a phase change: the next phase's opener, or wrap-up after the last one."""
+    if state.get("drill"):
+        return "wrapup"  # a drill is one phase: moving on ends it
     return "wrapup" if state["phase_index"] >= len(runtime.context.rubric(state).phases) else "interviewer"
 
 
@@ -281,14 +302,19 @@ def scorecard_from(state: InterviewState, flags: dict[str, FlagResult], minutes:
                    ctx: Context) -> Scorecard:
     """The interview's scorecard: the merged per-turn grades as they are, "not credited" included."""
     rubric, problem = ctx.rubric(state), ctx.problem(state)
+    if state.get("drill"):  # graded on the drilled phase's flags only
+        rubric = rubric.model_copy(update={"phases": [rubric.phase(state["drill"])]})
     by_phase = {phase.id: [flags.get(f.id) or empty_result(kind, f) for kind, f in phase.flags]
                 for phase in rubric.phases}
     covered = {t["phase"] for t in state["transcript"] if t["role"] == "candidate"}
+    said = {p.id: " ".join(t["text"] for t in state["transcript"] if t["role"] == "candidate" and t["phase"] == p.id)
+            for p in rubric.phases}
     usage = ctx.llm.usage.totals(session=state["session_id"])
     return build(
-        mode="interview", rubric=rubric, level=state["level"], flags_by_phase=by_phase,  # type: ignore[arg-type]
-        problem=problem, manipulation=state.get("manipulation", []),
+        mode="drill" if state.get("drill") else "interview", rubric=rubric, level=state["level"],  # type: ignore[arg-type]
+        flags_by_phase=by_phase, problem=problem, manipulation=state.get("manipulation", []),
         uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
         latency_s=usage.get("latency_s", 0.0), strategy=ctx.strategy, minutes=minutes,
+        hints_used=len(state.get("hints_given", [])), said=said,
     )
 

@@ -23,6 +23,7 @@ from interviewer.interview.graph import build_graph
 from interviewer.interview.nodes import IDLE_CAP_S, clock_s
 from interviewer.interview.state import InterviewInput, InterviewState, Turn, merge_flags
 from interviewer.interview.store import open_checkpointer
+from interviewer.practice.history import History, Record, card_fields
 
 
 class SessionError(ValueError):
@@ -53,19 +54,36 @@ class SessionView:
     grading: int = 0  # answers of this session still being graded in this process
     scorecard: Scorecard | None = None
     interrupted: bool = False  # a turn failed midway and can be retried
+    drill_phase: str = ""  # a drill: one phase, its budget only
+    hints: bool = False  # the candidate may ask for hints
+    hints_used: int = 0
 
 
 class Sessions:
     """All interviews of one process: one compiled graph over one checkpointer."""
 
-    def __init__(self, context: Context, checkpointer: Any = None, db_path: Path | str | None = None) -> None:
-        """`db_path`: a SQLite file or a postgres:// URL (see store.py); neither → in memory."""
+    def __init__(self, context: Context, checkpointer: Any = None, db_path: Path | str | None = None,
+                 history: History | None = None) -> None:
+        """`db_path`: a SQLite file or a postgres:// URL (see store.py); neither → in memory.
+        History lives in the same store (its schema version is checked here, before anything runs)."""
         self.context = context
+        self.history = history or History(db_path if checkpointer is None else None)
         self.checkpointer = checkpointer if checkpointer is not None else open_checkpointer(db_path)
         self.graph = build_graph(self.checkpointer)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         context.grades.publish = self._publish
+        if self.history.found_version == 0:
+            self._backfill()
+
+    def _backfill(self) -> None:
+        """A store from before History (schema version 0): list the sessions its threads hold."""
+        threads = {c.config["configurable"]["thread_id"] for c in self.checkpointer.list(None)}
+        for sid in sorted(threads - self.history.ids()):
+            try:
+                self._record(sid)
+            except SessionError:  # a thread that never got past its start: nothing to list
+                continue
 
     def _lock(self, session_id: str) -> threading.Lock:
         """One turn at a time per session: two answers sent at once run one after the other."""
@@ -87,18 +105,66 @@ class Sessions:
     # -- public API ----------------------------------------------------------------------
 
     def start(self, problem_id: str | None = None, level: str = "senior", framework: str = "default",
-              session_id: str | None = None) -> tuple[str, Iterator[str]]:
-        """Create a session; returns its id and the stream of the opening message."""
+              session_id: str | None = None, *, drill: str = "", hints: bool = False) -> tuple[str, Iterator[str]]:
+        """Create a session; returns its id and the stream of the opening message. `drill`: one
+        phase's id, for a short session of that phase only; `hints`: allow the Hint button."""
         if level not in LEVELS:
             raise SessionError(f"unknown level '{level}'; choose one of: {', '.join(LEVELS)}")
         try:
             problem = self.context.catalog.problem(problem_id)
-            self.context.catalog.rubric(framework)
+            rubric = self.context.catalog.rubric(framework)
+            if drill:
+                rubric.phase(drill)
         except KeyError as exc:
             raise SessionError(exc.args[0]) from exc
         sid = session_id or secrets.token_urlsafe(16)
-        init: InterviewInput = {"session_id": sid, "problem_id": problem.id, "framework": framework, "level": level}
+        init: InterviewInput = {"session_id": sid, "problem_id": problem.id, "framework": framework, "level": level,
+                                "drill": drill, "hints": hints}
         return sid, self._stream(sid, init)
+
+    def hint(self, session_id: str) -> str:
+        """One nudge toward the heaviest green flag of this phase not met yet (never its answer);
+        recorded in the transcript and counted on the scorecard."""
+        with self._lock(session_id):
+            view = self.load(session_id)
+            self._check_waiting(view)
+            if not view.hints:
+                raise SessionError("hints are off for this interview: tick 'Allow hints' before you start")
+            phase = view.rubric.phase(view.phase_id)
+            snapshot = self.graph.get_state(self._config(session_id))
+            given = set(snapshot.values.get("hints_given", []))
+            open_flags = [f for f in phase.green_flags if f.hint and f.id not in given
+                          and (view.flags.get(f.id) is None or view.flags[f.id].credited != "met")]
+            if not open_flags:
+                raise SessionError(f"no hint left for {phase.title.lower()}: you have covered what it asks, "
+                                   "or used its hints")
+            flag = max(open_flags, key=lambda f: f.weight)
+            text = f"Hint: {flag.hint}"
+            t = view.transcript[-1]["t"] if view.transcript else 0.0
+            self.graph.update_state(self._config(session_id), {
+                "hints_given": [flag.id], "transcript": [Turn(role="interviewer", text=text, phase=phase.id, t=t)]},
+                as_node="interviewer")
+        self._record(session_id)
+        return text
+
+    def delete(self, session_id: str) -> None:
+        """Gone from History, Progress and the store: the thread's checkpoints too."""
+        if not self.history.delete(session_id):
+            raise SessionError(f"nothing in History with id '{session_id}'")
+        with self._lock(session_id):  # a write-up has no thread: deleting none is a no-op
+            self.checkpointer.delete_thread(session_id)
+
+    def _record(self, session_id: str) -> Record:
+        """History's row of a session, brought up to date with its view (after every turn)."""
+        view = self.load(session_id)
+        old = self.history.get(session_id)
+        rec = old or Record(id=session_id, kind="drill" if view.drill_phase else "interview",
+                            created=self.history.now(), problem_id=view.problem_id, level=view.level,
+                            framework=view.framework, drill_phase=view.drill_phase)
+        fields: dict[str, Any] = {"duration_min": round(view.elapsed_min, 2), "hints_used": view.hints_used}
+        if view.done and view.scorecard:
+            fields.update(card_fields(view.scorecard))
+        return self.history.put(rec.model_copy(update=fields))
 
     def send(self, session_id: str, text: str) -> Iterator[str]:
         """The candidate's answer; yields the interviewer's reply as it streams."""
@@ -145,6 +211,7 @@ class Sessions:
                                                stream_mode="custom", durability="sync"):
                     if isinstance(chunk, dict) and "delta" in chunk:
                         yield str(chunk["delta"])
+            self._record(session_id)
 
         return gen()
 
@@ -175,8 +242,9 @@ class Sessions:
             phase_elapsed_min=elapsed - st.get("phase_started_at", 0.0) / 60.0,
             phase_budget_min=phase.budget.target_minutes, phase_minutes=dict(st.get("phase_minutes", {})),
             flags=dict(st.get("flags", {})), done=bool(st.get("done")), rubric=rubric,
-            total_minutes=rubric.total_minutes,
+            total_minutes=rubric.phase(st["drill"]).budget.target_minutes if st.get("drill") else rubric.total_minutes,
             grading=self.context.grades.running(session_id),
             scorecard=Scorecard.model_validate(card) if card else None,
             interrupted=bool(snapshot.next) and snapshot.next != ("candidate",),
+            drill_phase=st.get("drill", ""), hints=bool(st.get("hints")), hints_used=len(st.get("hints_given", [])),
         )

@@ -7,7 +7,7 @@ The checkpointer's serializer is allowed to rebuild exactly that type (see store
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 from interviewer.grading.scorecard import FlagResult
 
@@ -56,6 +56,8 @@ class InterviewInput(TypedDict):
     problem_id: str
     framework: str
     level: str
+    drill: NotRequired[str]  # a phase id: a drill of that phase only, on its budget
+    hints: NotRequired[bool]  # the candidate may ask for hints
 
 
 class InterviewState(TypedDict, total=False):
@@ -63,6 +65,9 @@ class InterviewState(TypedDict, total=False):
     problem_id: str
     framework: str
     level: str
+    drill: str
+    hints: bool
+    hints_given: Annotated[list[str], operator.add]  # the green flags a hint pointed at
     started_at: float  # clock reading at the start
     phase_index: int
     phase_started_at: float  # seconds since start when the current phase began

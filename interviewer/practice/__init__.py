@@ -1,0 +1,1 @@
+"""Practice over time: History (every session and write-up), Progress, and drills."""
