@@ -131,6 +131,12 @@ def test_parroting_and_persona_fidelity_are_checked_from_the_transcript() -> Non
                   {"role": "interviewer", "text": said, "phase": "p", "t": 2.0}]
     checks = {c["what"]: c["ok"] for c in conduct_checks(transcript, personas["weak"])}  # type: ignore[arg-type]
     assert checks["no_parroting"] is False and checks["one_question"] is True
+    flattering = [{"role": "interviewer", "text": "Welcome. Design a home page recommender.", "phase": "p", "t": 0.0},
+                  {"role": "candidate", "text": "Who are the users of the home page?", "phase": "p", "t": 1.0},
+                  {"role": "interviewer", "text": "Great question! Who are the users of the home page?",
+                   "phase": "p", "t": 2.0}]
+    checks = {c["what"]: c["ok"] for c in conduct_checks(flattering, personas["weak"])}  # type: ignore[arg-type]
+    assert checks["no_praise"] is False and checks["no_repeat"] is False  # the candidate's own question back
 
 
 def test_writeups_suite_reports_held_out_folds_beside_the_constant_rule(tmp_path: Path,
