@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,20 +22,11 @@ from interviewer.testing.fake_llm import Script, scripted_llm
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REPLY = "How would you measure success for the business?"
 # The scripted model says REPLY every turn; the interviewer never repeats it, and asks the
 # phase's own question instead (it was not asked yet).
 NEXT = "Let's start with the problem itself: what would you want to clarify first?"
 ANSWER = "The business goal is to cut fraud losses while keeping false declines low."
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
-    return {"executable_path": CHROMIUM, "args": [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]}
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,26 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
 def test_chat_with_an_unknown_problem_is_a_clear_error() -> None:
     out = run("chat", "--problem", "nope", "--base-url", "http://127.0.0.1:9/v1")
     assert out.returncode == 2 and "unknown problem 'nope'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_chat_drills_the_weakest_phase_with_hints(tmp_path: Path) -> None:
+    from interviewer.content.catalog import get_rubric
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import FakeServer, Script
+
+    script = InterviewScript(JudgeScript(get_rubric("default"), {}), reply="Which model would you start with?")
+    with FakeServer(Script(script)) as srv:
+        out = subprocess.run(
+            [sys.executable, "-m", "interviewer.app.cli", "chat", "--drill", "weakest", "--hints", "--base-url",
+             srv.base_url, "--db", str(tmp_path / "s.sqlite"), "--scorecard-out", str(tmp_path / "card.json")],
+            cwd=ROOT, input="/hint\nI would frame it as a binary classification.\n/end\n", capture_output=True,
+            text=True, timeout=120,
+        )
+    assert out.returncode == 0, out.stderr
+    assert "minute drill on problem framing" in out.stdout  # no history yet: the first phase
+    assert "interviewer> Hint: " in out.stdout and "[Problem framing 1/6" in out.stdout
+    card = json.loads((tmp_path / "card.json").read_text())
+    assert card["mode"] == "drill" and card["hints_used"] == 1
+    assert [p["phase_id"] for p in card["phases"]] == ["problem_framing"]
+    listed = run("history", "--db", str(tmp_path / "s.sqlite"))
+    assert "drill:problem_framing" in listed.stdout

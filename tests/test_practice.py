@@ -49,7 +49,7 @@ def graded_session(s: Sessions, clock: SimClock, problem: str, answers: list[str
 
 def five_sessions(db: Path) -> tuple[list[str], Sessions]:
     """Five graded interviews, oldest first; the business objective is met from the third on."""
-    clock, stamps = SimClock(), itertools.count(1_000_000, 3600)
+    clock, stamps = SimClock(), itertools.count(1_764_576_000, 86_400)  # one a day from 2025-12-01
     sids = []
     for i in range(5):  # one problem: an answer about fraud is off topic (and not graded) elsewhere
         table = {"pf_g_business_objective": ("yes", ["cut fraud losses"])} if i >= 2 else {}
@@ -266,7 +266,7 @@ def test_history_and_progress_handlers_of_the_page(tmp_path: Path) -> None:
     assert h.delete("") == "Nothing deleted." and len(h.table()[1]) == 5  # the browser's confirm said no
     assert "gone from History" in h.delete(sids[1])
     assert sids[1] not in list(h.table()[0]["id"])
-    assert h.progress("senior")[0]["session"].max() == 4
+    assert h.progress("senior")[0]["session"].max() == "04"
 
 
 def test_a_graded_write_up_enters_history_from_the_page_and_the_cli(tmp_path: Path,

@@ -140,13 +140,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
             for turn in view.transcript:
                 out.write(f"{'interviewer' if turn['role'] == 'interviewer' else 'you'}> {turn['text']}\n")
         else:
-            sid, opening = sessions.start(args.problem, args.level, args.framework)
+            problem, drill = args.problem, args.drill or ""
+            if drill == "weakest":  # the Progress tab's "Drill my weakest phase"
+                from interviewer.practice.progress import drill_problem, progress
+
+                records = sessions.history.list()
+                phases = [p.id for p in sessions.context.catalog.rubric(args.framework).phases]
+                drill = progress(records, args.level, sessions.context.catalog).weakest(phases)
+                problem = problem or drill_problem(records, sessions.context.catalog)
+            sid, opening = sessions.start(problem, args.level, args.framework, drill=drill, hints=args.hints)
             out.write("interviewer> ")
             for delta in opening:
                 out.write(delta)
                 out.flush()
             out.write("\n")
-        out.write(f"(session {sid}; resume with --resume {sid}; commands: /next /end /retry)\n")
+        out.write(f"(session {sid}; resume with --resume {sid}; commands: /next /end /retry /hint)\n")
         while not sessions.load(sid).done:
             view = sessions.load(sid)
             out.write(f"[{view.phase_title} {view.phase_index + 1}/{view.phase_count} · "
@@ -164,6 +172,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             try:
                 if text == "/end":
                     break
+                if text == "/hint":
+                    out.write(f"interviewer> {sessions.hint(sid)}\n")
+                    continue
                 stream = (sessions.next_phase(sid) if text == "/next" else
                           sessions.retry(sid) if text == "/retry" else sessions.send(sid, text))
                 out.write("interviewer> ")
@@ -206,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
     chat.add_argument("--framework", default="default")
     chat.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
+    chat.add_argument("--drill", metavar="PHASE", help="a one-phase drill: a phase id, or 'weakest' (from History)")
+    chat.add_argument("--hints", action="store_true", help="allow /hint (counted on the scorecard)")
     add_store_flags(chat)
     chat.add_argument("--scorecard-out", type=Path, help="also write the scorecard JSON here")
     add_backend_flags(chat)

@@ -75,7 +75,8 @@ class HistoryUI:
     def progress(self, level: str) -> tuple[pd.DataFrame, str]:
         """The per-phase chart's points and the summary: sessions so far, trend, most-missed flags."""
         prog = progress(self.history.list(), level, self.catalog)
-        frame = pd.DataFrame([{"session": p.n, "score": p.score, "phase": p.phase, "date": p.when}
+        # sessions as ordered labels ("01", "02", ...): whole attempts on the axis, not 1.1, 1.2, ...
+        frame = pd.DataFrame([{"session": f"{p.n:02d}", "score": p.score, "phase": p.phase, "date": p.when}
                               for p in prog.points], columns=["session", "score", "phase", "date"])
         return frame, summary_md(prog)
 

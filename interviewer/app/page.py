@@ -96,7 +96,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         with tabs, gr.Tab("History", id="history") as history_tab:
             with gr.Row():
                 h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level")
-                h_pick = gr.Dropdown([], label="Session", elem_id="history-pick", scale=3)
+                h_pick = gr.Dropdown([], label="Session", elem_id="history-pick", scale=3, allow_custom_value=True)
                 h_open = gr.Button("Open", elem_id="history-open")
                 h_resume = gr.Button("Resume", elem_id="history-resume")
                 h_delete = gr.Button("Delete", variant="stop", elem_id="history-delete")
@@ -104,7 +104,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             h_table = gr.Dataframe(interactive=False, elem_id="history-table", wrap=True)
             h_notice = gr.Markdown(elem_id="history-notice")
             h_chat = gr.Chatbot(label="Replay (read only)", height=360, elem_id="history-chat",
-                                group_consecutive_messages=False)
+                                group_consecutive_messages=False, buttons=["copy", "copy_all"])
             h_chart = gr.HTML(elem_id="history-chart")
             h_card = gr.Markdown(elem_id="history-card")
         with tabs, gr.Tab("Progress", id="progress") as progress_tab:

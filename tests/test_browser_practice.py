@@ -1,0 +1,79 @@
+"""History and Progress in real Chromium: replay a past session, see the chart, start a drill,
+delete with a confirmation. Five graded sessions are made first through the session API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from interviewer.app.page import build_app
+from interviewer.app.ui import UI
+from interviewer.app.views import CSS
+from interviewer.llm.embedded import free_port
+from tests.test_practice import OBJECTIVE, five_sessions
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    sids, sessions = five_sessions(tmp_path_factory.mktemp("store") / "s.db")
+    ui = UI(sessions, sessions.context.llm, export_dir=tmp_path_factory.mktemp("exports"))
+    app = build_app(ui, secret="browser-test")
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)
+    yield f"http://127.0.0.1:{port}/", sids
+    app.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_history_replays_a_session_and_progress_draws_the_chart(page: Page,
+                                                                 practice: tuple[str, list[str]]) -> None:
+    url, sids = practice
+    page.goto(url)
+    page.get_by_role("tab", name="History").click()
+    table = page.locator("#history-table")
+    for sid in sids:
+        expect(table).to_contain_text(sid, timeout=20_000)
+    page.locator("#history-open").click()  # the picker starts on the newest
+    expect(page.locator("#history-chat")).to_contain_text(OBJECTIVE, timeout=20_000)
+    expect(page.locator("#history-card")).to_contain_text("Hire signal")
+    expect(page.locator("#history-card")).to_contain_text("what a strong answer covers")
+    shot(page, "history")
+
+    page.get_by_role("tab", name="Progress").click()
+    expect(page.locator("#progress-summary")).to_contain_text("5 graded sessions so far", timeout=20_000)
+    expect(page.locator("#progress-plot canvas, #progress-plot svg").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#progress-summary")).to_contain_text("Most often missed")
+    shot(page, "progress")
+
+    page.locator("#drill-btn").click()
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("-minute drill on", timeout=20_000)
+    expect(page.locator("#timeline .phase.current")).to_be_visible()
+
+
+def test_deleting_asks_first_and_removes_the_row(page: Page, practice: tuple[str, list[str]]) -> None:
+    url, sids = practice
+    page.goto(url)
+    page.get_by_role("tab", name="History").click()
+    table = page.locator("#history-table")
+    expect(table).to_contain_text(sids[0], timeout=20_000)
+    rows = table.locator("[role=row]")  # the header and one per session
+    before = rows.count()
+    page.once("dialog", lambda d: d.dismiss())
+    page.locator("#history-delete").click()
+    expect(page.locator("#history-notice")).to_contain_text("Nothing deleted", timeout=20_000)
+    expect(rows).to_have_count(before)
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#history-delete").click()  # the picker's session: the newest
+    expect(page.locator("#history-notice")).to_contain_text("gone from History", timeout=20_000)
+    expect(rows).to_have_count(before - 1, timeout=20_000)
