@@ -119,3 +119,20 @@ def test_two_app_processes_serve_the_same_interview(pg_url: str, tmp_path: Path)
             for proc in apps:
                 proc.terminate()
                 proc.wait(timeout=30)
+
+
+def test_history_lives_in_the_postgres_store_too(pg_url: str) -> None:
+    from interviewer.practice.history import SCHEMA_VERSION, History
+
+    llm = scripted_llm(script())
+    one = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)
+    sid, opening = one.start("payment_fraud")
+    list(opening)
+    "".join(one.send(sid, "We want to cut fraud losses."))
+    one.end(sid)
+    other = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)  # another process's view
+    rec = other.history.get(sid)
+    assert rec is not None and rec.status == "ended" and rec.overall is not None
+    assert History(pg_url).found_version == SCHEMA_VERSION
+    other.delete(sid)
+    assert one.history.get(sid) is None
