@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from interviewer.app.page import build_app
 from interviewer.app.ui import UI
 from interviewer.app.views import CSS
+from interviewer.interview.sessions import Sessions
 from interviewer.llm.embedded import free_port
 from tests.test_practice import OBJECTIVE, five_sessions
 
@@ -20,13 +21,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str], Sessions]]:
     sids, sessions = five_sessions(tmp_path_factory.mktemp("store") / "s.db")
     ui = UI(sessions, sessions.context.llm, export_dir=tmp_path_factory.mktemp("exports"))
     app = build_app(ui, secret="browser-test")
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)
-    yield f"http://127.0.0.1:{port}/", sids
+    yield f"http://127.0.0.1:{port}/", sids, sessions
     app.close()
 
 
@@ -35,9 +36,30 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def test_an_unfinished_session_is_resumed_from_history(page: Page, practice: tuple[str, list[str], Sessions]) -> None:
+    url, _, sessions = practice
+    sid, opening = sessions.start("payment_fraud")
+    list(opening)
+    said = "Chargebacks arrive weeks late, so the labels are delayed."
+    "".join(sessions.send(sid, said))
+    page.goto(url)
+    page.get_by_role("tab", name="History").click()
+    expect(page.locator("#history-table")).to_contain_text(sid, timeout=20_000)
+    page.locator("#history-open").click()  # the picker starts on the newest: this one
+    expect(page.locator("#history-notice")).to_contain_text("unfinished", timeout=20_000)
+    page.locator("#history-resume").click()
+    expect(page.locator("#chat")).to_contain_text(said, timeout=20_000)
+    expect(page.locator("#session-id")).to_contain_text(sid)
+    page.locator("#answer textarea").fill("Then a logistic regression baseline.")
+    page.locator("#send-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Then a logistic regression baseline.", timeout=20_000)
+    assert len(sessions.load(sid).transcript) == 5
+    sessions.delete(sid)
+
+
 def test_history_replays_a_session_and_progress_draws_the_chart(page: Page,
-                                                                 practice: tuple[str, list[str]]) -> None:
-    url, sids = practice
+                                                                 practice: tuple[str, list[str], Sessions]) -> None:
+    url, sids, _ = practice
     page.goto(url)
     page.get_by_role("tab", name="History").click()
     table = page.locator("#history-table")
@@ -61,8 +83,8 @@ def test_history_replays_a_session_and_progress_draws_the_chart(page: Page,
     expect(page.locator("#timeline .phase.current")).to_be_visible()
 
 
-def test_deleting_asks_first_and_removes_the_row(page: Page, practice: tuple[str, list[str]]) -> None:
-    url, sids = practice
+def test_deleting_asks_first_and_removes_the_row(page: Page, practice: tuple[str, list[str], Sessions]) -> None:
+    url, sids, _ = practice
     page.goto(url)
     page.get_by_role("tab", name="History").click()
     table = page.locator("#history-table")

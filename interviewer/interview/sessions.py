@@ -149,10 +149,10 @@ class Sessions:
 
     def delete(self, session_id: str) -> None:
         """Gone from History, Progress and the store: the thread's checkpoints too."""
-        if not self.history.delete(session_id):
-            raise SessionError(f"nothing in History with id '{session_id}'")
-        with self._lock(session_id):  # a write-up has no thread: deleting none is a no-op
-            self.checkpointer.delete_thread(session_id)
+        with self._lock(session_id):  # after a running turn (which updates its row) has finished
+            if not self.history.delete(session_id):
+                raise SessionError(f"nothing in History with id '{session_id}'")
+            self.checkpointer.delete_thread(session_id)  # a write-up has no thread: a no-op
 
     def _record(self, session_id: str) -> Record:
         """History's row of a session, brought up to date with its view (after every turn)."""
