@@ -74,6 +74,22 @@ def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_r
     assert s.load(sid).phase_id == "problem_framing"
 
 
+@pytest.mark.parametrize(("model_says", "shown"), [
+    ("Great idea! Why a transformer before anything simpler?", "Why a transformer before anything simpler?"),
+    ("What if we could use a large, pre-trained transformer model instead of training one?", None),  # a suggestion
+    ("That sounds like a solid plan for the posts.", None),  # no question at all
+    ("But why? Consider using a simpler model, such as logistic regression, to get a baseline.", None),  # the answer
+])
+def test_a_red_flag_challenge_is_checked_whole_and_the_flags_own_pushback_replaces_a_suggestion(
+        model_says: str, shown: str | None) -> None:
+    s, _, clock = make(model_says)
+    sid, opening = s.start("harmful_content_detection")
+    list(opening)
+    clock.advance(30)
+    reply = "".join(s.send(sid, "I'd skip the simple stuff and go straight to a giant transformer, no baseline."))
+    assert reply == (shown or RUBRIC.flag("mod_r_jumps_to_complex")[2].challenge)
+
+
 def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet() -> None:
     s, _, clock = make("What is the business goal here, and how would you measure it?")
     sid, opening = s.start("payment_fraud")
@@ -123,3 +139,29 @@ def test_the_phase_opener_is_never_the_fallback_twice() -> None:
         replies.append("".join(s.send(sid, text)))
     asked = [q for r in replies for q in conduct.questions(r)]
     assert len(asked) == len(set(asked)), replies
+
+
+def test_a_budget_phase_change_answers_the_last_answer_in_one_clause_first() -> None:
+    from interviewer.interview.bridge import clean_ack
+
+    replies = ["Which signal tells you a payment was fraud?",
+               "Great point! Delayed chargebacks mean the labels arrive weeks late. Shall we go on?"]
+    script = InterviewScript(JudgeScript(RUBRIC, {}), reply=replies)
+    clock = SimClock()
+    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag"))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    clock.advance(60)
+    "".join(s.send(sid, "We want to cut fraud losses at checkout."))
+    clock.advance(RUBRIC.phases[0].budget.target_minutes * 60)  # the budget is spent by the next answer
+    reply = "".join(s.send(sid, "Labels come from chargebacks, which arrive about a month later."))
+    assert reply == ("Delayed chargebacks mean the labels arrive weeks late. Let's move on to high-level design. "
+                     + RUBRIC.phases[1].opener)
+    assert "Time is up for problem framing" in script.last_notes
+    # asked to move on: no clause, no LLM call
+    calls = len(script.interviewer_prompts)
+    clock.advance(60)
+    assert "".join(s.send(sid, "Let's move on.")).startswith("Let's move on to data and features.")
+    assert len(script.interviewer_prompts) == calls
+    assert clean_ack("What about the labels?", []) == "" and clean_ack("Absolutely.", []) == ""
+    assert clean_ack("Fair: chargebacks lag by weeks", ["x"]) == "Fair: chargebacks lag by weeks."

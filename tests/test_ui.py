@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gradio as gr
+import pytest
+
 from interviewer.app.page import build_app
 from interviewer.app.ui import UI
 from interviewer.content.catalog import get_rubric
@@ -209,3 +212,19 @@ def test_the_poll_counts_the_phase_down_without_an_answer(tmp_path: Path) -> Non
     clock.advance(6 * 60)
     _, timeline = ui.tick(sid)
     assert "1.5 min over" in timeline and 'class="phase current over"' in timeline
+
+
+def test_a_hidden_tab_stops_the_interview_clock(tmp_path: Path) -> None:
+    ui, clock, _ = make_ui(tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    clock.advance(60)
+    ui.tick(sid, True)
+    ui.tick(sid, False)  # the candidate switched tabs
+    clock.advance(5 * 60)
+    assert ui.tick(sid, False) == (gr.skip(), gr.skip())
+    _, timeline = ui.tick(sid, True)  # back: five minutes off the clock
+    assert "Total 1.0 / 45 min" in timeline and "5.0 min left" in timeline
+    clock.advance(30)
+    list(ui.send("We want to cut fraud losses.", sid))
+    view = ui.sessions.load(sid)
+    assert view.transcript[-2]["t"] == 90.0 and view.elapsed_min == pytest.approx(1.5)

@@ -41,6 +41,7 @@ KEYS_JS = """() => {
 }"""
 
 
+VISIBLE_JS = "(sid, _) => [sid, document.visibilityState === 'visible']"
 DELETE_JS = "(rid) => (rid && confirm('Delete this session for good? It leaves History and Progress.')) ? rid : ''"
 
 
@@ -182,8 +183,11 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         demo.load(ui.pickers, sid_store, [problem, level, framework])
         demo.load(None, None, None, js=KEYS_JS)
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
-        gr.Timer(POLL_S).tick(ui.tick, sid, [rubric, timeline], show_progress="hidden", concurrency_limit=None,
-                              trigger_mode="always_last")
+        # It is also the heartbeat: a hidden tab stops the interview clock (browsers still fire
+        # timers in background tabs, only less often).
+        visible = gr.Checkbox(True, visible=False)
+        gr.Timer(POLL_S).tick(ui.tick, [sid, visible], [rubric, timeline], show_progress="hidden",
+                              concurrency_limit=None, trigger_mode="always_last", js=VISIBLE_JS)
         def history_rows(lv: str) -> tuple[Any, Any]:
             frame, choices = hist.table(lv)
             return frame, gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)

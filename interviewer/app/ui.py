@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import secrets
 import tempfile
@@ -53,6 +54,7 @@ class UI:
         self.catalog = sessions.context.catalog  # the pickers and the write-up tab: the app's one catalog
         self.strategy = sessions.context.strategy
         self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="interviewer-exports-"))
+        self.hidden_since: dict[str, float] = {}  # session -> clock reading when its tab went hidden
 
     # -- interview tab -------------------------------------------------------------------
 
@@ -165,8 +167,17 @@ class UI:
         except SessionError:
             return gr.skip()  # type: ignore[no-any-return]
 
-    def tick(self, sid: str | None) -> tuple[Any, Any]:
-        """The poll: flags that landed, and the timeline's clock (a live countdown of the phase)."""
+    def tick(self, sid: str | None, visible: bool = True) -> tuple[Any, Any]:
+        """The poll (the page's heartbeat): flags that landed, and the timeline's clock (a live
+        countdown of the phase). While the tab is hidden the interview clock stops: the time
+        between the first hidden beat and the next visible one is taken off it."""
+        if sid and not visible:
+            self.hidden_since.setdefault(sid, self.sessions.context.clock.now())
+            return gr.skip(), gr.skip()
+        if sid and sid in self.hidden_since:
+            away = self.sessions.context.clock.now() - self.hidden_since.pop(sid)
+            with contextlib.suppress(SessionError):  # the session was deleted meanwhile
+                self.sessions.pause(sid, away)
         try:
             view = self.sessions.load(sid) if sid else None
         except SessionError:

@@ -40,6 +40,9 @@ class Flag(Strict):
         "Red flags: regular expressions that show the flag in one answer (checked in code on every "
         "turn, so the interviewer can push back at once, whatever the phase)."))
     cues_unless: list[str] = Field(default_factory=list, description="Expressions that cancel the cues.")
+    challenge: str | None = Field(None, min_length=20, max_length=200, pattern=r"\?$", description=(
+        "Red flags with cues: the pushback asked when the model's own reply to a challenge note does "
+        "not push back (a pointed question, without the answer)."))
     hint: str | None = Field(None, min_length=10, max_length=200, description=(
         "Green flags only (every bundled one has one): one problem-independent nudge toward the flag, a short "
         "question or prompt to the candidate that does not name the solution the evidence describes."))
@@ -97,8 +100,9 @@ class Phase(Strict):
     @model_validator(mode="after")
     def _green_polarity(self) -> Phase:
         for f in self.green_flags:
-            if f.raised_when != "yes" or f.also_raised_if or f.cues:
-                raise ValueError(f"green flag '{f.id}': raised_when, also_raised_if and cues apply to red flags only")
+            if f.raised_when != "yes" or f.also_raised_if or f.cues or f.challenge:
+                raise ValueError(f"green flag '{f.id}': raised_when, also_raised_if, cues and challenge apply "
+                                 "to red flags only")
         for f in self.red_flags:
             if f.hint is not None or f.reference_from:
                 raise ValueError(f"red flag '{f.id}': hint and reference_from apply to green flags only")

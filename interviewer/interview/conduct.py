@@ -133,3 +133,27 @@ def fallback_question(asked: list[str], challenge: bool = False) -> str:
         if not asked_before(q, asked):
             return q
     return "What else would you want to get right before launch?"
+
+
+# What makes a question a challenge rather than a suggestion ("What if we used a bigger model?").
+_PUSHBACK = re.compile(
+    r"\bwhy\b|\bhow (?:would|do|does|will|can|exactly|much|many)\b|what (?:would|happens|makes|evidence)|"
+    r"trade-?offs?|\brisks?\b|are you sure|simpler|baseline|justify|compare|\bcost\b|\bbut\b|"
+    r"which (?:two|one|metrics?|numbers?)|exactly", re.IGNORECASE)
+
+
+# An interviewer handing over the design ("Consider using a logistic regression baseline").
+_SUGGESTS = re.compile(r"\b(?:consider|try|start by|think about) using\b|\byou (?:could|should|might|can) "
+                       r"(?:use|try|start)\b|\bi(?:'d| would) (?:suggest|recommend)\b|\bhow about using\b",
+                       re.IGNORECASE)
+
+
+def checked_challenge(reply: str, asked: list[str], stock: str) -> str:
+    """The model's pushback when it is one (a question that challenges, asked for the first time,
+    with no design handed over); else the red flag's own pushback (or a stock challenge)."""
+    text = strip_praise(reply).strip()
+    qs = questions(text)
+    if qs and _PUSHBACK.search(" ".join(qs)) and not _SUGGESTS.search(text) and \
+            not any(is_repeat(q, asked) for q in qs):
+        return text
+    return stock if not asked_before(stock, asked) else fallback_question(asked, challenge=True)

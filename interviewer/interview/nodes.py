@@ -20,7 +20,7 @@ from interviewer.grading.grader import GRADER_SLOT
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
 from interviewer.grading.triage import find_injections
-from interviewer.interview import conduct, intent
+from interviewer.interview import bridge, conduct, intent
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
     after_dont_know,
@@ -202,8 +202,15 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         write({"delta": reply})
         update["confirm_end"] = True
     elif state.get("bridge_from") and phase.opener:
-        # Entering a phase: the rubric's opener, said at once (no LLM call, nothing to invent).
+        # Entering a phase: the rubric's opener (no LLM call, nothing to invent); after an answer
+        # the clock moved on, the reply first answers it in one clause.
         reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
+        if state.get("bridge_why") == "answer" and state["phase_index"] > 0:
+            layout = naive_layout if ctx.layout == "naive" else messages_for
+            ack = bridge.acknowledge(state, ctx.llm, phases[state["phase_index"] - 1],
+                                     lambda st, notes: layout(st, system_prompt(st, ctx), notes, ctx.window),
+                                     INTERVIEWER_SLOT)
+            reply = f"{ack} {reply}" if ack else reply
         write({"delta": reply})
     else:
         plan = plan_turn(state, phases, phase, problem, state.get("flags", {}), ctx.probe_cap)
@@ -214,8 +221,15 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         layout = naive_layout if ctx.layout == "naive" else messages_for
         messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
         earlier = [t["text"] for t in state["transcript"]]
-        deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
-        streamed = conduct.Guard(earlier, write).run(deltas)
+        if plan.challenge_with:  # a red flag's pushback is checked whole before it is shown
+            said = ctx.llm.chat(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
+            asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
+            streamed = conduct.checked_challenge(trim_reply(said), asked, plan.challenge_with)
+            write({"delta": streamed})
+        else:
+            deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer",
+                                    slot=INTERVIEWER_SLOT)
+            streamed = conduct.Guard(earlier, write).run(deltas)
         if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
             opener_due = phase.opener and not plan.challenge and not conduct.asked_before(phase.opener, asked)
@@ -236,8 +250,10 @@ def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     i = state["phase_index"]
     now_s = elapsed_min(state, ctx) * 60
     spent = (now_s - state["phase_started_at"]) / 60.0
+    asked = state["action"] == "next_phase" or state.get("intent") in ("move_on", "dont_know")
     return {"phase_index": min(i + 1, len(phases)), "phase_started_at": now_s,
-            "phase_minutes": {phases[i].id: round(spent, 2)}, "bridge_from": phases[i].title}
+            "phase_minutes": {phases[i].id: round(spent, 2)}, "bridge_from": phases[i].title,
+            "bridge_why": "asked" if asked else "answer"}
 
 
 def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -132,6 +132,7 @@ class Plan:
     facts_revealed: list[str] = field(default_factory=list)
     invent_for: list[str] = field(default_factory=list)  # questions no fact answers: the reply becomes one
     challenge: bool = False  # the reply must push back (a red flag or a vague answer)
+    challenge_with: str = ""  # a red flag's own pushback: asked when the model's reply does not push back
 
     def update(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -187,6 +188,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
         plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
         plan.last_probe = flag.id
         plan.challenge = True
+        plan.challenge_with = flag.challenge or ""
         plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one short, "
                      "pointed question, without giving your own solution and without praise.")
     elif phase is phases[-1]:

@@ -147,6 +147,17 @@ class Sessions:
         self._record(session_id)
         return text
 
+    def pause(self, session_id: str, seconds: float) -> None:
+        """Take time off the interview clock (the page reports its tab was hidden that long)."""
+        if seconds <= 0:
+            return
+        with self._lock(session_id):
+            view = self.load(session_id)
+            snapshot = self.graph.get_state(self._config(session_id))
+            if view.done or snapshot.next != ("candidate",):
+                return  # ended, or a reply is being written: that time counts
+            self.graph.update_state(self._config(session_id), {"paused_s": seconds}, as_node="interviewer")
+
     def delete(self, session_id: str) -> None:
         """Gone from History, Progress and the store: the thread's checkpoints too."""
         with self._lock(session_id):  # after a running turn (which updates its row) has finished

@@ -85,6 +85,7 @@ class InterviewState(TypedDict, total=False):
     manipulation: Annotated[list[str], operator.add]
     notes: Annotated[dict[str, str], merge_dict]  # transcript index -> the hidden note sent with it
     bridge_from: str
+    bridge_why: str  # "answer": the clock moved on after an answer (the bridge answers it); "asked"
     last_probe: str
     done: bool
     scorecard: dict[str, Any]
