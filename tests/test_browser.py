@@ -177,3 +177,40 @@ def test_the_chat_behaves(page: Page, app_url: str) -> None:
     page.locator("#start-btn").click()  # the second press starts anew
     expect(page.locator("#chat")).not_to_contain_text("Let's move on to high-level design", timeout=20_000)
     expect(page.locator("#session-id")).not_to_have_text(first_id, timeout=20_000)
+
+
+DIAGRAM = ("flowchart LR\n  events[Payment events] --> features[Feature pipeline]\n  features --> train[Training]\n"
+           "  train --> model[Fraud model]\n  features --> model\n  model --> decide[Approve or decline]\n"
+           "  decide -->|chargebacks as labels| train\n  model --> monitor[Monitoring and alerts]\n")
+
+
+def test_the_whiteboard_draws_saves_survives_a_reload_and_is_exported(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    page.locator("#start-btn").click()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    page.get_by_text("Whiteboard (Mermaid flowchart)").click()
+    box = page.locator("#diagram-src textarea")
+    box.fill(DIAGRAM)
+    drawn = page.locator("#diagram-preview svg").filter(has_text="Fraud model")  # Mermaid's drawing
+    expect(drawn).to_be_visible(timeout=20_000)
+    page.locator("#diagram-save").click()
+    expect(page.locator("#diagram-note")).to_contain_text("Saved version 1", timeout=20_000)
+    expect(page.locator("#rubric-panel")).to_contain_text("✓ outcomes fed back to training", timeout=20_000)
+    shot(page, "whiteboard")
+    box.fill("flowchart LR\n  a[Events] --> b[Model\n")
+    expect(page.locator("#diagram-note")).to_contain_text("line 2: unclosed", timeout=20_000)
+
+    page.reload()
+    expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
+    page.get_by_text("Whiteboard (Mermaid flowchart)").click()
+    expect(page.locator("#diagram-src textarea")).to_have_value(DIAGRAM, timeout=20_000)
+    expect(drawn).to_be_visible(timeout=20_000)
+
+    page.locator("#end-btn").click()
+    link = page.locator('#downloads a[download="interview.md"]')
+    expect(link).to_be_visible(timeout=20_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = ARTIFACTS / "downloaded-interview.md"
+    download.value.save_as(saved)
+    assert "```mermaid" in saved.read_text() and "Fraud model" in saved.read_text()

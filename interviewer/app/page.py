@@ -9,6 +9,7 @@ import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
 from interviewer.app.history_ui import HistoryUI
 from interviewer.app.ui import UI, Outputs
+from interviewer.app.views import TEMPLATES, diagram_preview
 from interviewer.content.catalog import Catalog
 from interviewer.content.rubric import LEVELS
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
@@ -78,6 +79,13 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
                 with gr.Column(scale=2):
                     timeline = gr.HTML(label="Phases", elem_id="timeline-box")
                     rubric = gr.Markdown("_Flags appear here as your answers are graded._", elem_id="rubric-panel")
+                    with gr.Accordion("Whiteboard (Mermaid flowchart)", open=False, elem_id="whiteboard"):
+                        template = gr.Dropdown(list(TEMPLATES), value=None, label="Start from a template")
+                        d_src = gr.Textbox(label="Diagram", lines=8, elem_id="diagram-src",
+                                           placeholder="flowchart LR\n  data[Events] --> model[Model]")
+                        d_save = gr.Button("Save diagram", elem_id="diagram-save")
+                        d_note = gr.Markdown(elem_id="diagram-note")
+                        d_preview = gr.Markdown(elem_id="diagram-preview")
             card_html = gr.HTML(elem_id="scorecard-chart")
             card_md = gr.Markdown(elem_id="scorecard")
             files = gr.File(label="Download transcript and scorecard", file_count="multiple", elem_id="downloads")
@@ -158,7 +166,7 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
             yield from unpack(ui.control("end", s))
 
         start.click(on_start, [problem, level, framework, sid, armed, hints], [*outs, armed],
-                    api_name="start").then(lambda s: s, sid, sid_store)
+                    api_name="start").then(lambda s: s, sid, sid_store).then(ui.diagram_of, sid, [d_src, d_preview])
         p_drill.click(on_drill, [p_level, p_framework, sid, armed, hints],
                       [*outs, armed, tabs, problem, level, framework], api_name="drill").then(
             lambda s: s, sid, sid_store)
@@ -207,6 +215,10 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         h_export.click(hist.export, None, h_export)
         progress_tab.select(hist.progress, p_level, [p_plot, p_md])
         p_level.change(hist.progress, p_level, [p_plot, p_md])
+        template.input(lambda name: TEMPLATES.get(name, ""), template, d_src)
+        d_src.change(diagram_preview, d_src, [d_preview, d_note], show_progress="hidden", trigger_mode="always_last")
+        d_save.click(ui.save_diagram, [sid, d_src], [d_preview, d_note, rubric], api_name="save_diagram")
+        demo.load(ui.diagram_of, sid_store, [d_src, d_preview])
         demo.load(ui.about, None, about)
         refresh.click(ui.about, None, about)
         def grade(t: str, f: str | None, p: str, lv: str, fw: str,

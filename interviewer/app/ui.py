@@ -13,7 +13,14 @@ from typing import Any
 
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
-from interviewer.app.views import chat_messages, export_files, rubric_panel, score_chart, timeline_html
+from interviewer.app.views import (
+    chat_messages,
+    diagram_preview,
+    export_files,
+    rubric_panel,
+    score_chart,
+    timeline_html,
+)
 from interviewer.grading.grader import Grader
 from interviewer.grading.scorecard import Scorecard
 from interviewer.grading.writeup import InputError, grade_writeup, read_text, screen_writeup
@@ -157,6 +164,34 @@ class UI:
         except SessionError as exc:
             return self._outputs(sid, notice=str(exc))
         return self._outputs(sid)
+
+    # -- whiteboard ---------------------------------------------------------------------
+
+    def save_diagram(self, sid: str, source: str) -> tuple[str, str, Any]:
+        """(preview, error or note, flags panel): a version with its time, graded like an answer."""
+        preview, error = diagram_preview(source)
+        if not sid:
+            return preview, "Start an interview first: the diagram stays in the box.", gr.skip()
+        if error:
+            return preview, f"{error} — not saved; the text stays in the box.", gr.skip()
+        try:
+            self.sessions.save_diagram(sid, source)
+        except SessionError as exc:
+            return preview, f"⚠️ {exc}", gr.skip()
+        view = self.sessions.load(sid)
+        return preview, f"Saved version {len(view.diagrams)} at {view.diagrams[-1]['t'] / 60:.1f} min.", \
+            rubric_panel(view)
+
+    def diagram_of(self, sid: str | None) -> tuple[Any, Any]:
+        """After a reload or a new start: the session's last saved diagram in the box, drawn
+        (a session with none leaves the box as it is: nothing typed is thrown away)."""
+        try:
+            source = self.sessions.load(sid).diagram if sid else ""
+        except SessionError:
+            source = ""
+        if not source:
+            return gr.skip(), gr.skip()  # type: ignore[no-any-return]
+        return source, diagram_preview(source)[0]
 
     def panel(self, sid: str | None) -> str:
         """The live flags panel, polled: a grade shows up when it lands, not on the next answer."""

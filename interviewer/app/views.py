@@ -10,6 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from interviewer.diagram import DiagramError, check, parse
+from interviewer.diagram.render import to_mermaid
+from interviewer.diagram.svg import to_svg
 from interviewer.grading.scorecard import Scorecard
 from interviewer.interview.sessions import SessionView
 
@@ -66,9 +69,45 @@ def rubric_panel(view: SessionView) -> str:
             elif r.verdict in ("met", "partial", "raised"):
                 lines.append(f"⚠️ **{ph.title}** — {html.escape(flag.statement)} *(not credited: no quote of "
                              "yours backs it)*")
+    if view.diagram:
+        lines.append(diagram_checks_md(view.diagram))
     if view.grading:
         lines.append(f"_Grading {view.grading} answer{'s' if view.grading > 1 else ''}…_")
     return "\n\n".join(lines) if lines else "_No flags yet: they appear here as your answers are graded._"
+
+
+CHECK_TITLES = {"data_to_action": "a path from data to an action", "feedback_loop": "outcomes fed back to training",
+                "training_and_serving": "training and serving both drawn", "monitoring": "monitoring somewhere"}
+TEMPLATES = {
+    "Empty": "flowchart LR\n",
+    "Data → features → model → serving → feedback": (
+        "flowchart LR\n  data[Event logs] --> features[Feature pipeline]\n  features --> train[Training]\n"
+        "  train --> model[Model registry]\n  model --> serve[Online serving]\n  features --> serve\n"
+        "  serve --> action[Decision shown to users]\n  action -->|outcomes as labels| data\n"
+        "  serve --> monitor[Monitoring and alerts]\n"),
+}
+
+
+def diagram_checks_md(source: str) -> str:
+    """The whiteboard's lifecycle checks (computed in code), each with what proves it."""
+    checks = check(parse(source))
+    rows = []
+    for name, ok in checks.passed().items():
+        proof = " → ".join(checks.paths.get(name, [])[:6])
+        rows.append(f"{'✓' if ok else '✗'} {CHECK_TITLES.get(name, name)}"
+                    + (f": {html.escape(proof)}" if ok and proof else ""))
+    return "**Whiteboard**  \n" + "  \n".join(rows)
+
+
+def diagram_preview(source: str) -> tuple[str, str]:
+    """(Mermaid Markdown for the page to draw, error) — drawn from the parsed graph, labels escaped."""
+    if not source.strip():
+        return "", ""
+    try:
+        d = parse(source)
+    except DiagramError as exc:
+        return "", f"⚠️ {html.escape(str(exc))}"
+    return f"```mermaid\n{to_mermaid(d)}\n```", ""
 
 
 def score_chart(card: Scorecard) -> str:
@@ -89,15 +128,24 @@ def export_files(view: SessionView, card: Scorecard | None, directory: Path) -> 
     md = [f"# Interview transcript — {view.problem_id} ({view.level})", ""]
     md += [f"**{'Interviewer' if t['role'] == 'interviewer' else 'Candidate'}** ({t['t'] / 60:.1f} min): {t['text']}\n"
            for t in view.transcript]
+    files: list[str] = []
+    diagram: dict[str, Any] | None = None
+    if view.diagram:
+        svg = to_svg(parse(view.diagram))
+        (directory / "diagram.svg").write_text(svg, encoding="utf-8")
+        files.append(str(directory / "diagram.svg"))
+        diagram = {"source": view.diagram, "versions": view.diagrams, "svg": svg}
+        md += ["## Whiteboard", "", "```mermaid", to_mermaid(parse(view.diagram)), "```", "",
+               "Saved at " + ", ".join(f"{v['t'] / 60:.1f} min" for v in view.diagrams) + " (diagram.svg).", ""]
     if card is not None:
         md += ["", card.to_markdown()]
     data: dict[str, Any] = {"session_id": view.session_id, "problem_id": view.problem_id, "level": view.level,
-                            "framework": view.framework, "transcript": view.transcript,
+                            "framework": view.framework, "transcript": view.transcript, "diagram": diagram,
                             "scorecard": card.model_dump() if card else None}
     md_path, json_path = directory / "interview.md", directory / "interview.json"
     md_path.write_text("\n".join(md), encoding="utf-8")
     json_path.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    return [str(md_path), str(json_path)]
+    return [str(md_path), str(json_path), *files]
 
 
 CSS = """

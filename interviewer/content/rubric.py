@@ -96,6 +96,8 @@ class Phase(Strict):
         default_factory=list, description="Heading/content words that place write-up text here."
     )
     opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
+    diagram: bool = Field(False, description="The phase a whiteboard diagram is graded in (its facts join "
+                                             "the candidate's answers there).")
 
     @model_validator(mode="after")
     def _green_polarity(self) -> Phase:

@@ -116,6 +116,7 @@ class Scorecard(Model):
     left_out: dict[str, int] = Field(default_factory=dict, description=(
         "Per phase: sentences of its own sections the grader did not read (the server's slot was full)."))
     hints_used: int = 0
+    diagram: str = Field("", description="The last whiteboard, as clean Mermaid source (interviews).")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -179,6 +180,7 @@ def build(
     uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
     latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
     left_out: dict[str, int] | None = None, hints_used: int = 0, said: dict[str, str] | None = None,
+    diagram: str = "",
 ) -> Scorecard:
     """Assemble a scorecard; every number on it is derived here from the flag results. `said`:
     the candidate's words per phase, shown beside the reference points of the flags not met."""
@@ -205,7 +207,7 @@ def build(
         manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
         usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
         not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
-        left_out=left_out or {}, hints_used=hints_used,
+        left_out=left_out or {}, hints_used=hints_used, diagram=diagram,
     )
 
 
@@ -290,6 +292,8 @@ def render_markdown(card: Scorecard) -> str:
             lines += ["", "| not met | what you said | what a strong answer covers |", "|---|---|---|"]
             lines += [f"| {cell(ref.statement)} | {cell(ref.yours) or '—'} | {cell(' '.join(ref.reference))} |"
                       for ref in ph.references]
+    if card.diagram:
+        lines += ["", "## Your diagram", "", "```mermaid", card.diagram, "```"]
     u = card.usage
     if u:
         lines += ["", "---", f"Grading: {card.strategy} strategy, {int(u.get('calls', 0))} LLM calls, "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Level, Rubric
+from interviewer.diagram import replace_blocks_with_facts
 from interviewer.grading.grader import Grader
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import NOT_GRADED, Scorecard, build
@@ -114,7 +115,7 @@ def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: li
     check_size(text)
     start = time.perf_counter()
     before = grader.llm.usage.totals()
-    sections = split_sections(text)
+    sections = split_sections(replace_blocks_with_facts(text))  # a ```mermaid block is read as its facts
     placed = assign_phases(sections, grader.rubric)
     segments = [Segment(s.where, s.text) for s in sections]
     results, screened = grader.grade(segments, phases=phases, prefer=placed)

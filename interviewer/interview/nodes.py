@@ -17,7 +17,6 @@ from langgraph.types import interrupt
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Level, Phase
 from interviewer.grading.grader import GRADER_SLOT
-from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
 from interviewer.grading.triage import find_injections
 from interviewer.interview import bridge, conduct, intent
@@ -32,6 +31,7 @@ from interviewer.interview.planner import (
     verdict_of,
 )
 from interviewer.interview.state import InterviewState, Turn, merge_flags
+from interviewer.interview.whiteboard import candidate_segments, clean_diagram, diagram_note
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
 
@@ -67,16 +67,6 @@ def phase_elapsed_min(state: InterviewState, ctx: Context) -> float:
 
 def stamp(state: InterviewState, ctx: Context) -> float:
     return round(elapsed_min(state, ctx) * 60, 1)
-
-
-def candidate_segments(state: InterviewState, phase_id: str) -> list[Segment]:
-    segs, n = [], 0
-    for turn in state["transcript"]:
-        if turn["role"] == "candidate":
-            n += 1
-            if turn["phase"] == phase_id:
-                segs.append(Segment(f"turn {n}", turn["text"]))
-    return segs
 
 
 def system_prompt(state: InterviewState, ctx: Context) -> str:
@@ -169,7 +159,7 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:
-    segs = candidate_segments(state, phase.id)
+    segs = candidate_segments(state, phase)
     if not segs or not ctx.grade:
         return
     grader = ctx.grader(ctx.rubric(state), ctx.problem(state))
@@ -215,12 +205,13 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
     else:
         plan = plan_turn(state, phases, phase, problem, state.get("flags", {}), ctx.probe_cap)
         update.update(plan.update())
-        notes = render("interviewer_notes", facts=plan.facts, task=plan.task)
+        notes = render("interviewer_notes", facts=plan.facts + diagram_note(state), task=plan.task)
         if last["role"] == "candidate":
             update["notes"] = {str(len(state["transcript"]) - 1): notes}
         layout = naive_layout if ctx.layout == "naive" else messages_for
         messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
         earlier = [t["text"] for t in state["transcript"]]
+        streamed: str | None
         if plan.challenge_with:  # a red flag's pushback is checked whole before it is shown
             said = ctx.llm.chat(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
@@ -331,6 +322,6 @@ def scorecard_from(state: InterviewState, flags: dict[str, FlagResult], minutes:
         flags_by_phase=by_phase, problem=problem, manipulation=state.get("manipulation", []),
         uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
         latency_s=usage.get("latency_s", 0.0), strategy=ctx.strategy, minutes=minutes,
-        hints_used=len(state.get("hints_given", [])), said=said,
+        hints_used=len(state.get("hints_given", [])), said=said, diagram=clean_diagram(state),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,16 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from interviewer.content.rubric import LEVELS, Rubric
+from interviewer.diagram import DiagramError, parse
 from interviewer.grading.scorecard import FlagResult, Scorecard
 from interviewer.interview.context import Context
 from interviewer.interview.graph import build_graph
-from interviewer.interview.nodes import IDLE_CAP_S, clock_s
+from interviewer.interview.nodes import IDLE_CAP_S, clock_s, submit_grade
 from interviewer.interview.state import InterviewInput, InterviewState, Turn, merge_flags
 from interviewer.interview.store import open_checkpointer
 from interviewer.practice.history import History, Record, card_fields
+
+DIAGRAM_TURNS = 100_000  # grade keys of saved diagrams (answers use their turn number)
 
 
 class SessionError(ValueError):
@@ -57,6 +60,12 @@ class SessionView:
     drill_phase: str = ""  # a drill: one phase, its budget only
     hints: bool = False  # the candidate may ask for hints
     hints_used: int = 0
+    diagrams: list[dict[str, Any]] = field(default_factory=list)  # every saved whiteboard, oldest first
+
+    @property
+    def diagram(self) -> str:
+        """The latest whiteboard's Mermaid source ('' before the first save)."""
+        return str(self.diagrams[-1]["source"]) if self.diagrams else ""
 
 
 class Sessions:
@@ -146,6 +155,26 @@ class Sessions:
                 as_node="interviewer")
         self._record(session_id)
         return text
+
+    def save_diagram(self, session_id: str, source: str) -> None:
+        """A new whiteboard version: checked, kept with its time, graded with the diagram phase's
+        answers. A syntax error is a SessionError naming the line; nothing is saved then."""
+        try:
+            parse(source)
+        except DiagramError as exc:
+            raise SessionError(f"the diagram was not saved: {exc}") from exc
+        with self._lock(session_id):
+            view = self.load(session_id)
+            self._check_waiting(view)
+            if view.diagram == source:
+                return
+            t = round(view.elapsed_min * 60, 1)
+            self.graph.update_state(self._config(session_id), {"diagrams": [{"t": t, "source": source}]},
+                                    as_node="interviewer")
+            state = self.graph.get_state(self._config(session_id)).values
+        phase = next((p for p in view.rubric.phases if p.diagram), None)
+        if phase is not None:
+            submit_grade(state, self.context, phase, DIAGRAM_TURNS + len(view.diagrams) + 1)  # type: ignore[arg-type]
 
     def pause(self, session_id: str, seconds: float) -> None:
         """Take time off the interview clock (the page reports its tab was hidden that long)."""
@@ -258,4 +287,5 @@ class Sessions:
             scorecard=Scorecard.model_validate(card) if card else None,
             interrupted=bool(snapshot.next) and snapshot.next != ("candidate",),
             drill_phase=st.get("drill", ""), hints=bool(st.get("hints")), hints_used=len(st.get("hints_given", [])),
+            diagrams=list(st.get("diagrams", [])),
         )

@@ -68,6 +68,7 @@ class InterviewState(TypedDict, total=False):
     drill: str
     hints: bool
     hints_given: Annotated[list[str], operator.add]  # the green flags a hint pointed at
+    diagrams: Annotated[list[dict[str, Any]], operator.add]  # every saved whiteboard: {"t", "source"}
     started_at: float  # clock reading at the start
     phase_index: int
     phase_started_at: float  # seconds since start when the current phase began
