@@ -165,3 +165,22 @@ def test_a_budget_phase_change_answers_the_last_answer_in_one_clause_first() -> 
     assert len(script.interviewer_prompts) == calls
     assert clean_ack("What about the labels?", []) == "" and clean_ack("Absolutely.", []) == ""
     assert clean_ack("Fair: chargebacks lag by weeks", ["x"]) == "Fair: chargebacks lag by weeks."
+
+
+def test_a_near_repeat_after_an_acceptance_is_held_to_its_question_mark_and_replaced() -> None:
+    earlier = ["Thanks for joining.", "How would you define fraud in this context?"]
+    out, shown = guarded("That's fine. How would you define fraud in this context?", earlier)
+    assert out is None and shown == ""
+    out, shown = guarded("Why not consider a more robust approach that weighs severity, not accuracy?",
+                         ["Why not consider a more nuanced approach that weighs severity, not accuracy?"])
+    assert out is None and shown == ""
+    out, shown = guarded("That's fine. Which label would you trust most?", earlier)  # new: streams
+    assert out == shown == "That's fine. Which label would you trust most?"
+    s, _, clock = make(["What is the business goal?", "That's fine. What is the business goal?"])
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    clock.advance(20)
+    assert "".join(s.send(sid, "We'd build a classifier on past payments.")) == "What is the business goal?"
+    clock.advance(20)
+    reply = "".join(s.send(sid, "I don't know."))
+    assert reply.startswith("That's fine. ") and "business goal" not in reply

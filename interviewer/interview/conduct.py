@@ -15,6 +15,12 @@ from rapidfuzz import fuzz
 
 COPY_CHARS = 40  # a reply whose first 40 characters copy an earlier turn is cut off
 REPEAT_AT = 90  # a question this similar (rapidfuzz ratio) to an earlier one is a repeat
+OPENING_WORDS = 4  # a reply whose first words open an earlier question is held until its '?'
+# A short acceptance before the question ("That's fine.", "Fair enough,"): looked past for repeats.
+FILLERS = ["that's fine", "that's ok", "that's okay", "that's alright", "no problem", "fair enough", "okay",
+           "alright", "understood", "got it", "no worries"]
+_FILLER = re.compile(r"^(?:that'?s (?:fine|ok|okay|alright|all right)|no problem|fair enough|ok(?:ay)?|alright|"
+                     r"understood|got it|no worries)[.!,]\s*", re.IGNORECASE)
 PRAISE_WORDS = {"great", "excellent", "good", "nice", "perfect", "awesome", "fantastic", "wonderful",
                 "brilliant", "absolutely", "certainly", "sure", "definitely", "exactly", "love", "that's",
                 "thats", "what", "interesting", "impressive", "amazing", "correct", "right"}
@@ -77,14 +83,37 @@ def is_repeat(question: str, earlier: list[str]) -> bool:
 
 
 class Guard:
-    """Streams a reply, holding it back only while it may be praise or a copy of `earlier`."""
+    """Streams a reply, holding it back only while it may be praise, a copy of `earlier`, or a
+    question that opens like one asked before (held to its '?' and compared whole)."""
 
     def __init__(self, earlier: list[str], write: Callable[[dict[str, str]], None]) -> None:
         self.earlier = [norm(e) for e in earlier if e.strip()]
+        self.asked = [q for e in earlier for q in questions(e)]
+        self.openings = {" ".join(norm(q).split()[:OPENING_WORDS]) for q in self.asked}
         self.write = write
+        self.lead = ""  # a short acceptance ("That's fine.") the caller keeps before its own question
+
+    def _held_question(self, text: str) -> bool | None:
+        """None: not a question opening like an earlier one; True: still arriving; False: it is a repeat."""
+        m = _FILLER.match(text)
+        core = text[m.end():] if m else text
+        words = norm(core).split()
+        if m and not words:
+            return True  # only the acceptance so far: what follows decides
+        if not m and any(f.startswith(norm(text)) for f in FILLERS):
+            return True  # an acceptance still arriving ("That's fi")
+        if len(words) <= OPENING_WORDS and "?" not in core:  # still arriving: could it open an earlier one?
+            partial = " ".join(words)
+            return True if any(o.startswith(partial) for o in self.openings) else None
+        if " ".join(words[:OPENING_WORDS]) not in self.openings:
+            return None
+        if "?" not in core:
+            return True
+        self.lead = m.group(0).strip() if m else ""
+        return False if is_repeat(questions(core)[0] if questions(core) else core, self.asked) else None
 
     def run(self, deltas: Iterator[str]) -> str | None:
-        """The reply as shown; None when it was a copy and nothing of it was shown."""
+        """The reply as shown; None when it was a copy (or a repeat) and nothing of it was shown."""
         raw, shown, held = "", "", True
         for delta in deltas:
             raw += delta
@@ -96,18 +125,21 @@ class Guard:
             if not text or may_be_praise(text):
                 continue
             probe = norm(text)
-            if any(probe in e for e in self.earlier):
-                if len(probe) >= COPY_CHARS:
-                    close = getattr(deltas, "close", None)
-                    if close:
-                        close()
-                    return None
+            copy = any(probe in e for e in self.earlier)
+            if copy and len(probe) >= COPY_CHARS or self._held_question(text) is False:
+                close = getattr(deltas, "close", None)
+                if close:
+                    close()
+                return None
+            if copy or self._held_question(text):
                 continue
             held, shown = False, text
             self.write({"delta": text})
         if held:
             text = strip_praise(raw)
             if text and any(norm(text) in e for e in self.earlier) and len(norm(text)) >= COPY_CHARS // 2:
+                return None
+            if text and self._held_question(text) is False:
                 return None
             shown = text
             if text:

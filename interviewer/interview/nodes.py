@@ -212,6 +212,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
         earlier = [t["text"] for t in state["transcript"]]
         streamed: str | None
+        lead = ""  # a short acceptance the model opened with, kept before a replacement question
         if plan.challenge_with:  # a red flag's pushback is checked whole before it is shown
             said = ctx.llm.chat(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
@@ -220,11 +221,13 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         else:
             deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer",
                                     slot=INTERVIEWER_SLOT)
-            streamed = conduct.Guard(earlier, write).run(deltas)
+            guard = conduct.Guard(earlier, write)
+            streamed, lead = guard.run(deltas), guard.lead
         if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
             asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
             opener_due = phase.opener and not plan.challenge and not conduct.asked_before(phase.opener, asked)
-            streamed = phase.opener if opener_due else conduct.fallback_question(asked, plan.challenge)
+            question = phase.opener if opener_due else conduct.fallback_question(asked, plan.challenge)
+            streamed = f"{lead} {question}".strip()
             write({"delta": streamed})
         reply = trim_reply(streamed) or conduct.fallback_question([])
         if plan.invent_for:
