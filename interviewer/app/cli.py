@@ -18,6 +18,7 @@ from interviewer.app.options import (
     interview_context,
     settings_from,
 )
+from interviewer.app.speech_cli import add_command as add_speech_command
 from interviewer.content.files import DataFileError
 from interviewer.evals.commands import add_commands as add_eval_commands
 from interviewer.grading.writeup import InputError
@@ -26,6 +27,7 @@ from interviewer.interview.store import StoreError
 from interviewer.llm.backend import stderr_progress
 from interviewer.llm.client import LLMError
 from interviewer.llm.embedded import ModelError
+from interviewer.speech import SpeechError
 
 
 def cmd_problems(args: argparse.Namespace) -> int:
@@ -57,6 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from interviewer.app.page import build_app
     from interviewer.app.ui import UI
     from interviewer.app.views import CSS
+    from interviewer.app.voice_ui import VoiceUI
     from interviewer.interview.sessions import Sessions
     from interviewer.llm.backend import open_backend
 
@@ -71,7 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         sessions = Sessions(interview_context(settings, backend.llm, catalog_of(settings)),
                             db_path=settings.resolved_store)
-        app = build_app(UI(sessions, backend.llm), secret=ui_secret(settings.home))
+        app = build_app(UI(sessions, backend.llm), secret=ui_secret(settings.home),
+                        voice=VoiceUI(settings, backend.llm))
         stderr_progress(f"app on http://{args.host}:{args.port}")
         app.queue(default_concurrency_limit=settings.parallel if settings.embedded else 8).launch(
             server_name=args.host, server_port=args.port, share=False, show_error=True, auth=auth, css=CSS,
@@ -226,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_eval_commands(sub)
     add_history_command(sub)
+    add_speech_command(sub)
 
     serve = sub.add_parser("serve", help="start the Gradio app")
     serve.add_argument("--host", default="127.0.0.1")
@@ -244,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (DataFileError, ModelError, LLMError, InputError, SessionError, StoreError, KeyError,
-            FileNotFoundError) as exc:
+            FileNotFoundError, SpeechError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {msg}", file=sys.stderr)
         return 2

@@ -10,9 +10,11 @@ import gradio as gr  # noqa: E402,I001  (after the offline guards)
 from interviewer.app.history_ui import HistoryUI
 from interviewer.app.ui import UI, Outputs
 from interviewer.app.views import TEMPLATES, diagram_preview
+from interviewer.app.voice_ui import MODES, VoiceUI
 from interviewer.content.catalog import Catalog
 from interviewer.content.rubric import LEVELS
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
+from interviewer.llm.settings import Settings
 
 POLL_S = 3.0  # how often the flags panel looks for grades that landed
 
@@ -46,10 +48,22 @@ VISIBLE_JS = "(sid, _) => [sid, document.visibilityState === 'visible']"
 DELETE_JS = "(rid) => (rid && confirm('Delete this session for good? It leaves History and Progress.')) ? rid : ''"
 
 
-def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
+# The zero-CPU speaker: the browser's own speech synthesis reads the last reply.
+BROWSER_SPEAK_JS = """(chat, mode) => {
+  if (mode !== 'Browser voice' || !window.speechSynthesis || !chat || !chat.length) return;
+  const last = chat[chat.length - 1];
+  if (last.role !== 'assistant') return;
+  const text = typeof last.content === 'string' ? last.content : (last.content?.[0]?.text || '');
+  window.speechSynthesis.cancel();
+  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}"""
+
+
+def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -> gr.Blocks:
     frameworks = [(r.title, r.id) for r in ui.catalog.rubrics.values()]
     problems = problem_choices(ui.catalog)
     hist = HistoryUI(ui.sessions, ui.export_dir / "history")
+    voice = voice or VoiceUI(Settings(), ui.llm)
     with gr.Blocks(title="mlsd-interviewer") as demo:
         gr.Markdown("# ML system design mock interviewer")
         sid_store = gr.BrowserState("", storage_key="mlsd-interviewer-session", secret=secret)
@@ -76,6 +90,15 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
                         retry = gr.Button("Retry turn", elem_id="retry-btn")
                         hint = gr.Button("Hint", elem_id="hint-btn")
                         end = gr.Button("End interview", variant="stop", elem_id="end-btn")
+                    why = voice.reason()
+                    with gr.Row(visible=why is None):
+                        mic = gr.Audio(sources=["microphone"], type="filepath", elem_id="mic",
+                                       label="Speak your answer (push to talk)")
+                        with gr.Column():
+                            speaker = gr.Radio(MODES, value=MODES[0], label="Read replies aloud", elem_id="speaker")
+                            reply_audio = gr.Audio(label="Reply", autoplay=True, streaming=True, interactive=False,
+                                                   elem_id="reply-audio")
+                    gr.Markdown(f"_Voice is off: {why}_" if why else "", elem_id="voice-note")
                 with gr.Column(scale=2):
                     timeline = gr.HTML(label="Phases", elem_id="timeline-box")
                     rubric = gr.Markdown("_Flags appear here as your answers are graded._", elem_id="rubric-panel")
@@ -175,7 +198,9 @@ def build_app(ui: UI, secret: str | None = None) -> gr.Blocks:
         # event, so nothing typed afterwards is wiped and two quick answers never share a slot.
         # "multiple": an answer sent while the previous reply is finishing queues behind it.
         for trigger in (send.click, answer.submit):
-            trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple")
+            trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple").then(
+                voice.speak, [chat, speaker], reply_audio).then(None, [chat, speaker], None, js=BROWSER_SPEAK_JS)
+        mic.stop_recording(voice.transcribe, [mic, answer], [answer, notice]).then(lambda: None, None, mic)
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], [*outs, answer], api_name="send")
         # API clients (and a second app process sharing a postgres store) pick a session up by its id.

@@ -87,7 +87,7 @@ class LLM:
 
     # -- errors -------------------------------------------------------------------------
 
-    def _explain(self, exc: Exception) -> LLMError:
+    def explain(self, exc: Exception) -> LLMError:
         where = f"the LLM server at {self.base_url}"
         if isinstance(exc, openai.APITimeoutError):
             return LLMError(f"{where} did not answer within {self.settings.timeout:.0f}s; try again")
@@ -141,7 +141,7 @@ class LLM:
                 messages=_clean(messages), **self._params(max_tokens, stop, slot)
             )
         except openai.OpenAIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
         call.latency_s = time.perf_counter() - start
         read_usage(resp.usage, resp.model_extra, call)
         self.usage.add(call)
@@ -157,7 +157,7 @@ class LLM:
         except openai.BadRequestError as exc:
             raise NoLogprobs(f"{self.model} refused logprobs: {exc.message}") from exc
         except openai.OpenAIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
         finally:
             call.latency_s = time.perf_counter() - start
         read_usage(resp.usage, resp.model_extra, call)
@@ -217,7 +217,7 @@ class LLM:
                         call.ttft_s = time.perf_counter() - start
                     yield delta
         except openai.OpenAIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
         finally:
             call.latency_s = time.perf_counter() - start
             self.usage.add(call)
@@ -257,7 +257,7 @@ class LLM:
                 try:
                     resp = self._create(messages=convo, **params)
                 except openai.OpenAIError as exc:
-                    raise self._explain(exc) from exc
+                    raise self.explain(exc) from exc
                 before = (call.prompt_tokens, call.cached_tokens, call.completion_tokens)
                 read_usage(resp.usage, resp.model_extra, call)
                 call.prompt_tokens += before[0]
@@ -318,7 +318,7 @@ class LLM:
         except (openai.BadRequestError, openai.UnprocessableEntityError, json.JSONDecodeError):
             json_schema = False
         except openai.OpenAIError as exc:
-            raise self._explain(exc) from exc
+            raise self.explain(exc) from exc
         try:
             deltas = list(self.stream(messages, max_tokens=4, purpose="probe"))
             streaming = bool(deltas)

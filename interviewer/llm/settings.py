@@ -31,6 +31,13 @@ ENV_VARS: dict[str, str] = {
     "INTERVIEWER_AUTH": "auth",
     "INTERVIEWER_RUBRICS_DIR": "rubrics_dir",
     "INTERVIEWER_PROBLEMS_DIR": "problems_dir",
+    "INTERVIEWER_STT_MODEL_PATH": "stt_model_path",
+    "INTERVIEWER_TTS_VOICE_PATH": "tts_voice_path",
+    "INTERVIEWER_STT_MAX_SECONDS": "stt_max_seconds",
+    "INTERVIEWER_STT_MODEL": "stt_model",
+    "INTERVIEWER_TTS_MODEL": "tts_model",
+    "INTERVIEWER_TTS_VOICE": "tts_voice",
+    "INTERVIEWER_AUDIO": "audio_backend",
 }
 
 
@@ -63,6 +70,15 @@ class Settings(BaseModel):
     auth: SecretStr | None = Field(None, description="user:password the app asks for.")
     rubrics_dir: Path | None = Field(None, description="A folder of your own rubrics, beside the bundled ones.")
     problems_dir: Path | None = Field(None, description="A folder of your own problems.")
+    stt_model_path: Path | None = Field(None, description="Your own CTranslate2 Whisper folder (else Whisper base).")
+    tts_voice_path: Path | None = Field(None, description="Your own Piper voice .onnx (its .onnx.json beside it).")
+    stt_max_seconds: float = Field(300.0, gt=0, le=3600, description="The longest recording transcribed.")
+    stt_model: str = Field("whisper-1", description="audio.transcriptions model on a remote backend.")
+    tts_model: str = Field("gpt-4o-mini-tts", description="audio.speech model on a remote backend.")
+    tts_voice: str = Field("alloy", description="audio.speech voice on a remote backend.")
+    audio_backend: Literal["auto", "local", "remote"] = Field("auto", description=(
+        "Voice: 'local' = faster-whisper and Piper here; 'remote' = the backend's audio endpoints; "
+        "'auto' = remote on OpenAI, local otherwise (llama.cpp, vLLM and Ollama have no audio endpoints)."))
 
     @property
     def resolved_store(self) -> str | Path:
@@ -76,6 +92,12 @@ class Settings(BaseModel):
         if not sep or not user or not password:
             raise ValueError("auth must be user:password")
         return user, password
+
+    @property
+    def remote_audio(self) -> bool:
+        if self.audio_backend != "auto":
+            return self.audio_backend == "remote"
+        return self.api_key is not None and (self.base_url is None or "api.openai.com" in self.base_url)
 
     @property
     def embedded(self) -> bool:

@@ -37,6 +37,20 @@ class FakeReply:
 Responder = Callable[[dict[str, Any]], "FakeReply | str"]
 
 
+def silent_wav(seconds: float = 0.5, rate: int = 16_000) -> bytes:
+    """A valid WAV of silence: what the fake audio.speech endpoint returns."""
+    import io
+    import wave
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * int(seconds * rate))
+    return buf.getvalue()
+
+
 class Script:
     """Replies in order (strings or FakeReply), or computed by a function; records requests."""
 
@@ -44,6 +58,8 @@ class Script:
         self._replies = replies
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self.heard = "I would start with a logistic regression baseline."  # what audio.transcriptions returns
+        self.audio_calls: list[str] = []  # the audio endpoints asked, in order
 
     def __call__(self, body: dict[str, Any]) -> FakeReply:
         with self._lock:
@@ -121,6 +137,12 @@ def _error_json(reply: FakeReply) -> dict[str, Any]:
 
 def transport(script: Script) -> httpx2.MockTransport:
     def handle(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/audio/transcriptions"):
+            script.audio_calls.append("transcriptions")
+            return httpx2.Response(200, json={"text": script.heard})
+        if request.url.path.endswith("/audio/speech"):
+            script.audio_calls.append("speech")
+            return httpx2.Response(200, content=silent_wav(), headers={"content-type": "audio/wav"})
         body = json.loads(request.content or b"{}")
         reply = script(body)
         if reply.delay_s:

@@ -1,0 +1,97 @@
+"""Voice in the app: a recording becomes the answer box's text; a reply is read aloud.
+
+Offline (the embedded backend) it is faster-whisper and Piper from the `voice` extra, loaded on
+first use; on a remote backend, the same client's `audio.transcriptions` and `audio.speech`.
+Speech runs between LLM turns (on release of the microphone, after a reply has ended), so it
+never competes with the interviewer's reply for the two cores. Audio is not kept.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from interviewer.llm import audio
+from interviewer.llm.client import LLM, LLMError
+from interviewer.llm.embedded import ModelError
+from interviewer.llm.settings import Settings
+from interviewer.speech import SpeechError, available
+
+MODES = ["Off", "Offline voice (Piper)", "Browser voice"]
+
+
+class VoiceUI:
+    def __init__(self, settings: Settings, llm: LLM) -> None:
+        self.settings = settings
+        self.llm = llm
+        self.remote = settings.remote_audio
+        self._lock = threading.Lock()
+        self._stt: Any = None
+        self._tts: Any = None
+        self.out_dir = Path(tempfile.mkdtemp(prefix="interviewer-voice-"))
+
+    def reason(self) -> str | None:
+        """None when voice works here, else the one-line reason the page shows."""
+        if self.remote:
+            return None
+        return available(self.settings.stt_model_path, self.settings.tts_voice_path)
+
+    def _transcriber(self) -> Any:
+        with self._lock:
+            if self._stt is None:
+                from interviewer.speech.stt import Transcriber
+
+                self._stt = Transcriber(self.settings.stt_model_path, home=self.settings.home,
+                                        threads=self.settings.threads, max_seconds=self.settings.stt_max_seconds)
+            return self._stt
+
+    def _voice(self) -> Any:
+        with self._lock:
+            if self._tts is None:
+                from interviewer.speech.tts import Voice
+
+                self._tts = Voice(self.settings.tts_voice_path)
+            return self._tts
+
+    def transcribe(self, recording: str | None, typed: str) -> tuple[str, str]:
+        """(the answer box's new text, a notice): the words join what was typed, for a quick edit
+        before Send. Bad audio leaves the box as it was and says why."""
+        if not recording:
+            return typed, ""
+        why = self.reason()
+        if why:
+            return typed, f"⚠️ {why}"
+        try:
+            if self.remote:
+                text = audio.transcribe(self.llm, recording, self.settings.stt_model)
+            else:
+                text = self._transcriber().transcribe(recording).text
+        except (SpeechError, ModelError, LLMError, OSError) as exc:
+            return typed, f"⚠️ {exc}"
+        if not text:
+            return typed, "⚠️ no speech was heard: record again, closer to the microphone"
+        joined = f"{typed.rstrip()} {text}".strip() if typed.strip() else text
+        return joined, "Your words are in the box: edit them if needed, then press Send."
+
+    def speak(self, chat: list[dict[str, str]], mode: str) -> Iterator[Any]:
+        """The last interviewer reply, sentence by sentence (offline), so the first sentence plays
+        while the rest is made; nothing when the speaker is off or the browser speaks it."""
+        if mode != MODES[1] or not chat or chat[-1].get("role") != "assistant" or self.reason():
+            return
+        text = str(chat[-1]["content"])
+        try:
+            if self.remote:
+                path = self.out_dir / "reply.wav"
+                path.write_bytes(audio.speech(self.llm, text, self.settings.tts_model, self.settings.tts_voice))
+                yield str(path)
+                return
+            voice = self._voice()
+            for pcm in voice.pcm(text):
+                yield voice.sample_rate, np.frombuffer(pcm, dtype=np.int16)
+        except (SpeechError, ModelError, LLMError):
+            return  # the reply is on screen; reading it aloud is a convenience
