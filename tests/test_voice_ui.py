@@ -44,12 +44,14 @@ def test_bad_audio_says_why_and_keeps_what_was_typed(voice: VoiceUI, tmp_path: P
     assert text == "typed so far" and note.startswith("⚠️ ") and "Traceback" not in note
 
 
-def test_a_reply_is_read_aloud_sentence_by_sentence_only_when_asked(voice: VoiceUI) -> None:
+def test_a_reply_is_read_aloud_only_when_asked(voice: VoiceUI) -> None:
     chat = [{"role": "user", "content": "x"},
             {"role": "assistant", "content": "Fair enough. Which metric would you watch first?"}]
-    chunks = list(voice.speak(chat, MODES[1]))
-    assert len(chunks) == 2 and all(rate == voice._voice().sample_rate and len(pcm) > 1000 for rate, pcm in chunks)
-    assert list(voice.speak(chat, MODES[0])) == [] and list(voice.speak(chat, MODES[2])) == []
+    wav = voice.speak(chat, MODES[1])
+    assert wav and Path(wav).read_bytes().startswith(b"RIFF") and Path(wav).stat().st_size > 20_000
+    assert voice.speak(chat, MODES[1]) != wav  # a new file per reply: the player reloads
+    assert voice.speak(chat, MODES[0]) is None and voice.speak(chat, MODES[2]) is None
+    assert len(list(voice._voice().sentences(chat[-1]["content"]))) == 2  # made sentence by sentence
 
 
 def test_on_openai_the_audio_endpoints_of_the_same_client_are_used(tmp_path: Path) -> None:
@@ -62,8 +64,8 @@ def test_on_openai_the_audio_endpoints_of_the_same_client_are_used(tmp_path: Pat
     rec = tmp_path / "a.wav"
     rec.write_bytes(b"RIFF....")
     assert voice.transcribe(str(rec), "")[0] == script.heard
-    [wav] = list(voice.speak([{"role": "assistant", "content": "Which metric first?"}], MODES[1]))
-    assert Path(wav).read_bytes().startswith(b"RIFF")
+    wav = voice.speak([{"role": "assistant", "content": "Which metric first?"}], MODES[1])
+    assert wav and Path(wav).read_bytes().startswith(b"RIFF")
     assert script.audio_calls == ["transcriptions", "speech"]
     assert [c.purpose for c in llm.usage.calls] == ["stt", "tts"]
 

@@ -96,8 +96,9 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                                        label="Speak your answer (push to talk)")
                         with gr.Column():
                             speaker = gr.Radio(MODES, value=MODES[0], label="Read replies aloud", elem_id="speaker")
-                            reply_audio = gr.Audio(label="Reply", autoplay=True, streaming=True, interactive=False,
-                                                   elem_id="reply-audio")
+                            reply_audio = gr.Audio(label="Reply", autoplay=True, interactive=False, type="filepath",
+                                                   elem_id="reply-audio",  # a plain <audio> player
+                                                   waveform_options=gr.WaveformOptions(show_recording_waveform=False))
                     gr.Markdown(f"_Voice is off: {why}_" if why else "", elem_id="voice-note")
                 with gr.Column(scale=2):
                     timeline = gr.HTML(label="Phases", elem_id="timeline-box")

@@ -3,18 +3,16 @@
 Offline (the embedded backend) it is faster-whisper and Piper from the `voice` extra, loaded on
 first use; on a remote backend, the same client's `audio.transcriptions` and `audio.speech`.
 Speech runs between LLM turns (on release of the microphone, after a reply has ended), so it
-never competes with the interviewer's reply for the two cores. Audio is not kept.
+never competes with the interviewer's reply for the two cores. Recordings are not kept; each
+reply's WAV lives in a temporary folder for the page's player.
 """
 
 from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from interviewer.llm import audio
 from interviewer.llm.client import LLM, LLMError
@@ -34,6 +32,7 @@ class VoiceUI:
         self._stt: Any = None
         self._tts: Any = None
         self.out_dir = Path(tempfile.mkdtemp(prefix="interviewer-voice-"))
+        self.turn = 0
 
     def reason(self) -> str | None:
         """None when voice works here, else the one-line reason the page shows."""
@@ -78,20 +77,20 @@ class VoiceUI:
         joined = f"{typed.rstrip()} {text}".strip() if typed.strip() else text
         return joined, "Your words are in the box: edit them if needed, then press Send."
 
-    def speak(self, chat: list[dict[str, str]], mode: str) -> Iterator[Any]:
-        """The last interviewer reply, sentence by sentence (offline), so the first sentence plays
-        while the rest is made; nothing when the speaker is off or the browser speaks it."""
+    def speak(self, chat: list[dict[str, str]], mode: str) -> str | None:
+        """The last interviewer reply as a WAV file for the page's player; None when the speaker is
+        off or the browser speaks it. Piper makes it sentence by sentence (~0.2 s for the first on
+        this CPU); the page gets one file, because Gradio's streaming audio needs ffmpeg."""
         if mode != MODES[1] or not chat or chat[-1].get("role") != "assistant" or self.reason():
-            return
+            return None
         text = str(chat[-1]["content"])
+        self.turn += 1
+        path = self.out_dir / f"reply-{self.turn}.wav"  # a new name per reply: the player reloads
         try:
             if self.remote:
-                path = self.out_dir / "reply.wav"
                 path.write_bytes(audio.speech(self.llm, text, self.settings.tts_model, self.settings.tts_voice))
-                yield str(path)
-                return
-            voice = self._voice()
-            for pcm in voice.pcm(text):
-                yield voice.sample_rate, np.frombuffer(pcm, dtype=np.int16)
+            else:
+                self._voice().say(text, path)
         except (SpeechError, ModelError, LLMError):
-            return  # the reply is on screen; reading it aloud is a convenience
+            return None  # the reply is on screen; reading it aloud is a convenience
+        return str(path)
