@@ -88,3 +88,39 @@ def test_the_speech_command_says_and_transcribes(tmp_path: Path) -> None:
     assert bad.returncode == 2 and bad.stderr.startswith("error: this file is not audio")
     assert "Traceback" not in bad.stderr
     assert run("say", "hello").returncode == 2
+
+
+def test_chat_voice_records_with_arecord_and_reads_replies_with_aplay(tmp_path: Path, spoken: str) -> None:
+    """A sound device stood in for by fake arecord (it 'records' a Piper WAV) and aplay (logs)."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    from interviewer.content.catalog import get_rubric
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import FakeServer
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    played = tmp_path / "played.log"
+    (bin_dir / "arecord").write_text(f'#!/bin/sh\nfor a; do out="$a"; done\ncp "{spoken}" "$out"\n'
+                                     "trap 'exit 0' TERM\nwhile :; do sleep 0.1; done\n")
+    (bin_dir / "aplay").write_text(f'#!/bin/sh\nfor a; do f="$a"; done\nwc -c < "$f" >> "{played}"\n')
+    for f in bin_dir.iterdir():
+        f.chmod(f.stat().st_mode | stat.S_IEXEC)
+    script = InterviewScript(JudgeScript(get_rubric("default"), {}), reply="Which metric would you watch first?")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    with FakeServer(Script(script)) as srv:
+        out = subprocess.run([sys.executable, "-m", "interviewer.app.cli", "chat", "--voice", "--problem",
+                              "payment_fraud", "--base-url", srv.base_url, "--db", str(tmp_path / "s.sqlite")],
+                             input="\n\n/end\n", capture_output=True, text=True, timeout=180, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "[recording: press Enter to stop]" in out.stdout
+    assert "you (spoken)> " in out.stdout and "regression baseline" in out.stdout.lower()
+    assert "interviewer> Which metric would you watch first?" in out.stdout
+    assert [int(n) > 10_000 for n in played.read_text().split()] == [True]  # the reply, read aloud
+    no_alsa = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    refused = subprocess.run([sys.executable, "-m", "interviewer.app.cli", "chat", "--voice"], input="",
+                             capture_output=True, text=True, timeout=60, env=no_alsa)
+    assert refused.returncode == 2 and "needs a microphone and a speaker" in refused.stderr

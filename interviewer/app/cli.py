@@ -133,6 +133,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from interviewer.llm.backend import open_backend
 
     settings = settings_from(args)
+    voice = None
+    if args.voice:
+        from interviewer.app.terminal_voice import TerminalVoice
+
+        voice = TerminalVoice(settings)  # a one-line reason before anything starts when it cannot work
     backend = open_backend(settings)
     out = sys.stdout
     try:
@@ -169,6 +174,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not line:
                 line = "/end"
             text = line.strip()
+            if not text and voice is not None:  # Enter alone: speak the answer
+                try:
+                    text = voice.listen(sys.stdin, out)
+                except SpeechError as exc:  # a failed recording never ends the interview
+                    out.write(f"[voice] {exc}; type your answer, or press Enter to record again\n")
+                    continue
+                out.write(f"you (spoken)> {text}\n" if text else "[no speech heard; try again]\n")
             if not text:
                 continue
             if not sys.stdin.isatty():  # echo piped answers so the transcript reads as a dialogue
@@ -182,10 +194,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 stream = (sessions.next_phase(sid) if text == "/next" else
                           sessions.retry(sid) if text == "/retry" else sessions.send(sid, text))
                 out.write("interviewer> ")
+                reply = ""
                 for delta in stream:
                     out.write(delta)
                     out.flush()
+                    reply += delta
                 out.write("\n")
+                if voice is not None and reply:
+                    voice.say(reply)
             except (SessionError, LLMError) as exc:
                 out.write(f"\n[error] {exc}. Your answer is saved; type /retry to try the turn again.\n")
         card = sessions.load(sid).scorecard or sessions.end(sid)
@@ -223,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
     chat.add_argument("--drill", metavar="PHASE", help="a one-phase drill: a phase id, or 'weakest' (from History)")
     chat.add_argument("--hints", action="store_true", help="allow /hint (counted on the scorecard)")
+    chat.add_argument("--voice", action="store_true", help="Enter alone records a spoken answer; replies are "
+                                                          "read aloud (offline; needs arecord and aplay)")
     add_store_flags(chat)
     chat.add_argument("--scorecard-out", type=Path, help="also write the scorecard JSON here")
     add_backend_flags(chat)
