@@ -61,9 +61,11 @@ def hld_score(diagram: str) -> tuple[int, dict[str, str]]:
 
 def test_the_feedback_edge_raises_the_high_level_design_score_and_is_quoted() -> None:
     with_loop, quotes = hld_score(FULL)
-    without, _ = hld_score(NO_FEEDBACK)
-    assert with_loop > without
-    assert "Approve or decline → Model training (chargebacks as labels" in quotes["hld_g_full_lifecycle"]
+    without, without_quotes = hld_score(NO_FEEDBACK)
+    assert with_loop > without  # without the edge, and no word of feedback, the red flag is raised
+    assert quotes["hld_r_no_feedback_loop"] == "Edge: Approve or decline → Model training (chargebacks as labels)"
+    assert quotes["hld_g_full_lifecycle"].startswith("Edge: Payment events → Feature pipeline")  # the path, in code
+    assert "hld_r_no_feedback_loop" not in without_quotes
 
 
 def test_saved_versions_are_kept_with_their_time_and_a_bad_one_is_refused_at_its_line() -> None:
@@ -120,5 +122,13 @@ def test_a_write_up_whose_design_is_only_a_mermaid_block_is_credited_with_an_edg
     llm = scripted_llm(Script(InterviewScript(judge)))
     doc = f"# High-level design\n\n```mermaid\n{FULL}```\n"
     card = grade_writeup(Grader(llm, RUBRIC, None, strategy="per_flag"), doc, "senior", phases=["high_level_design"])
-    flag = next(f for p in card.phases for f in p.flags if f.flag_id == "hld_g_full_lifecycle")
-    assert flag.credited == "met" and flag.evidence[0].quote.startswith("Edge: Approve or decline → Model training")
+    flags = {f.flag_id: f for p in card.phases for f in p.flags}
+    assert flags["hld_g_full_lifecycle"].credited == "met"
+    assert flags["hld_g_full_lifecycle"].evidence[0].quote == "Edge: Payment events → Feature pipeline"
+    assert flags["hld_r_no_feedback_loop"].credited == "not_raised"
+    assert flags["hld_r_no_feedback_loop"].evidence[0].quote.startswith("Edge: Approve or decline → Model training")
+    cut = grade_writeup(Grader(llm, RUBRIC, None, strategy="per_flag"),
+                        f"# High-level design\n\n```mermaid\n{NO_FEEDBACK}```\n", "senior",
+                        phases=["high_level_design"])
+    raised = next(f for p in cut.phases for f in p.flags if f.flag_id == "hld_r_no_feedback_loop")
+    assert raised.credited == "raised" and "whiteboard check" in raised.rationale

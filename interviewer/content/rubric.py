@@ -43,6 +43,11 @@ class Flag(Strict):
     challenge: str | None = Field(None, min_length=20, max_length=200, pattern=r"\?$", description=(
         "Red flags with cues: the pushback asked when the model's own reply to a challenge note does "
         "not push back (a pointed question, without the answer)."))
+    diagram_check: Literal["data_to_action", "feedback_loop", "training_and_serving", "monitoring"] | None = Field(
+        None, description=(
+            "A whiteboard check in code that settles this flag when a diagram is graded: passing meets a "
+            "green flag (or clears a red one), quoting the arrows; failing raises a red flag that means "
+            "something is missing unless the phase's words name it."))
     hint: str | None = Field(None, min_length=10, max_length=200, description=(
         "Green flags only (every bundled one has one): one problem-independent nudge toward the flag, a short "
         "question or prompt to the candidate that does not name the solution the evidence describes."))

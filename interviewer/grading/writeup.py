@@ -9,16 +9,19 @@ never covered.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from dataclasses import dataclass
 
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Level, Rubric
-from interviewer.diagram import replace_blocks_with_facts
+from interviewer.diagram import DiagramError, check, mermaid_blocks, parse, replace_blocks_with_facts
+from interviewer.grading.diagram_evidence import settle
 from interviewer.grading.grader import Grader
 from interviewer.grading.quotes import Segment
-from interviewer.grading.scorecard import NOT_GRADED, Scorecard, build
+from interviewer.grading.scorecard import NOT_GRADED, FlagResult, Scorecard, build
+from interviewer.grading.sentences import split
 from interviewer.grading.triage import triage
 from interviewer.llm.client import LLMError
 
@@ -110,6 +113,27 @@ def screen_writeup(text: str, rubric: Rubric, problem: Problem | None, level: Le
     )
 
 
+FACT = re.compile(r"^(?:Node|Edge|Group): ")
+
+
+def diagram_checked(results: dict[str, list[FlagResult]], text: str, segments: list[Segment],
+                    rubric: Rubric) -> dict[str, list[FlagResult]]:
+    """The last diagram of the write-up settles the diagram phase's explicit flags (see
+    diagram_evidence.py); its quotes point at the section holding its facts."""
+    phase = next((p for p in rubric.phases if p.diagram and p.id in results), None)
+    drawn = []
+    for _, block in mermaid_blocks(text):
+        with contextlib.suppress(DiagramError):
+            drawn.append(parse(block))
+    if phase is None or not drawn:
+        return results
+    checks = check(drawn[-1])
+    facts_at = next((s.where for s in segments if any(FACT.match(line) for line in split(s.text))),
+                    "diagram")
+    words = " ".join(x for seg in segments for x in split(seg.text) if not FACT.match(x))
+    return {**results, phase.id: settle(results[phase.id], phase, checks, words, facts_at)}
+
+
 def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: list[str] | None = None) -> Scorecard:
     """Grade every phase, or only `phases` (evals use that to spend CPU only where an edit lands)."""
     check_size(text)
@@ -119,6 +143,7 @@ def grade_writeup(grader: Grader, text: str, level: Level = "senior", phases: li
     placed = assign_phases(sections, grader.rubric)
     segments = [Segment(s.where, s.text) for s in sections]
     results, screened = grader.grade(segments, phases=phases, prefer=placed)
+    results = diagram_checked(results, text, segments, grader.rubric)
     failed = [r.rationale for rs in results.values() for r in rs if r.rationale.startswith(NOT_GRADED)]
     if failed and len(failed) == sum(len(rs) for rs in results.values()):
         raise LLMError(f"grading failed, nothing was graded: {failed[0].removeprefix(NOT_GRADED)}")

@@ -31,7 +31,7 @@ from interviewer.interview.planner import (
     verdict_of,
 )
 from interviewer.interview.state import InterviewState, Turn, merge_flags
-from interviewer.interview.whiteboard import candidate_segments, clean_diagram, diagram_note
+from interviewer.interview.whiteboard import candidate_segments, clean_diagram, diagram_note, diagram_settled
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
 
@@ -166,7 +166,7 @@ def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int
 
     def work() -> dict[str, FlagResult]:
         results, _ = grader.grade(segs, phases=[phase.id])
-        return {r.flag_id: r for r in results[phase.id]}
+        return {r.flag_id: r for r in diagram_settled(state, phase, results[phase.id])}
 
     ctx.grades.submit(state["session_id"], turn_no, work)
 

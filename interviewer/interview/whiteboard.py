@@ -5,9 +5,11 @@ interviewer, so it can ask about what the diagram lacks."""
 from __future__ import annotations
 
 from interviewer.content.rubric import Phase
-from interviewer.diagram import facts, parse, summary
+from interviewer.diagram import check, facts, parse, summary
 from interviewer.diagram.render import to_mermaid
+from interviewer.grading.diagram_evidence import settle
 from interviewer.grading.quotes import Segment
+from interviewer.grading.scorecard import FlagResult
 from interviewer.interview.state import InterviewState
 
 
@@ -39,3 +41,12 @@ def clean_diagram(state: InterviewState) -> str:
     """The last whiteboard as clean Mermaid source (labels escaped), for the scorecard."""
     saved = state.get("diagrams", [])
     return to_mermaid(parse(saved[-1]["source"])) if saved else ""
+
+
+def diagram_settled(state: InterviewState, phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
+    """In the diagram phase, the latest whiteboard's checks settle the flags that name one."""
+    saved = state.get("diagrams", [])
+    if not (phase.diagram and saved):
+        return results
+    words = " ".join(t["text"] for t in state["transcript"] if t["role"] == "candidate" and t["phase"] == phase.id)
+    return settle(results, phase, check(parse(saved[-1]["source"])), words, f"diagram v{len(saved)}")
