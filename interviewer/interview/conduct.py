@@ -126,12 +126,13 @@ class Guard:
                 continue
             probe = norm(text)
             copy = any(probe in e for e in self.earlier)
-            if copy and len(probe) >= COPY_CHARS or self._held_question(text) is False:
+            question = self._held_question(text)
+            if copy and len(probe) >= COPY_CHARS or question is False:
                 close = getattr(deltas, "close", None)
                 if close:
                     close()
                 return None
-            if copy or self._held_question(text):
+            if copy or question:
                 continue
             held, shown = False, text
             self.write({"delta": text})
