@@ -17,9 +17,10 @@ from langgraph.types import interrupt
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Level, Phase
 from interviewer.grading.grader import GRADER_SLOT
-from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
+from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
 from interviewer.interview import bridge, conduct, intent
+from interviewer.interview.card import scorecard_from
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
     after_dont_know,
@@ -31,7 +32,7 @@ from interviewer.interview.planner import (
     verdict_of,
 )
 from interviewer.interview.state import InterviewState, Turn, merge_flags
-from interviewer.interview.whiteboard import candidate_segments, clean_diagram, diagram_note, diagram_settled
+from interviewer.interview.whiteboard import candidate_segments, diagram_note, diagram_settled
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
 
@@ -306,25 +307,3 @@ def route_phase(state: InterviewState, runtime: Runtime[Context]) -> Literal["wr
     if state.get("drill"):
         return "wrapup"  # a drill is one phase: moving on ends it
     return "wrapup" if state["phase_index"] >= len(runtime.context.rubric(state).phases) else "interviewer"
-
-
-def scorecard_from(state: InterviewState, flags: dict[str, FlagResult], minutes: dict[str, float],
-                   ctx: Context) -> Scorecard:
-    """The interview's scorecard: the merged per-turn grades as they are, "not credited" included."""
-    rubric, problem = ctx.rubric(state), ctx.problem(state)
-    if state.get("drill"):  # graded on the drilled phase's flags only
-        rubric = rubric.model_copy(update={"phases": [rubric.phase(state["drill"])]})
-    by_phase = {phase.id: [flags.get(f.id) or empty_result(kind, f) for kind, f in phase.flags]
-                for phase in rubric.phases}
-    covered = {t["phase"] for t in state["transcript"] if t["role"] == "candidate"}
-    said = {p.id: " ".join(t["text"] for t in state["transcript"] if t["role"] == "candidate" and t["phase"] == p.id)
-            for p in rubric.phases}
-    usage = ctx.llm.usage.totals(session=state["session_id"])
-    return build(
-        mode="drill" if state.get("drill") else "interview", rubric=rubric, level=state["level"],  # type: ignore[arg-type]
-        flags_by_phase=by_phase, problem=problem, manipulation=state.get("manipulation", []),
-        uncovered=[p.id for p in rubric.phases if p.id not in covered], usage=usage,
-        latency_s=usage.get("latency_s", 0.0), strategy=ctx.strategy, minutes=minutes,
-        hints_used=len(state.get("hints_given", [])), said=said, diagram=clean_diagram(state),
-    )
-
