@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
+import pandas as pd
 
-from interviewer.app.history_ui import HistoryUI
+from interviewer.app.history_ui import COLUMNS, HistoryUI
 from interviewer.app.ui import UI, Outputs
 from interviewer.app.views import TEMPLATES, diagram_preview
 from interviewer.app.voice_ui import MODES, VoiceUI
@@ -134,7 +135,8 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                 h_resume = gr.Button("Resume", elem_id="history-resume")
                 h_delete = gr.Button("Delete", variant="stop", elem_id="history-delete")
                 h_export = gr.DownloadButton("Export all (JSON)", elem_id="history-export")
-            h_table = gr.Dataframe(interactive=False, elem_id="history-table", wrap=True)
+            h_table = gr.Dataframe(pd.DataFrame(columns=COLUMNS), interactive=False, elem_id="history-table",
+                                   wrap=True)  # rows when the tab is opened
             h_notice = gr.Markdown(elem_id="history-notice")
             h_chat = gr.Chatbot(label="Replay (read only)", height=360, elem_id="history-chat",
                                 group_consecutive_messages=False, buttons=["copy", "copy_all"])
