@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.diagram import DiagramError, check, parse
+from interviewer.diagram.checks import TITLES
 from interviewer.diagram.render import to_mermaid
 from interviewer.diagram.svg import to_svg
 from interviewer.grading.scorecard import Scorecard
@@ -76,8 +77,6 @@ def rubric_panel(view: SessionView) -> str:
     return "\n\n".join(lines) if lines else "_No flags yet: they appear here as your answers are graded._"
 
 
-CHECK_TITLES = {"data_to_action": "a path from data to an action", "feedback_loop": "outcomes fed back to training",
-                "training_and_serving": "training and serving both drawn", "monitoring": "monitoring somewhere"}
 TEMPLATES = {
     "Empty": "flowchart LR\n",
     "Data → features → model → serving → feedback": (
@@ -94,7 +93,7 @@ def diagram_checks_md(source: str) -> str:
     rows = []
     for name, ok in checks.passed().items():
         proof = " → ".join(checks.paths.get(name, [])[:6])
-        rows.append(f"{'✓' if ok else '✗'} {CHECK_TITLES.get(name, name)}"
+        rows.append(f"{'✓' if ok else '✗'} {TITLES.get(name, name)}"
                     + (f": {html.escape(proof)}" if ok and proof else ""))
     return "**Whiteboard**  \n" + "  \n".join(rows)
 

@@ -49,6 +49,8 @@ CLASSES: dict[str, re.Pattern[str]] = {
 _FEEDBACK_LABEL = _kw("feedback", r"labels?", r"outcomes?", r"retrain\w*", "ground truth")
 _FEEDBACK_BOX = _kw("feedback", r"outcomes?")
 NAMES = ("data_to_action", "feedback_loop", "training_and_serving", "monitoring")
+TITLES = {"data_to_action": "a path from data to an action", "feedback_loop": "outcomes fed back to training",
+          "training_and_serving": "training and serving both drawn", "monitoring": "monitoring somewhere"}
 
 
 def classes(text: str) -> frozenset[str]:

@@ -13,6 +13,7 @@ import re
 
 from interviewer.content.rubric import Phase
 from interviewer.diagram import Checks
+from interviewer.diagram.checks import TITLES
 from interviewer.grading.scorecard import Evidence, FlagResult
 
 # Words that say in prose what a check looks for in the drawing (only these checks can raise).
@@ -20,8 +21,6 @@ MENTIONS = {
     "feedback_loop": re.compile(r"feedback|labels?\b|retrain|outcomes?|ground truth|chargebacks?", re.IGNORECASE),
     "monitoring": re.compile(r"monitor|alert|dashboard|drift", re.IGNORECASE),
 }
-TITLES = {"data_to_action": "a path from data to an action", "feedback_loop": "outcomes fed back to training",
-          "training_and_serving": "training and serving both drawn", "monitoring": "monitoring"}
 
 
 def settle(results: list[FlagResult], phase: Phase, checks: Checks, words: str, where: str) -> list[FlagResult]:
