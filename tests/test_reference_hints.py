@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -122,35 +123,30 @@ def test_a_users_problem_may_omit_the_reference(tmp_path: Path) -> None:
     assert catalog.reference("my_fraud_noref", "requirements_first", "mdl_g_baseline") == []
 
 
-def test_unknown_reference_key_is_refused(tmp_path: Path) -> None:
-    raw = _fraud_raw("my_fraud_unknown")
-    raw["reference"]["mod_g_made_up"] = "A point about a flag that the default framework does not have."
-    folder = _write(tmp_path / "unknown", "unknown_key.yaml", raw).parent
-    with pytest.raises(DataFileError, match=r"unknown_key\.yaml: field 'reference\.mod_g_made_up': not a green"):
-        Catalog.load(problems_dir=folder)
+def _unknown(ref: dict[str, str]) -> None:
+    ref["mod_g_made_up"] = "A point about a flag that the default framework does not have."
 
 
-def test_missing_reference_key_is_refused(tmp_path: Path) -> None:
-    raw = _fraud_raw("my_fraud_missing")
-    del raw["reference"]["dd_g_scaling"]
-    folder = _write(tmp_path / "missing", "missing_key.yaml", raw).parent
-    with pytest.raises(DataFileError, match=r"missing_key\.yaml: field 'reference\.dd_g_scaling': missing"):
-        Catalog.load(problems_dir=folder)
+def _red(ref: dict[str, str]) -> None:
+    ref["mod_r_jumps_to_complex"] = ref.pop("mod_g_baseline")
 
 
-def test_red_flag_as_reference_key_is_refused(tmp_path: Path) -> None:
-    raw = _fraud_raw("my_fraud_red")
-    raw["reference"]["mod_r_jumps_to_complex"] = raw["reference"].pop("mod_g_baseline")
-    folder = _write(tmp_path / "red", "red_key.yaml", raw).parent
-    with pytest.raises(DataFileError, match=r"red_key\.yaml: field 'reference\.mod_r_jumps_to_complex'"):
-        Catalog.load(problems_dir=folder)
+def _short(ref: dict[str, str]) -> None:
+    ref["mod_g_baseline"] = "use rules"
 
 
-def test_short_reference_point_is_refused(tmp_path: Path) -> None:
-    raw = _fraud_raw("my_fraud_short")
-    raw["reference"]["mod_g_baseline"] = "use rules"
-    folder = _write(tmp_path / "short", "short_point.yaml", raw).parent
-    with pytest.raises(DataFileError, match=r"short_point\.yaml: field 'reference\.mod_g_baseline': String should"):
+@pytest.mark.parametrize(("name", "edit", "error"), [
+    ("unknown_key", _unknown, r"unknown_key\.yaml: field 'reference\.mod_g_made_up': not a green"),
+    ("missing_key", lambda ref: ref.pop("dd_g_scaling"),
+     r"missing_key\.yaml: field 'reference\.dd_g_scaling': missing"),
+    ("red_key", _red, r"red_key\.yaml: field 'reference\.mod_r_jumps_to_complex'"),
+    ("short_point", _short, r"short_point\.yaml: field 'reference\.mod_g_baseline': String should"),
+])
+def test_a_bad_reference_is_refused_naming_file_and_field(tmp_path: Path, name: str, edit: Any, error: str) -> None:
+    raw = _fraud_raw(f"my_fraud_{name}")
+    edit(raw["reference"])
+    folder = _write(tmp_path / name, f"{name}.yaml", raw).parent
+    with pytest.raises(DataFileError, match=error):
         Catalog.load(problems_dir=folder)
 
 
