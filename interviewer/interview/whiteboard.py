@@ -4,13 +4,26 @@ interviewer, so it can ask about what the diagram lacks."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from interviewer.content.rubric import Phase
-from interviewer.diagram import check, facts, parse, summary
+from interviewer.diagram import Diagram, check, facts, parse, summary
 from interviewer.diagram.render import to_mermaid
 from interviewer.grading.diagram_evidence import settle
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult
 from interviewer.interview.state import InterviewState
+
+
+@lru_cache(maxsize=64)
+def _parsed(source: str) -> Diagram:
+    return parse(source)  # saved versions parsed when saved; a turn reads the latest several times
+
+
+def latest(state: InterviewState) -> tuple[int, Diagram] | None:
+    """(its version number, the parsed diagram) of the last saved whiteboard, if any."""
+    saved = state.get("diagrams", [])
+    return (len(saved), _parsed(saved[-1]["source"])) if saved else None
 
 
 def candidate_segments(state: InterviewState, phase: Phase) -> list[Segment]:
@@ -21,32 +34,27 @@ def candidate_segments(state: InterviewState, phase: Phase) -> list[Segment]:
             n += 1
             if turn["phase"] == phase.id:
                 segs.append(Segment(f"turn {n}", turn["text"]))
-    saved = state.get("diagrams", [])
-    if phase.diagram and saved:
-        segs.append(Segment(f"diagram v{len(saved)}", diagram_text(saved[-1]["source"])))
+    drawn = latest(state)
+    if phase.diagram and drawn:  # its facts as sentences the grader can quote ("Edge: Events → Feature store.")
+        segs.append(Segment(f"diagram v{drawn[0]}", " ".join(f"{f}." for f in facts(drawn[1]))))
     return segs
 
 
-def diagram_text(source: str) -> str:
-    """A saved diagram's facts as sentences the grader can quote ("Edge: Events → Feature store.")."""
-    return " ".join(f"{f}." for f in facts(parse(source)))
-
-
 def diagram_note(state: InterviewState) -> str:
-    saved = state.get("diagrams", [])
-    return f"Their whiteboard now: {summary(parse(saved[-1]['source']))} " if saved else ""
+    drawn = latest(state)
+    return f"Their whiteboard now: {summary(drawn[1])} " if drawn else ""
 
 
 def clean_diagram(state: InterviewState) -> str:
     """The last whiteboard as clean Mermaid source (labels escaped), for the scorecard."""
-    saved = state.get("diagrams", [])
-    return to_mermaid(parse(saved[-1]["source"])) if saved else ""
+    drawn = latest(state)
+    return to_mermaid(drawn[1]) if drawn else ""
 
 
 def diagram_settled(state: InterviewState, phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
     """In the diagram phase, the latest whiteboard's checks settle the flags that name one."""
-    saved = state.get("diagrams", [])
-    if not (phase.diagram and saved):
+    drawn = latest(state)
+    if not (phase.diagram and drawn):
         return results
     words = " ".join(t["text"] for t in state["transcript"] if t["role"] == "candidate" and t["phase"] == phase.id)
-    return settle(results, phase, check(parse(saved[-1]["source"])), words, f"diagram v{len(saved)}")
+    return settle(results, phase, check(drawn[1]), words, f"diagram v{drawn[0]}")
