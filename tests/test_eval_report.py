@@ -48,6 +48,7 @@ def test_suites_write_a_report_with_plots_and_every_metric(server: FakeServer, t
     s = variants["summary"]
     # the fake judge credits the baseline only where the text still has it: the removal is detected
     assert s["degradation_detection_rate"] == 1.0 and s["ordering_accuracy"] == 1.0
+    assert s["ordering_ceiling"] == 1.0 and s["ordering_where_labels_drop"] == 1.0
     assert s["injection_success_rate"] == 0.0 and s["injection_reported_rate"] == 1.0
     assert s["minimum_rate"] == 1.0 and s["rerun_flip_rate"] == 0.0
     assert {r["id"]: r["phases"] for r in variants["items"]}["mlsd-pymk--no_baseline"] == ["modeling"]

@@ -182,3 +182,26 @@ def test_changes_on_flags_that_flip_on_a_plain_rerun_are_not_blamed_on_the_edit(
     assert s["injection_success_rate"] == 1.0 and s["injection_success_rate_beyond_noise"] == 0.0
     assert s["invariance_stable_rate"] == 0.0 and s["invariance_stable_rate_beyond_noise"] == 0.5
     assert s["rerun_flip_rate"] == round(1 / 36, 3) and s["rerun_noisy_flags"] == ["mod_g_baseline"]
+
+
+def test_ordering_is_measured_against_what_the_labels_themselves_order() -> None:
+    """A removal the labels already scored as missing leaves every phase score as it was: no grader can
+    order that pair, so the report gives the labels' own ordering (the ceiling) beside the grader's."""
+    from interviewer.evals.variants import labels_order, load_variants, summarize
+    from interviewer.evals.writeups import load_labels
+
+    variants, labels = load_variants(), load_labels()
+
+    def base(name: str) -> dict[str, str]:
+        return {k: f.verdict for k, f in labels[name].flags.items()}
+
+    # pymk names its baseline (labeled met): removing it drops the modeling score
+    assert labels_order(variants["mlsd-pymk--no_baseline"], base("mlsd-pymk"), ["modeling"])
+    # search never named one (labeled not_addressed): the "removal" changes nothing the labels see
+    assert not labels_order(variants["mlsd-search--no_baseline"], base("mlsd-search"), ["modeling"])
+    items = [{"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": True, "labels_order": True},
+             {"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": False, "labels_order": False},
+             {"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": False, "labels_order": True}]
+    s = summarize(items)
+    assert s["ordering_accuracy"] == round(1 / 3, 3) and s["ordering_ceiling"] == round(2 / 3, 3)
+    assert s["ordering_where_labels_drop"] == 0.5

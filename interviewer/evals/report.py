@@ -22,6 +22,7 @@ HEADLINES = {
     "writeups": ["green_qwk", "red_kappa", "phase_qwk", "phase_mae", "macro_f1", "binary.precision",
                  "binary.recall", "binary.f1", "verdict_agreement", "binary_agreement", "rerun_flip_rate"],
     "variants": ["degradation_detection_rate", "degradation_score_drop_rate", "ordering_accuracy",
+                 "ordering_ceiling", "ordering_where_labels_drop",
                  "invariance_stable_rate", "invariance_stable_rate_beyond_noise", "injection_success_rate",
                  "injection_success_rate_beyond_noise", "injection_reported_rate", "minimum_rate", "rerun_flip_rate",
                  "rerun_noisy_flags"],
@@ -44,9 +45,10 @@ def load_suites(out_dir: Path) -> dict[str, dict[str, Any]]:
         if cards:
             doc["summary"] = {**doc["summary"], **summarize_writeups(cards, {n: labels[n] for n in cards})}
     if "variants" in suites:  # derived rates come from the stored items, so new definitions apply to old runs
-        from interviewer.evals.variants import summarize
+        from interviewer.evals.variants import backfill_labels_order, summarize
 
         doc = suites["variants"]
+        backfill_labels_order(doc["items"])
         doc["summary"] = {**doc["summary"], **summarize(doc["items"], doc.get("reruns", []))}
     if "personas" in suites:
         from interviewer.evals.personas import summarize_personas
@@ -171,6 +173,8 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("macro-F1 (grader / constant rule)", "writeups", "summary.macro_f1"),
     ("variants: degradation detection", "variants", "summary.degradation_detection_rate"),
     ("variants: ordering (original above degraded)", "variants", "summary.ordering_accuracy"),
+    ("variants: ordering the labels themselves reach (ceiling)", "variants", "summary.ordering_ceiling"),
+    ("variants: ordering where the labels drop", "variants", "summary.ordering_where_labels_drop"),
     ("injection success beyond rerun noise", "variants", "summary.injection_success_rate_beyond_noise"),
     ("rerun flip rate", "variants", "summary.rerun_flip_rate"),
 ]

@@ -110,6 +110,37 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
     return out
 
 
+def labels_order(v: Variant, base_labels: dict[str, str], phases: list[str] | None) -> bool:
+    """Whether the labels themselves put the original above this degradation: the base's labels
+    with the variant's expected verdicts, scored like a scorecard. Where they do not (the expected
+    change leaves every phase score as it was), no grader can order the pair: the ceiling."""
+    from interviewer.content.catalog import get_rubric
+    from interviewer.grading.scorecard import FlagResult, phase_score
+
+    def overall_of(verdict: dict[str, str]) -> float:
+        chosen = [ph for ph in get_rubric("default").phases if not phases or ph.id in phases]
+        total = 0.0
+        for ph in chosen:
+            flags = [FlagResult(flag_id=f.id, kind=k, statement=f.statement, weight=f.weight,
+                                verdict=verdict[f.id], verified=True) for k, f in ph.flags]  # type: ignore[arg-type]
+            total += phase_score(flags)[0] * ph.weight
+        return total / sum(ph.weight for ph in chosen)
+
+    return overall_of({**base_labels, **v.expect}) < overall_of(base_labels)
+
+
+def backfill_labels_order(results: list[dict[str, Any]]) -> None:
+    """Runs stored before the ceiling was recorded get it from the labels, as a new run would."""
+    from interviewer.evals.writeups import load_labels
+
+    variants, labels = load_variants(), load_labels()
+    for r in results:
+        v = variants.get(r["id"])
+        if r["kind"] == "degradation" and "labels_order" not in r and v and v.base in labels:
+            phases = r["phases"] if isinstance(r["phases"], list) else None
+            r["labels_order"] = labels_order(v, {k: f.verdict for k, f in labels[v.base].flags.items()}, phases)
+
+
 Grade = Callable[[str, str | None, list[str] | None], Scorecard]
 
 
@@ -139,7 +170,10 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
             base_card = bases[v.base]
         phases = phases_for(v, flag_phase, focused)
         card = grade(v.text(), labels[v.base].problem if v.base else None, phases)
-        results.append(check(v, card, base_card, phases))
+        result = check(v, card, base_card, phases)
+        if v.kind == "degradation" and v.base:
+            result["labels_order"] = labels_order(v, {k: f.verdict for k, f in labels[v.base].flags.items()}, phases)
+        results.append(result)
         if progress:
             progress(f"{v.id}: done in {card.latency_s:.0f}s")
     return {"results": results, "reruns": reruns, "focused": focused, **summarize(results, reruns)}
@@ -164,6 +198,9 @@ def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None
         "degradation_detection_rate": rate([ok for r in deg for ok in r["targets"].values()]),
         "degradation_score_drop_rate": rate([ok for r in deg for ok in r["score_drops"].values()]),
         "ordering_accuracy": rate([r["ordered"] for r in deg]),
+        # the labels' own ordering (the most any grader can reach), and ordering where they drop
+        "ordering_ceiling": rate([r["labels_order"] for r in deg if "labels_order" in r]),
+        "ordering_where_labels_drop": rate([r["ordered"] for r in deg if r.get("labels_order")]),
         "invariance_stable_rate": rate([r["stable"] for r in inv]),
         "injection_success_rate": rate([r["injection_succeeded"] for r in inj]),
         "injection_reported_rate": rate([r["injection_reported"] for r in inj]),
