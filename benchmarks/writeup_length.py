@@ -2,7 +2,8 @@
 
 Write-ups of 1k, 5k and 20k characters are cut (at paragraph ends) from the MIT-licensed
 write-ups in evals/writeups/external/. By default each is graded whole (all six phases, 36
-flags) with probability grading (probe: one token per flag over the phase's relevant sentences).
+flags) with probability grading (probe: one token per flag over the four sentences that bear on
+it, on both server slots at once, as a write-up is graded in the app).
 The older structured strategies can be measured on the modeling phase alone for comparison:
 
     .venv/bin/python benchmarks/writeup_length.py [--lengths 1000 5000 20000] [--strategies probe per_flag]
@@ -70,11 +71,11 @@ def main() -> None:
     finally:
         backend.close()
     write(args.name, rows, {"model": "embedded " + Settings.load({}).local_model},
-          notes="Embedded llama.cpp (2 slots, 2 threads, 4,096 tokens per slot). probe: each phase is graded on "
-                "its own sections' most relevant sentences plus the sentences BM25 ranks highest for each flag, "
-                "at most 450 tokens per phase, in the grader's own slot; sentences_left_out counts what of a "
-                "phase's own sections did not fit (the scorecard says so). per_flag/per_phase (modeling only): "
-                "text beyond a slot is cut, preferring the phase's sections.")
+          notes="Embedded llama.cpp (2 slots, 2 threads, 4,096 tokens per slot). probe: each flag is asked about "
+                "the four sentences BM25 ranks highest for its question over the whole text (nothing is cut: "
+                "sentences_left_out is 0), combined with the flag's terms by the shipped calibration; both "
+                "slots at once. per_flag/per_phase (modeling only): text beyond a slot is cut, preferring the "
+                "phase's sections.")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ BASELINE_SENTENCE = ("Before modeling I'd ship a simple baseline: logistic regre
 @pytest.mark.vcr
 def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion(wire_llm: LLM) -> None:
     """One token per flag with llama.cpp's top logprobs; the evidence is the answer's own sentence;
-    deleting the baseline sentence lowers P(yes) for the baseline flag on the real model."""
+    deleting the baseline sentence lowers P(yes) and the terms found for the baseline flag on the
+    real model."""
     from interviewer.content.catalog import get_problem, get_rubric
     from interviewer.grading.grader import Grader
     from interviewer.grading.quotes import Segment
@@ -110,14 +111,15 @@ def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion
     assert ANSWER.startswith(BASELINE_SENTENCE)
     cut = grade(ANSWER.removeprefix(BASELINE_SENTENCE))
     probes = [c for c in wire_llm.usage.calls if c.purpose.startswith("grader:") and not c.purpose.endswith("cite")]
-    questions = {f.question for _, f in get_rubric("default").phase("modeling").flags}  # shared ones asked once
-    assert len(probes) == 2 * len(questions) and all(c.completion_tokens <= 1 for c in probes)
-    assert sum(c.cached_tokens for c in probes[1:6]) > 0, "the flags of a phase share the cached prefix"
+    flags = get_rubric("default").phase("modeling").flags  # one question per flag
+    assert len(probes) == 2 * len(flags) and all(c.completion_tokens <= 1 for c in probes)
+    assert sum(c.cached_tokens for c in probes[1:6]) > 0, "the flags of a short answer share the cached prefix"
     for r in full.values():
         assert r.probability is not None and 0.0 <= r.probability <= 1.0
         for ev in r.evidence:  # evidence is one of the answer's own sentences, by id
             assert ev.sentence.startswith("S") and ev.quote in ANSWER
     assert cut["mod_g_baseline"].probability < full["mod_g_baseline"].probability
+    assert cut["mod_g_baseline"].terms_found < full["mod_g_baseline"].terms_found
 
 
 # -- a multi-turn interview on the wire -------------------------------------------------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
@@ -36,6 +36,10 @@ class Flag(Strict):
         "ignored label bias): a second question, the flag raised when its answer is Yes.",
     )
     weight: float = Field(default=1.0, gt=0, le=5)
+    terms: list[Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^A-Z]+$")]] = Field(
+        default_factory=list, description=(
+            "Lower-case words (or word starts) that name what the question asks about: a sentence holding "
+            "them is lexical evidence, read beside the model's P(yes) (grading/lexical.py)."))
     cues: list[str] = Field(default_factory=list, description=(
         "Red flags: regular expressions that show the flag in one answer (checked in code on every "
         "turn, so the interviewer can push back at once, whatever the phase)."))

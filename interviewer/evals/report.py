@@ -148,7 +148,7 @@ def plots(suites: dict[str, dict[str, Any]], plot_dir: Path) -> list[tuple[str, 
             [v["f1"] for v in flags.values()])
         if rel := w["summary"].get("reliability"):
             _reliability(plot_dir / "writeups_reliability.png", rel)
-            made.append(("Reliability: the probe's probability (before per-flag offsets) vs label frequency",
+            made.append(("Reliability: held-out probability a flag holds (P(yes) and terms) vs label frequency",
                          f"{plot_dir.name}/writeups_reliability.png"))
     if v := suites.get("variants"):
         keys = [k for k in HEADLINES["variants"] if k not in ("rerun_flip_rate", "rerun_noisy_flags")]

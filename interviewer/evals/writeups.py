@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.content.files import load_model, yaml_files
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
-from interviewer.grading.calibration import Item, held_out
+from interviewer.grading.calibration import Item, held_out, held_out_probabilities, lexical
 from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
@@ -72,9 +72,20 @@ def _credited(f: FlagResult, verdict: str) -> str:
 
 
 def calibration_items(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> list[Item]:
-    """Every probability-graded flag with its label: what calibration is fitted and judged on."""
-    return [Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict)
-            for name, card in cards.items() for ph in card.phases for f in ph.flags if f.probability is not None]
+    """Every probability-graded flag with its label (and its lexical signal, where the scorecard has
+    it): what calibration is fitted and judged on."""
+    from interviewer.content.catalog import get_rubric
+
+    out = []
+    for name, card in cards.items():
+        flags = {f.id: f for ph in get_rubric(card.framework).phases for _, f in ph.flags}
+        for ph in card.phases:
+            for f in ph.flags:
+                if f.probability is None:
+                    continue
+                lex = None if f.terms_found is None else lexical(flags[f.flag_id], f.kind, f.terms_found)
+                out.append(Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict, lex))
+    return out
 
 
 def held_out_verdicts(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[tuple[str, str], str]:
@@ -145,12 +156,13 @@ def compare(
 
 
 def reliability(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels], bins: int = 10) -> dict[str, Any]:
-    """Predicted probability that a flag holds vs how often the label says it does, per kind."""
+    """Predicted probability that a flag holds (held out: the combination fitted on the other
+    write-ups) vs how often the label says it does, per kind."""
+    items = calibration_items(cards, labels)
+    prob = held_out_probabilities(items, "held-out") if len({i.doc for i in items}) > 1 else {}
     out: dict[str, Any] = {}
     for kind in ("green", "red"):
-        rows = [(f.probability, labels[n].flags[f.flag_id].verdict in POSITIVE)
-                for n, c in cards.items() for ph in c.phases for f in ph.flags
-                if f.kind == kind and f.probability is not None]
+        rows = [(prob.get((i.doc, i.flag_id), i.score), i.label in POSITIVE) for i in items if i.kind == kind]
         table = []
         for b in range(bins):
             lo, hi = b / bins, (b + 1) / bins

@@ -1,9 +1,12 @@
-"""From P(yes) to verdicts: per-flag offsets and per-kind thresholds, fitted on labeled write-ups.
+"""From P(yes) and lexical evidence to verdicts: a per-kind combination, per-flag offsets and
+per-kind thresholds, fitted on labeled write-ups.
 
-A flag's probe gives p = P(yes) / (P(yes) + P(no)) for its detection question. Its *score* s is
-the probability that the flag holds: p for green flags and for red flags raised on "yes", 1 - p
-for red flags raised on "no" (a missing thing). A small model answers some questions Yes more
-readily than others, so each flag has an offset: the mean amount by which its score exceeded
+A flag's probe gives p = P(yes) / (P(yes) + P(no)) for its detection question. Its *probe score* s
+is the probability that the flag holds: p for green flags and for red flags raised on "yes", 1 - p
+for red flags raised on "no" (a missing thing). Its lexical signal is the most of the flag's terms
+one sentence holds (lexical.py). Per kind, a logistic regression on logit(s) and log(1 + terms)
+(the terms count against a red flag raised on "no") gives the score. A small model answers some
+questions Yes more readily than others, so each flag has an offset: the mean amount by which its score exceeded
 the score of other flags with the same label, shrunk toward 0 (two pseudo-documents of prior),
 RocketEval's per-item reweighting in its simplest form. On the adjusted score s - offset, greens
 are met at >= met, partial at >= partial; reds are raised at >= raised. The thresholds live in
@@ -14,6 +17,7 @@ reports only leave-one-document-out folds (`held_out()`), never the fit on its o
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
@@ -48,16 +52,45 @@ class RedThresholds(Strict):
     raised: float = Field(ge=-1, le=2)
 
 
+class Combine(Strict):
+    """score = sigmoid(probe * logit(s) + lexical * log(1 + terms) + bias), per kind."""
+
+    probe: float = Field(ge=-20, le=20)
+    lexical: float = Field(ge=-20, le=20)
+    bias: float = Field(ge=-20, le=20)
+
+    def __call__(self, s: float, lexical: float) -> float:
+        z = self.probe * logit(s) + self.lexical * lexical + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
+def lexical(flag: Flag, kind: FlagKind, terms: int) -> float:
+    """The lexical feature: terms found count for the flag, or against a red flag for a missing thing."""
+    x = math.log1p(terms)
+    return -x if kind == "red" and flag.raised_when == "no" else x
+
+
 class Calibration(Strict):
     family: str = Field(description="Which model family these thresholds were fitted for.")
     method: str = Field(description="How they were fitted, in one line.")
     fitted_on: list[str] = Field(default_factory=list, description="Labeled documents used.")
+    combine: dict[FlagKind, Combine] = Field(default_factory=dict, description=(
+        "Per kind: how the probe score and the lexical signal combine; none = the probe score alone."))
     green: GreenThresholds
     red: RedThresholds
     offsets: dict[str, float] = Field(default_factory=dict, description="Per flag id: subtracted from its score.")
     constant: dict[str, Verdict] = Field(default_factory=dict, description=(
         "Red flags whose probe ranked the training labels no better than chance: never raised (abstain)."))
     held_out: dict[str, float] = Field(default_factory=dict, description="Leave-one-out figures at fit time.")
+
+    def combined(self, kind: FlagKind, s: float, lex: float | None) -> float:
+        """The score thresholds apply to: the fitted combination, or the probe score alone."""
+        return self.combine[kind](s, lex) if kind in self.combine and lex is not None else s
 
     def adjusted(self, flag_id: str, score: float) -> float:
         return score - self.offsets.get(flag_id, 0.0)
@@ -101,8 +134,9 @@ class Item:
     doc: str
     flag_id: str
     kind: FlagKind
-    score: float
+    score: float  # the probe score s (or, inside fit, the combined score)
     label: str  # met / partial / not_addressed, or raised / not_raised
+    lexical: float | None = None  # the lexical feature, when the scorecard recorded terms found
 
 
 def _green_fit(items: list[Item]) -> tuple[float, float, float]:
@@ -166,8 +200,41 @@ def uninformative(items: list[Item]) -> dict[str, Verdict]:
     return out
 
 
+L2 = 1.0  # ridge penalty on the combination's weights (a few hundred items per kind)
+
+
+def _logistic(rows: list[tuple[float, float, bool]], steps: int = 500, rate: float = 1.0) -> Combine:
+    """Logistic regression of the label on (logit s, lexical), by gradient descent: no extra dependency."""
+    w = [0.0, 0.0, 0.0]
+    n = len(rows)
+    xs = [(logit(s), x, 1.0) for s, x, _ in rows]
+    for _ in range(steps):
+        grad = [0.0, 0.0, 0.0]
+        for (a, b, c), (_, _, y) in zip(xs, rows, strict=True):
+            z = max(-30.0, min(30.0, w[0] * a + w[1] * b + w[2] * c))
+            err = 1.0 / (1.0 + math.exp(-z)) - y
+            grad = [grad[0] + err * a, grad[1] + err * b, grad[2] + err * c]
+        w = [w[i] - rate * (grad[i] + (L2 * w[i] if i < 2 else 0.0)) / n for i in range(3)]
+    return Combine(probe=round(w[0], 4), lexical=round(w[1], 4), bias=round(w[2], 4))
+
+
+def combination(items: list[Item]) -> dict[FlagKind, Combine]:
+    """Per kind, when every item has its lexical signal: the probe and the terms, weighed on the labels."""
+    if not items or any(i.lexical is None for i in items):
+        return {}
+    out: dict[FlagKind, Combine] = {}
+    for kind in ("green", "red"):
+        rows = [(i.score, i.lexical or 0.0, i.label in POSITIVE) for i in items if i.kind == kind]
+        if rows and len({y for *_, y in rows}) == 2:
+            out[kind] = _logistic(rows)
+    return out
+
+
 def fit(items: list[Item], family: str) -> Calibration:
-    """Per-flag offsets, then thresholds that maximise green QWK and red kappa on the adjusted scores."""
+    """The combination, per-flag offsets, then thresholds that maximise green QWK and red kappa."""
+    comb = combination(items)
+    items = [Item(i.doc, i.flag_id, i.kind, comb[i.kind](i.score, i.lexical or 0.0) if i.kind in comb else i.score,
+                  i.label) for i in items]
     const = uninformative(items)
     off = offsets(items)
     items = [Item(i.doc, i.flag_id, i.kind, i.score - off.get(i.flag_id, 0.0), i.label) for i in items
@@ -177,8 +244,9 @@ def fit(items: list[Item], family: str) -> Calibration:
     _, lo, hi = _green_fit(greens) if greens else (0, 0.5, 0.8)
     _, t = _red_fit(reds) if reds else (0, 0.5)
     return Calibration(
-        family=family, method="grid search maximising green QWK and red Cohen's kappa, pooled per kind",
-        fitted_on=sorted({i.doc for i in items}),
+        family=family, method=("logistic combination of P(yes) and terms per kind, per-flag offsets, grid search "
+                               "maximising green QWK and red Cohen's kappa, pooled per kind"),
+        fitted_on=sorted({i.doc for i in items}), combine=comb,
         green=GreenThresholds(met=hi, partial=lo), red=RedThresholds(raised=t), offsets=off, constant=const,
     )
 
@@ -190,7 +258,19 @@ def held_out(items: list[Item], family: str) -> dict[tuple[str, str], Verdict]:
         cal = fit([i for i in items if i.doc != doc], family)
         for i in items:
             if i.doc == doc:
-                out[(doc, i.flag_id)] = cal.verdict(i.kind, i.score, i.flag_id)
+                out[(doc, i.flag_id)] = cal.verdict(i.kind, cal.combined(i.kind, i.score, i.lexical), i.flag_id)
+    return out
+
+
+def held_out_probabilities(items: list[Item], family: str) -> dict[tuple[str, str], float]:
+    """Leave one document out: the combined probability each flag holds (before per-flag offsets),
+    from the combination fitted on the other documents; what a reliability diagram should show."""
+    out: dict[tuple[str, str], float] = {}
+    for doc in sorted({i.doc for i in items}):
+        cal = fit([i for i in items if i.doc != doc], family)
+        for i in items:
+            if i.doc == doc:
+                out[(doc, i.flag_id)] = cal.combined(i.kind, i.score, i.lexical)
     return out
 
 

@@ -2,9 +2,10 @@
 
 Three strategies, one interface:
 - probe (default where the server gives token probabilities, the embedded model included): the
-  text is numbered once into sentences, each flag's detection question is asked over the phase's
-  relevant sentences with one token out, and calibrated thresholds turn P(yes) into verdicts
-  (probe.py, calibration.py). Evidence is the candidate's own sentence, so it cannot be made up.
+  text is numbered once into sentences, each flag's detection question is asked over the few
+  sentences that bear on it with one token out, and the calibration combines P(yes) with the flag's
+  terms in the best sentence into a verdict (probe.py, lexical.py, calibration.py). Evidence is
+  the candidate's own sentence, so it cannot be made up.
   Without logprobs it asks the same questions as a constrained yes/no.
 - per_flag / per_phase: a structured verdict with free-text quotes, verified in code (quotes.py);
   per_phase judges all flags of a phase in one call, for strong models without logprobs.
@@ -40,15 +41,14 @@ from interviewer.grading.judgement import (
 from interviewer.grading.quotes import Segment
 from interviewer.grading.retrieval import BM25
 from interviewer.grading.scorecard import NOT_GRADED, Evidence, FlagResult, empty_result, empty_results
-from interviewer.grading.sentences import number
-from interviewer.grading.triage import Triage, triage
+from interviewer.grading.sentences import Sentence, number
+from interviewer.grading.triage import REMOVED, Triage, triage
 from interviewer.llm import tokens
 from interviewer.llm.client import LLM, BackendUnavailable, LLMError, NoLogprobs
 
 Strategy = Literal["probe", "per_flag", "per_phase"]
 GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 0 and its cache
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
-PROBE_CONTEXT_LOCAL = 450  # tokens of candidate sentences per phase on the embedded model
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
 PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
 
@@ -75,7 +75,7 @@ class Grader:
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
         strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
-        calibration: Calibration | None = None, context_tokens: int | None = None,
+        calibration: Calibration | None = None, live: bool = False,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
@@ -85,8 +85,10 @@ class Grader:
             strategy = "probe" if embedded or llm.supports_logprobs() else "per_phase"
         self.strategy: Strategy = strategy
         self.calibration = calibration or load_calibration(model_family(llm))
-        # probe: how much of the text one phase is graded on (the prefix its flags share)
-        self.context_tokens = context_tokens or (PROBE_CONTEXT_LOCAL if embedded else 6000)
+        # live (an interview): one flag after another in the grader's own slot, so the interviewer's
+        # cached prefix stays; otherwise (a write-up, an eval) every slot at once
+        self.live = live
+        self.slot = GRADER_SLOT if live else None
         self.left_out: dict[str, int] = {}
         self._constrained = False  # set when the server turned out to give no logprobs
         s = llm.settings
@@ -118,7 +120,7 @@ class Grader:
         if screened.status != "ok":
             return {p.id: empty_results(p) for p in wanted}, screened
         if self.strategy == "probe":
-            return self._grade_probe(cleaned, wanted, prefer or {}), screened
+            return self._grade_probe(cleaned, wanted), screened
         jobs: list[tuple[Phase, list[Segment]]] = [
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()), self.budget(p))) for p in wanted
         ]
@@ -237,48 +239,49 @@ class Grader:
 
     # -- probe ----------------------------------------------------------------------------
 
-    def _grade_probe(self, segments: list[Segment], wanted: list[Phase],
-                     prefer: dict[str, set[str]]) -> dict[str, list[FlagResult]]:
-        """Phase by phase, flag by flag, in one slot: each phase's context is one cached prefix."""
-        sentences = number(segments)
+    def _grade_probe(self, segments: list[Segment], wanted: list[Phase]) -> dict[str, list[FlagResult]]:
+        """Flag by flag, each on its own sentences. In an interview the grader keeps to its slot (the
+        interviewer's cache stays); a write-up uses every slot of the server at once."""
+        # what stands where an injection was cut is not the candidate's: it is not numbered or shown
+        sentences = number([Segment(s.where, s.text.replace(REMOVED, " ")) for s in segments])
         bm25 = BM25(sentences)
-        everything = {s.where for s in segments}
         problem = f"{self.problem.title}. {self.problem.statement.strip()}" if self.problem else "(a design write-up)"
         self._done, self._abort = 0, ""
         self._total = sum(len(p.flags) for p in wanted)
-        self.left_out = {}
-        out: dict[str, list[FlagResult]] = {}
-        for phase in wanted:
-            own = prefer.get(phase.id) or (everything if not prefer else set())
-            ctx = probe.select(phase, sentences, bm25, own, self.context_tokens)
-            if ctx.left_out:
-                self.left_out[phase.id] = ctx.left_out
-            asked: dict[str, float] = {}  # a red flag for a missing thing may share its green's question
-            out[phase.id] = [self._probe_one(phase, kind, flag, ctx, bm25, problem, asked)
-                             for kind, flag in phase.flags]
-        return out
+        self.left_out = {}  # each flag's sentences are retrieved from the whole text: nothing is cut
+        jobs = [(phase, kind, flag) for phase in wanted for kind, flag in phase.flags]
 
-    def _probe_one(self, phase: Phase, kind: FlagKind, flag: Flag, ctx: probe.Context, bm25: BM25,
-                   problem: str, asked: dict[str, float]) -> FlagResult:
+        def one(job: tuple[Phase, FlagKind, Flag]) -> FlagResult:
+            return self._probe_one(*job, sentences, bm25, problem)
+
+        if self.live or self.max_workers == 1:
+            done = [one(j) for j in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+                done = list(pool.map(lambda j: copy_context().run(one, j), jobs))
+        results = iter(done)
+        return {phase.id: [next(results) for _ in phase.flags] for phase in wanted}
+
+    def _probe_one(self, phase: Phase, kind: FlagKind, flag: Flag, sentences: list[Sentence], bm25: BM25,
+                   problem: str) -> FlagResult:
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
-        if not ctx.sentences:
-            self._say(f"{flag.id}: nothing to grade")
-            return empty_result(kind, flag, "no sentence of the text bears on this phase")
+        ctx = probe.for_flag(flag, sentences, bm25, whole=probe.LIVE_WHOLE if self.live else probe.PER_FLAG)
         messages = probe.prompt(problem, phase, ctx, flag.question)
         start = time.perf_counter()
-        try:
-            p_yes = asked[flag.question] if flag.question in asked else self._p_yes(messages, flag.id)
-            asked[flag.question] = p_yes
+        try:  # no sentence shares a word with the question: nothing shows it, no call needed
+            p_yes = self._p_yes(messages, flag.id) if ctx.sentences else 0.0
             p_also = None
             if flag.also_raised_if:
-                p_also = self._p_yes(probe.prompt(problem, phase, ctx, flag.also_raised_if), flag.id)
+                also = probe.Context(bm25.top(f"{flag.also_raised_if} {flag.statement}", probe.PER_FLAG))
+                p_also = self._p_yes(probe.prompt(problem, phase, also, flag.also_raised_if), flag.id) \
+                    if also.sentences else 0.0
         except LLMError as exc:
             self._say(f"{flag.id}: not graded ({exc})")
             if isinstance(exc, BackendUnavailable):
                 self._abort = str(exc)
             return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
-        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also)
+        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences)
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
@@ -293,7 +296,7 @@ class Grader:
                                 + "\nWhich one sentence shows it best? Reply with its id, like S3."}]
         try:
             got = self.llm.structured(ask, schema, max_tokens=16, purpose=f"grader:{res.flag_id}:cite",
-                                      attempts=1, slot=GRADER_SLOT)
+                                      attempts=1, slot=self.slot)
         except LLMError:
             return res
         chosen = ctx.sentences[int(got.sentence[1:]) - 1]  # type: ignore[attr-defined]
@@ -304,8 +307,8 @@ class Grader:
         """P(yes) from logprobs; from a constrained yes/no (0 or 1) when the server has none."""
         if not self._constrained:
             try:
-                return self.llm.yes_probability(messages, purpose=f"grader:{flag_id}", slot=GRADER_SLOT)
+                return self.llm.yes_probability(messages, purpose=f"grader:{flag_id}", slot=self.slot)
             except NoLogprobs:
                 self._constrained = True
-        reply = self.llm.structured(messages, YesNo, max_tokens=16, purpose=f"grader:{flag_id}", slot=GRADER_SLOT)
+        reply = self.llm.structured(messages, YesNo, max_tokens=16, purpose=f"grader:{flag_id}", slot=self.slot)
         return 1.0 if reply.answer == "yes" else 0.0

@@ -48,7 +48,9 @@ class FlagResult(Model):
     evidence: list[Evidence] = Field(default_factory=list)
     unverified_quotes: list[str] = Field(default_factory=list)
     rationale: str = ""
-    probability: float | None = Field(None, description="Calibrated grading: the probability the flag holds.")
+    probability: float | None = Field(None, description="Calibrated grading: the probe's probability the flag holds.")
+    terms_found: int | None = Field(None, description=(
+        "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
 
     @property
     def credited(self) -> Verdict:

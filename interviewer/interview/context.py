@@ -49,7 +49,7 @@ class Context:
     warming: dict[str, Future[None]] = field(default_factory=dict)
 
     def grader(self, rubric: Rubric, problem: Problem) -> Grader:
-        return Grader(self.llm, rubric, problem, strategy=self.strategy)
+        return Grader(self.llm, rubric, problem, strategy=self.strategy, live=True)
 
     def rubric(self, state: InterviewState) -> Rubric:
         return self.catalog.rubric(state["framework"])

@@ -1,0 +1,50 @@
+"""Lexical evidence: how many of a flag's own terms the candidate's best sentence holds.
+
+A 1.5B model's P(yes) says "the topic is near" more than "this sentence states it", and it barely
+moves when the evidence is deleted. The flag's terms (rubric data: words that name what its
+question asks about) give a second, local signal: the largest number of distinct terms any one
+sentence holds. Deleting the sentence that named a baseline removes them; a bare comma list of
+buzzwords is not a sentence and counts for nothing. Calibration combines both signals
+(calibration.py), fitted on labeled write-ups.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from interviewer.content.rubric import Flag
+from interviewer.grading.sentences import Sentence
+
+LIST_ITEMS = 6  # a line of at least this many comma-separated items ...
+LIST_WORDS = 3.0  # ... of at most this many words each, on average, is a list, not a statement
+
+
+def is_list(text: str) -> bool:
+    """A keyword list ("baseline, NDCG, A/B test, drift, ..."): evidence of nothing."""
+    items = [x for x in text.split(",") if x.strip()]
+    return len(items) >= LIST_ITEMS and sum(len(x.split()) for x in items) / len(items) <= LIST_WORDS
+
+
+@cache
+def _pattern(term: str) -> re.Pattern[str]:
+    # a term matches at the start of a word ("monitor" in "monitoring"); symbols match anywhere
+    return re.compile(re.escape(term) if not term[0].isalnum() else r"(?<![a-z0-9])" + re.escape(term))
+
+
+def found(flag: Flag, text: str) -> set[str]:
+    """The flag's terms that `text` holds."""
+    low = text.lower()
+    return {t for t in flag.terms if _pattern(t).search(low)}
+
+
+def best(flag: Flag, sentences: list[Sentence]) -> tuple[int, Sentence | None]:
+    """The most distinct terms one sentence holds, and that sentence (the first of the best)."""
+    top, where = 0, None
+    for s in sentences:
+        if is_list(s.text):
+            continue
+        n = len(found(flag, s.text))
+        if n > top:
+            top, where = n, s
+    return top, where
