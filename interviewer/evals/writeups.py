@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.content.files import load_model, yaml_files
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
-from interviewer.grading.calibration import Item, held_out, held_out_probabilities, lexical
+from interviewer.grading.calibration import Item, held_out_folds, lexical
 from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
@@ -88,10 +88,12 @@ def calibration_items(cards: dict[str, Scorecard], labels: dict[str, WriteupLabe
     return out
 
 
-def held_out_verdicts(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[tuple[str, str], str]:
-    """Each document's verdicts from thresholds fitted on the other documents (probability grading)."""
+def held_out_verdicts(cards: dict[str, Scorecard],
+                      labels: dict[str, WriteupLabels]) -> dict[tuple[str, str], tuple[str, float]]:
+    """Each document's verdicts and probabilities from a calibration fitted on the other documents
+    (probability grading): fitted once, for the agreement figures and the reliability diagram."""
     items = calibration_items(cards, labels)
-    return dict(held_out(items, "held-out")) if len({i.doc for i in items}) > 1 else {}
+    return dict(held_out_folds(items, "held-out")) if len({i.doc for i in items}) > 1 else {}
 
 
 def compare(
@@ -155,11 +157,11 @@ def compare(
     }
 
 
-def reliability(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels], bins: int = 10) -> dict[str, Any]:
-    """Predicted probability that a flag holds (held out: the combination fitted on the other
-    write-ups) vs how often the label says it does, per kind."""
+def reliability(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels], prob: dict[tuple[str, str], float],
+                bins: int = 10) -> dict[str, Any]:
+    """Predicted probability that a flag holds (`prob`, held out: the combination fitted on the
+    other write-ups) vs how often the label says it does, per kind."""
     items = calibration_items(cards, labels)
-    prob = held_out_probabilities(items, "held-out") if len({i.doc for i in items}) > 1 else {}
     out: dict[str, Any] = {}
     for kind in ("green", "red"):
         rows = [(prob.get((i.doc, i.flag_id), i.score), i.label in POSITIVE) for i in items if i.kind == kind]
@@ -176,7 +178,8 @@ def reliability(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels], b
 
 def summarize_writeups(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[str, Any]:
     """The grader on held-out folds (probability grading) or as graded, beside the constant rule."""
-    folds = held_out_verdicts(cards, labels)
+    fitted = held_out_verdicts(cards, labels)
+    folds = {k: v for k, (v, _) in fitted.items()}
     summary = compare(cards, labels, override=folds or None)
     summary["held_out"] = bool(folds)
     summary["inter_rater"] = inter_rater(labels, load_labels(SECOND_LABELS))
@@ -185,7 +188,7 @@ def summarize_writeups(cards: dict[str, Scorecard], labels: dict[str, WriteupLab
     if folds:  # the verdicts the scorecards carry, from the thresholds shipped when they were graded
         summary["as_graded"] = {k: v for k, v in compare(cards, labels).items()
                                         if k not in ("per_flag", "per_phase")}
-        summary["reliability"] = reliability(cards, labels)
+        summary["reliability"] = reliability(cards, labels, {k: p for k, (_, p) in fitted.items()})
     return summary
 
 

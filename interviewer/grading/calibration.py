@@ -251,27 +251,22 @@ def fit(items: list[Item], family: str) -> Calibration:
     )
 
 
+def held_out_folds(items: list[Item], family: str) -> dict[tuple[str, str], tuple[Verdict, float]]:
+    """Leave one document out: each flag's verdict and its combined probability (before per-flag
+    offsets: what a reliability diagram shows), from a calibration fitted on the other documents."""
+    out: dict[tuple[str, str], tuple[Verdict, float]] = {}
+    for doc in sorted({i.doc for i in items}):
+        cal = fit([i for i in items if i.doc != doc], family)
+        for i in items:
+            if i.doc == doc:
+                p = cal.combined(i.kind, i.score, i.lexical)
+                out[(doc, i.flag_id)] = (cal.verdict(i.kind, p, i.flag_id), p)
+    return out
+
+
 def held_out(items: list[Item], family: str) -> dict[tuple[str, str], Verdict]:
     """Leave one document out: each document's verdicts come from thresholds fitted on the others."""
-    out: dict[tuple[str, str], Verdict] = {}
-    for doc in sorted({i.doc for i in items}):
-        cal = fit([i for i in items if i.doc != doc], family)
-        for i in items:
-            if i.doc == doc:
-                out[(doc, i.flag_id)] = cal.verdict(i.kind, cal.combined(i.kind, i.score, i.lexical), i.flag_id)
-    return out
-
-
-def held_out_probabilities(items: list[Item], family: str) -> dict[tuple[str, str], float]:
-    """Leave one document out: the combined probability each flag holds (before per-flag offsets),
-    from the combination fitted on the other documents; what a reliability diagram should show."""
-    out: dict[tuple[str, str], float] = {}
-    for doc in sorted({i.doc for i in items}):
-        cal = fit([i for i in items if i.doc != doc], family)
-        for i in items:
-            if i.doc == doc:
-                out[(doc, i.flag_id)] = cal.combined(i.kind, i.score, i.lexical)
-    return out
+    return {k: v for k, (v, _) in held_out_folds(items, family).items()}
 
 
 def fit_suite(suite_file: Path, family: str) -> Calibration:
