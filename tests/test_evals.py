@@ -191,14 +191,10 @@ def test_ordering_is_measured_against_what_the_labels_themselves_order() -> None
     from interviewer.evals.writeups import load_labels
 
     variants, labels = load_variants(), load_labels()
-
-    def base(name: str) -> dict[str, str]:
-        return {k: f.verdict for k, f in labels[name].flags.items()}
-
     # pymk names its baseline (labeled met): removing it drops the modeling score
-    assert labels_order(variants["mlsd-pymk--no_baseline"], base("mlsd-pymk"), ["modeling"])
+    assert labels_order(variants["mlsd-pymk--no_baseline"], labels["mlsd-pymk"], ["modeling"])
     # search never named one (labeled not_addressed): the "removal" changes nothing the labels see
-    assert not labels_order(variants["mlsd-search--no_baseline"], base("mlsd-search"), ["modeling"])
+    assert not labels_order(variants["mlsd-search--no_baseline"], labels["mlsd-search"], ["modeling"])
     items = [{"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": True, "labels_order": True},
              {"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": False, "labels_order": False},
              {"kind": "degradation", "targets": {}, "score_drops": {}, "ordered": False, "labels_order": True}]

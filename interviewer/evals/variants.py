@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.files import load_model, yaml_files
-from interviewer.evals.writeups import EVAL_DIR
+from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels
 from interviewer.grading.scorecard import Scorecard
 
 VARIANT_DIR = EVAL_DIR / "writeups" / "variants"
@@ -110,35 +110,34 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
     return out
 
 
-def labels_order(v: Variant, base_labels: dict[str, str], phases: list[str] | None) -> bool:
+def labels_card(verdicts: dict[str, str]) -> Scorecard:
+    """A scorecard whose every verdict is a label, scored as the grader's would be."""
+    from interviewer.content.catalog import get_rubric
+    from interviewer.grading.scorecard import FlagResult, build
+
+    rubric = get_rubric("default")
+    flags = {ph.id: [FlagResult(flag_id=f.id, kind=k, statement=f.statement, weight=f.weight,
+                                verdict=verdicts[f.id], verified=True) for k, f in ph.flags]  # type: ignore[arg-type]
+             for ph in rubric.phases}
+    return build(mode="eval", rubric=rubric, level="senior", flags_by_phase=flags)
+
+
+def labels_order(v: Variant, labels: WriteupLabels, phases: list[str] | None) -> bool:
     """Whether the labels themselves put the original above this degradation: the base's labels
     with the variant's expected verdicts, scored like a scorecard. Where they do not (the expected
     change leaves every phase score as it was), no grader can order the pair: the ceiling."""
-    from interviewer.content.catalog import get_rubric
-    from interviewer.grading.scorecard import FlagResult, phase_score
-
-    def overall_of(verdict: dict[str, str]) -> float:
-        chosen = [ph for ph in get_rubric("default").phases if not phases or ph.id in phases]
-        total = 0.0
-        for ph in chosen:
-            flags = [FlagResult(flag_id=f.id, kind=k, statement=f.statement, weight=f.weight,
-                                verdict=verdict[f.id], verified=True) for k, f in ph.flags]  # type: ignore[arg-type]
-            total += phase_score(flags)[0] * ph.weight
-        return total / sum(ph.weight for ph in chosen)
-
-    return overall_of({**base_labels, **v.expect}) < overall_of(base_labels)
+    base = {k: f.verdict for k, f in labels.flags.items()}
+    only = set(phases) if phases else None
+    return overall(labels_card({**base, **v.expect}), only) < overall(labels_card(base), only)
 
 
 def backfill_labels_order(results: list[dict[str, Any]]) -> None:
     """Runs stored before the ceiling was recorded get it from the labels, as a new run would."""
-    from interviewer.evals.writeups import load_labels
-
     variants, labels = load_variants(), load_labels()
     for r in results:
         v = variants.get(r["id"])
         if r["kind"] == "degradation" and "labels_order" not in r and v and v.base in labels:
-            phases = r["phases"] if isinstance(r["phases"], list) else None
-            r["labels_order"] = labels_order(v, {k: f.verdict for k, f in labels[v.base].flags.items()}, phases)
+            r["labels_order"] = labels_order(v, labels[v.base], r["phases"] if isinstance(r["phases"], list) else None)
 
 
 Grade = Callable[[str, str | None, list[str] | None], Scorecard]
@@ -148,8 +147,6 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
                  focused: bool = False, runs: int = 1) -> dict[str, Any]:
     """Grade each base (`runs` times, for the rerun flip rate) and every variant of it once."""
     from interviewer.content.catalog import get_rubric
-    from interviewer.evals.writeups import EVAL_DIR, load_labels
-
     labels = load_labels()
     flag_phase = {f.id: ph.id for ph in get_rubric("default").phases for _, f in ph.flags}
     variants = {k: v for k, v in load_variants().items() if not names or k in names or v.base in names}
@@ -172,7 +169,7 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
         card = grade(v.text(), labels[v.base].problem if v.base else None, phases)
         result = check(v, card, base_card, phases)
         if v.kind == "degradation" and v.base:
-            result["labels_order"] = labels_order(v, {k: f.verdict for k, f in labels[v.base].flags.items()}, phases)
+            result["labels_order"] = labels_order(v, labels[v.base], phases)
         results.append(result)
         if progress:
             progress(f"{v.id}: done in {card.latency_s:.0f}s")

@@ -69,6 +69,11 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def combined(combine: dict[FlagKind, Combine], kind: FlagKind, s: float, lex: float | None) -> float:
+    """The score thresholds apply to: the fitted combination, or the probe score alone."""
+    return combine[kind](s, lex) if kind in combine and lex is not None else s
+
+
 def lexical(flag: Flag, kind: FlagKind, terms: int) -> float:
     """The lexical feature: terms found count for the flag, or against a red flag for a missing thing."""
     x = math.log1p(terms)
@@ -89,8 +94,7 @@ class Calibration(Strict):
     held_out: dict[str, float] = Field(default_factory=dict, description="Leave-one-out figures at fit time.")
 
     def combined(self, kind: FlagKind, s: float, lex: float | None) -> float:
-        """The score thresholds apply to: the fitted combination, or the probe score alone."""
-        return self.combine[kind](s, lex) if kind in self.combine and lex is not None else s
+        return combined(self.combine, kind, s, lex)
 
     def adjusted(self, flag_id: str, score: float) -> float:
         return score - self.offsets.get(flag_id, 0.0)
@@ -233,8 +237,7 @@ def combination(items: list[Item]) -> dict[FlagKind, Combine]:
 def fit(items: list[Item], family: str) -> Calibration:
     """The combination, per-flag offsets, then thresholds that maximise green QWK and red kappa."""
     comb = combination(items)
-    items = [Item(i.doc, i.flag_id, i.kind, comb[i.kind](i.score, i.lexical or 0.0) if i.kind in comb else i.score,
-                  i.label) for i in items]
+    items = [Item(i.doc, i.flag_id, i.kind, combined(comb, i.kind, i.score, i.lexical), i.label) for i in items]
     const = uninformative(items)
     off = offsets(items)
     items = [Item(i.doc, i.flag_id, i.kind, i.score - off.get(i.flag_id, 0.0), i.label) for i in items

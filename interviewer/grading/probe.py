@@ -68,12 +68,12 @@ def prompt(problem: str, phase: Phase, context: Context, question: str) -> list[
 
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
-    p_also: float | None = None, sentences: list[Sentence] | None = None,
+    p_also: float | None, sentences: list[Sentence],
 ) -> FlagResult:
-    """The verdict for one flag, from P(yes) and the flag's terms in the candidate's best sentence;
-    a positive one cites that sentence and the best-matching one shown to the model."""
+    """The verdict for one flag, from P(yes) and the flag's terms in the candidate's best sentence
+    (of all of `sentences`); a positive one cites that sentence and the best-matching one shown."""
     s = score(kind, flag, p_yes, p_also)
-    terms, named = lexical.best(flag, sentences if sentences is not None else context.sentences)
+    terms, named = lexical.best(flag, sentences)
     verdict = cal.verdict(kind, cal.combined(kind, s, lexical_feature(flag, kind, terms)), flag.id)
     if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
         return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
