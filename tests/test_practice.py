@@ -25,6 +25,7 @@ RUBRIC = get_rubric("default")
 REPLIES = ["What does a false decline cost you?", "Which signal arrives first after a payment?",
            "How long until a chargeback is known?", "Which merchants see the most fraud today?"]
 OBJECTIVE = "We want to cut fraud losses by a third without blocking good customers."
+IMPROVED = {"pf_g_business_objective", "pf_g_ml_objective"}
 BASELINE = "I would start with a logistic regression baseline on the rule features."
 
 
@@ -48,11 +49,13 @@ def graded_session(s: Sessions, clock: SimClock, problem: str, answers: list[str
 
 
 def five_sessions(db: Path) -> tuple[list[str], Sessions]:
-    """Five graded interviews, oldest first; the business objective is met from the third on."""
+    """Five graded interviews, oldest first; the business and ML objectives are met from the third on
+    (the business one alone would still leave the phase at 1: the two reds that negate the unmet
+    greens are raised)."""
     clock, stamps = SimClock(), itertools.count(1_764_576_000, 86_400)  # one a day from 2025-12-01
     sids = []
     for i in range(5):  # one problem: an answer about fraud is off topic (and not graded) elsewhere
-        table = {"pf_g_business_objective": ("yes", ["cut fraud losses"])} if i >= 2 else {}
+        table = {f: ("yes", ["cut fraud losses"]) for f in IMPROVED} if i >= 2 else {}
         s = sessions_on(db, table, clock, stamps)
         sids.append(graded_session(s, clock, "payment_fraud", [OBJECTIVE]))
     return sids, s
@@ -70,11 +73,11 @@ def test_five_graded_sessions_list_newest_first_with_five_points_per_phase(tmp_p
     assert prog.sessions == 5 and prog.trend is not None and prog.trend > 0
     counts = {fid: (k, n) for fid, _, k, n in prog.missed}
     # what was never shown is missed in all five; the objective only in the first two
-    assert all(k == 5 and n == 5 for fid, (k, n) in counts.items() if fid != "pf_g_business_objective")
-    missed_all = {f.id for ph in RUBRIC.phases for f in ph.green_flags} - {"pf_g_business_objective"}
+    assert all(k == 5 and n == 5 for fid, (k, n) in counts.items() if fid not in IMPROVED)
+    missed_all = {f.id for ph in RUBRIC.phases for f in ph.green_flags} - IMPROVED
     assert set(counts) <= missed_all
     full = progress(listed, "senior", Catalog.load(), top=50)
-    assert dict((f, k) for f, _, k, _ in full.missed)["pf_g_business_objective"] == 2
+    assert all(dict((f, k) for f, _, k, _ in full.missed)[f] == 2 for f in IMPROVED)
     assert "5 graded sessions so far" in prog.summary()
 
 

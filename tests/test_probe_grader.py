@@ -360,3 +360,53 @@ def test_every_bundled_flag_names_its_terms_and_a_bad_term_names_file_and_field(
     (tmp_path / "mine.yaml").write_text(bad.replace("id: default", "id: mine", 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"mine\.yaml.*terms"):
         Catalog.load(rubrics_dir=tmp_path)
+
+
+# -- coherence ----------------------------------------------------------------------------
+
+MONITORING = "We alert when the score distribution drifts by more than 20% and retrain weekly."
+CONCRETE_Q = RUBRIC.flag("dd_g_concrete_monitoring")[2].question
+VAGUE_Q = RUBRIC.flag("dd_r_vague_monitoring")[2].question
+EDGE_Q = RUBRIC.flag("dd_g_edge_cases")[2].question
+IGNORES_Q = RUBRIC.flag("dd_r_ignores_edge_cases")[2].question
+
+
+def test_a_met_green_clears_the_red_flag_that_negates_it_on_the_same_sentence() -> None:
+    """A small model says Yes to "concrete monitoring?" and to "monitoring only in general terms?"
+    alike; the scorecard must not both credit and fault the candidate for one sentence."""
+    rules = {CONCRETE_Q[:40]: has("alert when"), VAGUE_Q[:40]: has("alert when"),
+             EDGE_Q[:40]: has("cold start"), IGNORES_Q[:40]: has("cold start")}
+    text = f"# Deep dives\n{MONITORING}\n"
+    card = grade_writeup(probe_grader(ProbeScript(rules)), text, "senior", phases=["deep_dives"])
+    got = flags_of(card)
+    assert got["dd_g_concrete_monitoring"].credited == "met"
+    assert got["dd_r_vague_monitoring"].credited == "not_raised"
+    assert "dd_g_concrete_monitoring" in got["dd_r_vague_monitoring"].rationale
+    # no edge case named: its green is not addressed, so the red for the missing thing is raised,
+    # although the red's own question was answered Yes
+    assert got["dd_g_edge_cases"].credited == "not_addressed"
+    assert got["dd_r_ignores_edge_cases"].credited == "raised"
+    # a candidate who does name one clears both
+    cold = "New cards fall back to merchant priors at cold start.\n"
+    fixed = grade_writeup(probe_grader(ProbeScript(rules)), text + cold, "senior", phases=["deep_dives"])
+    assert flags_of(fixed)["dd_r_ignores_edge_cases"].credited == "not_raised"
+
+
+def test_a_red_flag_for_a_wrong_act_is_not_raised_by_a_missing_green() -> None:
+    """No monitoring at all is not *vague* monitoring: only a red flag for a missing thing is raised
+    by its green's absence."""
+    rules = {CONCRETE_Q[:40]: has("alert when"), VAGUE_Q[:40]: has("alert when")}
+    card = grade_writeup(probe_grader(ProbeScript(rules)), "# Deep dives\nWe shard the store by card id.\n",
+                         "senior", phases=["deep_dives"])
+    assert flags_of(card)["dd_g_concrete_monitoring"].credited == "not_addressed"
+    assert flags_of(card)["dd_r_vague_monitoring"].credited == "not_raised"
+
+
+def test_a_red_flag_opposing_a_flag_outside_its_phase_names_file_and_field(tmp_path: Path) -> None:
+    from interviewer.content.catalog import Catalog
+
+    bad = (Path(__file__).parent.parent / "rubrics/default.yaml").read_text(encoding="utf-8").replace(
+        "opposes: dd_g_concrete_monitoring", "opposes: mod_g_baseline", 1)
+    (tmp_path / "mine.yaml").write_text(bad.replace("id: default", "id: mine", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"mine\.yaml.*dd_r_vague_monitoring.*mod_g_baseline"):
+        Catalog.load(rubrics_dir=tmp_path)

@@ -36,6 +36,9 @@ class Flag(Strict):
         "ignored label bias): a second question, the flag raised when its answer is Yes.",
     )
     weight: float = Field(default=1.0, gt=0, le=5)
+    opposes: str | None = Field(None, pattern=SLUG, description=(
+        "Red flags only: the green flag of the same phase whose statement this one negates. Met, it clears "
+        "this flag; not addressed, it raises a red flag for a missing thing (grading/coherence.py)."))
     terms: list[Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^A-Z]+$")]] = Field(
         default_factory=list, description=(
             "Lower-case words (or word starts) that name what the question asks about: a sentence holding "
@@ -114,9 +117,16 @@ class Phase(Strict):
             if f.raised_when != "yes" or f.also_raised_if or f.cues or f.challenge:
                 raise ValueError(f"green flag '{f.id}': raised_when, also_raised_if, cues and challenge apply "
                                  "to red flags only")
+        greens = {f.id for f in self.green_flags}
+        for f in self.green_flags:
+            if f.opposes:
+                raise ValueError(f"green flag '{f.id}': opposes applies to red flags only")
         for f in self.red_flags:
             if f.hint is not None or f.reference_from:
                 raise ValueError(f"red flag '{f.id}': hint and reference_from apply to green flags only")
+            if f.opposes and f.opposes not in greens:
+                raise ValueError(f"red flag '{f.id}': opposes '{f.opposes}', which is not a green flag of "
+                                 f"phase '{self.id}' (one of {sorted(greens)})")
         return self
 
     @property

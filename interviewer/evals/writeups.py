@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from interviewer.content.files import load_model, yaml_files
+from interviewer.grading import coherence
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
 from interviewer.grading.calibration import Item, held_out_folds, lexical
 from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
@@ -94,6 +95,20 @@ def held_out_verdicts(cards: dict[str, Scorecard],
     (probability grading): fitted once, for the agreement figures and the reliability diagram."""
     items = calibration_items(cards, labels)
     return dict(held_out_folds(items, "held-out")) if len({i.doc for i in items}) > 1 else {}
+
+
+def coherent_folds(cards: dict[str, Scorecard],
+                   folds: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """Held-out verdicts with each phase's opposed red flags settled, as the grader settles its own."""
+    from interviewer.content.catalog import get_rubric
+
+    out = dict(folds)
+    for name, card in cards.items():
+        phases = {ph.id: ph for ph in get_rubric(card.framework).phases}
+        for ph in card.phases:
+            given = {f.flag_id: _credited(f, folds[(name, f.flag_id)]) for f in ph.flags if (name, f.flag_id) in folds}
+            out.update({(name, fid): v for fid, v in coherence.verdicts(phases[ph.phase_id], given).items()})
+    return out
 
 
 def compare(
@@ -179,7 +194,7 @@ def reliability(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels], p
 def summarize_writeups(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> dict[str, Any]:
     """The grader on held-out folds (probability grading) or as graded, beside the constant rule."""
     fitted = held_out_verdicts(cards, labels)
-    folds = {k: v for k, (v, _) in fitted.items()}
+    folds = coherent_folds(cards, {k: v for k, (v, _) in fitted.items()})
     summary = compare(cards, labels, override=folds or None)
     summary["held_out"] = bool(folds)
     summary["inter_rater"] = inter_rater(labels, load_labels(SECOND_LABELS))

@@ -14,6 +14,7 @@ import re
 from interviewer.content.rubric import Phase
 from interviewer.diagram import Checks
 from interviewer.diagram.checks import TITLES
+from interviewer.grading.coherence import cohere
 from interviewer.grading.scorecard import Evidence, FlagResult
 
 # Words that say in prose what a check looks for in the drawing (only these checks can raise).
@@ -49,4 +50,4 @@ def settle(results: list[FlagResult], phase: Phase, checks: Checks, words: str, 
                                             "rationale": f"{why}, and the phase's words never name it; {r.rationale}"}))
         else:
             out.append(r)
-    return out
+    return cohere(phase, out)

@@ -29,6 +29,7 @@ from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase, Rubric
 from interviewer.grading import probe
 from interviewer.grading.calibration import Calibration, load_calibration
+from interviewer.grading.coherence import cohere
 from interviewer.grading.judgement import (
     GREEN_CHOICES,
     RED_CHOICES,
@@ -88,7 +89,6 @@ class Grader:
         # live (an interview): one flag after another in the grader's own slot, so the interviewer's
         # cached prefix stays; otherwise (a write-up, an eval) every slot at once
         self.live = live
-        self.slot = GRADER_SLOT if live else None
         self.left_out: dict[str, int] = {}
         self._constrained = False  # set when the server turned out to give no logprobs
         s = llm.settings
@@ -120,7 +120,7 @@ class Grader:
         if screened.status != "ok":
             return {p.id: empty_results(p) for p in wanted}, screened
         if self.strategy == "probe":
-            return self._grade_probe(cleaned, wanted), screened
+            return self._coherent(self._grade_probe(cleaned, wanted)), screened
         jobs: list[tuple[Phase, list[Segment]]] = [
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()), self.budget(p))) for p in wanted
         ]
@@ -139,7 +139,12 @@ class Grader:
                     for p, segs in jobs for kind, f in p.flags
                 }
                 out = {p.id: [per_flag[(p.id, f.id)].result() for _, f in p.flags] for p, _ in jobs}
-        return out, screened
+        return self._coherent(out), screened
+
+    def _coherent(self, results: dict[str, list[FlagResult]]) -> dict[str, list[FlagResult]]:
+        """Each phase's verdicts with the red flags its greens settle (coherence.py)."""
+        phases = {p.id: p for p in self.rubric.phases}
+        return {pid: cohere(phases[pid], rs) for pid, rs in results.items()}
 
     def budget(self, phase: Phase) -> int:
         """Tokens left for candidate text in one call to a local server: its slot holds the system
@@ -261,6 +266,10 @@ class Grader:
                 done = list(pool.map(lambda j: copy_context().run(one, j), jobs))
         results = iter(done)
         return {phase.id: [next(results) for _ in phase.flags] for phase in wanted}
+
+    @property
+    def slot(self) -> int | None:
+        return GRADER_SLOT if self.live else None
 
     def _probe_one(self, phase: Phase, kind: FlagKind, flag: Flag, sentences: list[Sentence], bm25: BM25,
                    problem: str) -> FlagResult:

@@ -51,6 +51,8 @@ class FlagResult(Model):
     probability: float | None = Field(None, description="Calibrated grading: the probe's probability the flag holds.")
     terms_found: int | None = Field(None, description=(
         "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
+    settled_by: str | None = Field(None, description=(
+        "Red flags: the opposite green flag whose verdict settled this one (grading/coherence.py)."))
 
     @property
     def credited(self) -> Verdict:
@@ -168,7 +170,8 @@ def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> lis
     ranked: list[tuple[float, str]] = []
     for ph in phases:
         for f in ph.raised:
-            ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
+            if not f.settled_by:  # raised only because its green is missing: that green says it
+                ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
         for f in ph.missing:
             ranked.append((ph.weight * f.weight, f"{ph.title} — not yet shown: {f.statement}"))
     ranked.sort(key=lambda item: -item[0])

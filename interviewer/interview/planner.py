@@ -61,16 +61,24 @@ def covers(text: str, flag: Flag, problem: Problem) -> bool:
 def next_probe(
     state: InterviewState, phase: Phase, flags: dict[str, FlagResult], probe_cap: int
 ) -> tuple[FlagKind, Flag] | None:
-    """Raised red flags first, then missing green flags by weight; none past its probe cap."""
+    """Raised red flags first, then missing green flags by weight; none past its probe cap. A red
+    flag raised only because the green it negates is not addressed is that green's topic, asked
+    as an open question (and counted once)."""
     probes = state.get("probes", {})
-    reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"]
+    reds = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised"
+            and not (f.id in flags and flags[f.id].settled_by)]
     greens = sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"),
                     key=lambda f: -f.weight)
     for kind, group in (("red", reds), ("green", greens)):
         for f in group:
-            if probes.get(f.id, 0) < probe_cap:
+            if probes.get(topic_key(f), 0) < probe_cap:
                 return kind, f  # type: ignore[return-value]
     return None
+
+
+def topic_key(flag: Flag) -> str:
+    """What a probe counts against: a red flag and the green it negates are one topic."""
+    return flag.opposes or flag.id
 
 
 def after_dont_know(state: InterviewState, phase: Phase, flags: dict[str, FlagResult],
@@ -177,8 +185,8 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
         plan.probes = {k: v for k, v in closed.items() if k == state.get("last_probe")}
         topic = as_them(target[1].statement) if target else phase.checklist[-1]
         if target:
-            plan.probes[target[1].id] = closed.get(target[1].id, 0) + 1
-            plan.last_probe = target[1].id
+            plan.probes[topic_key(target[1])] = closed.get(topic_key(target[1]), 0) + 1
+            plan.last_probe = topic_key(target[1])
         plan.task = ("They said they don't know. Say in a few words that this is fine, then ask one question "
                      f"about a different topic, one that lets them show this: {topic}")
     elif matched or asked:
@@ -205,8 +213,8 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
                          "with which numbers or trade-offs). Do not repeat their words back to them.")
         else:
             kind, flag = target
-            plan.probes = {flag.id: probes.get(flag.id, 0) + 1}
-            plan.last_probe = flag.id
+            plan.probes = {topic_key(flag): probes.get(topic_key(flag), 0) + 1}
+            plan.last_probe = topic_key(flag)
             plan.challenge = kind == "red"
             plan.task = (f"Their answer shows this weakness: {as_them(flag.statement)} Challenge it with one "
                          "short, pointed question, without giving your own solution." if kind == "red" else
