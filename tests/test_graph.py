@@ -397,3 +397,17 @@ def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() 
     sid, opening = s.start("payment_fraud")
     list(opening)
     assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "How would you measure that?"
+
+
+def test_a_red_flag_raised_only_by_its_missing_green_is_asked_as_that_green_not_challenged() -> None:
+    """No ML objective yet: "too vague an objective" is raised (it negates the unmet green), but the
+    interviewer asks the open question for the objective once rather than challenging twice."""
+    s, script, clock = make()
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "We would build a fraud model on transaction data.", clock)
+    say(s, sid, "It would look at each payment.", clock)
+    red = s.load(sid).flags["pf_r_vague_ml_objective"]
+    assert red.credited == "raised" and red.settled_by == "pf_g_ml_objective"
+    assert "Challenge it" not in script.last_notes
+    assert as_them(RUBRIC.flag("pf_r_vague_ml_objective")[2].statement) not in script.last_notes
