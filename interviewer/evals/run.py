@@ -102,9 +102,9 @@ def run_variants_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
     result = run_variants(grade, opts.only, progress=bar.step, focused=opts.focused, runs=opts.runs)
     items = result.pop("results")
-    return {"summary": {k: v for k, v in result.items() if k != "reruns"},
+    return {"summary": {k: v for k, v in result.items() if k not in ("reruns", "bases")},
             "latency": percentiles([r["latency_s"] for r in items if r["kind"] != "minimum"]),
-            "latency_unit": "document", "items": items, "reruns": result["reruns"]}
+            "latency_unit": "document", "items": items, "reruns": result["reruns"], "bases": result["bases"]}
 
 
 def run_transcripts_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:

@@ -85,7 +85,11 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
     """What this variant's grade shows, against its construction (on `phases` when focused)."""
     only = set(phases) if phases else None
     out: dict[str, Any] = {"id": v.id, "kind": v.kind, "edit": v.edit, "overall": card.overall,
-                           "phases": phases or "all", "latency_s": card.latency_s, "usage": card.usage}
+                           "phases": phases or "all", "latency_s": card.latency_s, "usage": card.usage,
+                           # each graded flag's verdict, probability and terms: a miss can be read (and a
+                           # calibration change replayed) without grading again
+                           "flags": {f.flag_id: [f.credited, f.probability, f.terms_found] for p in card.phases
+                                     if only is None or p.phase_id in only for f in p.flags}}
     if v.kind == "minimum":
         out["minimum"] = all(p.score == 1 for p in card.phases) and card.usage.get("calls", 0) == 0
         return out
@@ -173,7 +177,9 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
         results.append(result)
         if progress:
             progress(f"{v.id}: done in {card.latency_s:.0f}s")
-    return {"results": results, "reruns": reruns, "focused": focused, **summarize(results, reruns)}
+    graded = {name: {f.flag_id: [f.credited, f.probability, f.terms_found] for ph in card.phases for f in ph.flags}
+              for name, card in bases.items()}
+    return {"results": results, "reruns": reruns, "bases": graded, "focused": focused, **summarize(results, reruns)}
 
 
 def summarize(results: list[dict[str, Any]], reruns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
