@@ -410,3 +410,18 @@ def test_a_red_flag_opposing_a_flag_outside_its_phase_names_file_and_field(tmp_p
     (tmp_path / "mine.yaml").write_text(bad.replace("id: default", "id: mine", 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"mine\.yaml.*dd_r_vague_monitoring.*mod_g_baseline"):
         Catalog.load(rubrics_dir=tmp_path)
+
+
+def test_a_threshold_is_fitted_on_a_plateau_of_agreement_not_on_a_spike() -> None:
+    """Run-to-run noise in P(yes) (up to 0.05 here) moves a threshold set on a single spike: the
+    fit prefers thresholds whose neighbours agree almost as well."""
+    from interviewer.grading.calibration import _red_fit
+
+    def items(score: float, label: str, n: int) -> list[Item]:
+        return [Item("d", f"f{score}{label}{i}", "red", score, label) for i in range(n)]
+
+    data = (items(0.9, "raised", 10) + items(0.05, "not_raised", 10)  # any threshold separates these
+            + items(0.59, "not_raised", 2) + items(0.61, "raised", 2)  # only 0.60 separates these ...
+            + items(0.30, "raised", 1))  # ... and misses this one, which every threshold up to 0.30 catches
+    _, t = _red_fit(data)
+    assert 0.1 < t <= 0.3

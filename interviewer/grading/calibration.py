@@ -33,6 +33,10 @@ from interviewer.grading.scorecard import Verdict
 
 CALIBRATION_DIR = BUNDLED / "rubrics" / "calibration"
 GRID = [i / 100 for i in range(-30, 131, 2)]  # adjusted scores can leave [0, 1]
+# Thresholds are chosen on agreement averaged over +-2 grid steps (+-0.04): two runs of the same
+# write-ups on the embedded server differ by up to 0.05 in P(yes) (p90 0.026), enough to move a
+# threshold fitted on a single spike and flip a tenth of held-out phase scores.
+SMOOTH = 2
 PRIOR_DOCS = 2.0  # shrinkage of a flag's offset: n / (n + 2) of its measured bias
 MIN_AUC = 0.6  # a red flag whose probe ranks its training labels worse than this is never raised
 
@@ -143,30 +147,36 @@ class Item:
     lexical: float | None = None  # the lexical feature, when the scorecard recorded terms found
 
 
+def _smoothed(values: dict[tuple[int, ...], float], at: tuple[int, ...]) -> float:
+    """The mean figure over the thresholds within SMOOTH grid steps of `at`: a threshold is chosen
+    where agreement is high all around it, not on a spike that a rerun's noise would move."""
+    near = [values[k] for k in _around(at) if k in values]
+    return sum(near) / len(near)
+
+
+def _around(at: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every grid point within SMOOTH steps of `at` in each coordinate."""
+    if not at:
+        return [()]
+    return [(*rest, at[-1] + d) for rest in _around(at[:-1]) for d in range(-SMOOTH, SMOOTH + 1)]
+
+
 def _green_fit(items: list[Item]) -> tuple[float, float, float]:
     truth = [GREEN_ORDER[i.label] for i in items]
-    best = (-2.0, 0.5, 0.8)
-    for lo in GRID:
-        for hi in GRID:
-            if hi < lo:
-                continue
-            pred = [2 if i.score >= hi else 1 if i.score >= lo else 0 for i in items]
-            k = qwk(truth, pred, 0, 2)
-            # ties: prefer thresholds nearer the middle (less extreme on unseen text)
-            key = (round(k, 6), -abs(lo - 0.5) - abs(hi - 0.5))
-            if key > (round(best[0], 6), -abs(best[1] - 0.5) - abs(best[2] - 0.5)):
-                best = (k, lo, hi)
-    return best
+    figures: dict[tuple[int, ...], float] = {
+        (a, b): qwk(truth, [2 if i.score >= GRID[b] else 1 if i.score >= GRID[a] else 0 for i in items], 0, 2)
+        for a in range(len(GRID)) for b in range(a, len(GRID))}
+    # ties: prefer thresholds nearer the middle (less extreme on unseen text)
+    a, b = max(figures, key=lambda k: (round(_smoothed(figures, k), 6), -abs(GRID[k[0]] - 0.5) - abs(GRID[k[1]] - 0.5)))
+    return figures[(a, b)], GRID[a], GRID[b]
 
 
 def _red_fit(items: list[Item]) -> tuple[float, float]:
     truth = [i.label == "raised" for i in items]
-    best = (-2.0, 0.5)
-    for t in GRID:
-        k = kappa(truth, [i.score >= t for i in items])
-        if (round(k, 6), -abs(t - 0.5)) > (round(best[0], 6), -abs(best[1] - 0.5)):
-            best = (k, t)
-    return best
+    figures: dict[tuple[int, ...], float] = {
+        (t,): kappa(truth, [i.score >= GRID[t] for i in items]) for t in range(len(GRID))}
+    (t,) = max(figures, key=lambda k: (round(_smoothed(figures, k), 6), -abs(GRID[k[0]] - 0.5)))
+    return figures[(t,)], GRID[t]
 
 
 def offsets(items: list[Item]) -> dict[str, float]:
@@ -248,7 +258,8 @@ def fit(items: list[Item], family: str) -> Calibration:
     _, t = _red_fit(reds) if reds else (0, 0.5)
     return Calibration(
         family=family, method=("logistic combination of P(yes) and terms per kind, per-flag offsets, grid search "
-                               "maximising green QWK and red Cohen's kappa, pooled per kind"),
+                               "maximising green QWK and red Cohen's kappa (averaged over +-2 grid steps), "
+                               "pooled per kind"),
         fitted_on=sorted({i.doc for i in items}), combine=comb,
         green=GreenThresholds(met=hi, partial=lo), red=RedThresholds(raised=t), offsets=off, constant=const,
     )
