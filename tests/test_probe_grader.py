@@ -425,3 +425,24 @@ def test_a_threshold_is_fitted_on_a_plateau_of_agreement_not_on_a_spike() -> Non
             + items(0.30, "raised", 1))  # ... and misses this one, which every threshold up to 0.30 catches
     _, t = _red_fit(data)
     assert 0.1 < t <= 0.3
+
+
+def test_only_a_green_that_decides_settles_its_red_and_the_reason_names_it() -> None:
+    from interviewer.grading.coherence import cohere
+    from interviewer.grading.scorecard import FlagResult
+
+    phase = RUBRIC.phase("deep_dives")
+
+    def result(fid: str, verdict: str, verified: bool = True) -> FlagResult:
+        _, kind, flag = RUBRIC.flag(fid)
+        return FlagResult(flag_id=fid, kind=kind, statement=flag.statement, weight=flag.weight,  # type: ignore[arg-type]
+                          verdict=verdict, verified=verified)  # type: ignore[arg-type]
+
+    # a partial green decides nothing: an unverified raise stays as it was (and counts for nothing)
+    out = {r.flag_id: r for r in cohere(phase, [result("dd_g_concrete_monitoring", "partial"),
+                                                 result("dd_r_vague_monitoring", "raised", verified=False)])}
+    assert out["dd_r_vague_monitoring"].settled_by is None and out["dd_r_vague_monitoring"].credited == "not_raised"
+    out = {r.flag_id: r for r in cohere(phase, [result("dd_g_concrete_monitoring", "met"),
+                                                 result("dd_r_vague_monitoring", "raised")])}
+    assert out["dd_r_vague_monitoring"].credited == "not_raised"
+    assert out["dd_r_vague_monitoring"].settled_by == "dd_g_concrete_monitoring"

@@ -48,7 +48,7 @@ def cohere(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
     reds = {f.id: f for f in phase.red_flags}
     out = []
     for r in results:
-        if r.flag_id in credited and r.flag_id in reds and settled[r.flag_id] != r.verdict:
+        if r.flag_id in credited and r.flag_id in reds and settled[r.flag_id] != credited[r.flag_id]:
             green = reds[r.flag_id].opposes
             why = (CLEARED if settled[r.flag_id] == "not_raised" else ABSENT).format(green)
             # a raised absence is shown by the absence itself, as a red flag raised on "no" always is
