@@ -87,6 +87,11 @@ class PhaseResult(Model):
     def missing(self) -> list[FlagResult]:
         return [f for f in self.flags if f.kind == "green" and f.credited == "not_addressed"]
 
+    @property
+    def faults(self) -> list[FlagResult]:
+        """The red flags raised on their own: one raised because its green is missing is that green."""
+        return [f for f in self.raised if not f.settled_by]
+
 
 class Reference(Model):
     """A green flag not met, after the attempt: the candidate's words beside a strong answer's point."""
@@ -169,9 +174,8 @@ def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> lis
     """The heaviest raised red flags and missed green flags, weighted by their phase."""
     ranked: list[tuple[float, str]] = []
     for ph in phases:
-        for f in ph.raised:
-            if not f.settled_by:  # raised only because its green is missing: that green says it
-                ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
+        for f in ph.faults:
+            ranked.append((ph.weight * f.weight * 1.2, f"{ph.title} — avoid: {f.statement}"))
         for f in ph.missing:
             ranked.append((ph.weight * f.weight, f"{ph.title} — not yet shown: {f.statement}"))
     ranked.sort(key=lambda item: -item[0])

@@ -68,8 +68,7 @@ def card_fields(card: Scorecard) -> dict[str, Any]:
     return {
         "status": "ended", "overall": card.overall, "hire_signal": card.hire_signal,
         "phase_scores": {p.phase_id: p.score for p in phases},
-        # a red raised only because its green is missing is that green, not a second miss
-        "missed": [f.flag_id for p in phases for f in p.missing + [r for r in p.raised if not r.settled_by]],
+        "missed": [f.flag_id for p in phases for f in p.missing + p.faults],
         "graded": [f.flag_id for p in phases for f in p.flags],
         "hints_used": card.hints_used, "scorecard": card.model_dump(mode="json"),
     }
