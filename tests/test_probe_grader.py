@@ -446,3 +446,52 @@ def test_only_a_green_that_decides_settles_its_red_and_the_reason_names_it() -> 
                                                  result("dd_r_vague_monitoring", "raised")])}
     assert out["dd_r_vague_monitoring"].credited == "not_raised"
     assert out["dd_r_vague_monitoring"].settled_by == "dd_g_concrete_monitoring"
+
+
+def test_a_question_asks_about_a_thing_and_is_lexical_evidence_only_of_asking() -> None:
+    from interviewer.grading import lexical
+    from interviewer.grading.sentences import Sentence
+
+    objective = RUBRIC.flag("pf_g_business_objective")[2]
+    asked = Sentence("S1", "What is the business objective: revenue or engagement?", "x")
+    stated = Sentence("S2", "The business objective is revenue per user.", "x")
+    assert lexical.best(objective, [asked]) == (0, None)
+    assert lexical.best(objective, [asked, stated])[1] == stated
+    probing = RUBRIC.flag("pf_r_shallow_questions")[2]  # a flag about asking: its question counts
+    assert lexical.best(probing, [Sentence("S1", "How many users do we serve at peak?", "x")])[0] >= 2
+
+
+def test_a_green_flags_terms_count_more_in_its_own_phase_than_elsewhere_in_a_writeup(tmp_path: Path) -> None:
+    (tmp_path / "fam.yaml").write_text(
+        "family: fam\nmethod: test\ncombine:\n  green: {probe: 1.0, lexical: 1.0, in_phase: 2.0, bias: -1.0}\n"
+        "green: {met: 0.8, partial: 0.5}\nred: {raised: 0.6}\n", encoding="utf-8")
+    cal = load_calibration("fam", tmp_path)
+    stated = "We start with a logistic regression baseline."
+
+    def baseline(text: str, **grade: Any) -> Any:
+        llm = scripted_llm(Script(ProbeScript({BASELINE_Q[:40]: lambda shown: 0.5})),
+                           Settings(base_url="http://fake.invalid/v1", model="local", max_retries=0))
+        g = Grader(llm, RUBRIC, get_problem("payment_fraud"), strategy="probe", calibration=cal)
+        return flags_of(grade_writeup(g, text, "senior", **grade))["mod_g_baseline"]
+
+    own = baseline(f"# Modeling\n{stated}\n\n# Monitoring\nWe watch drift weekly.\n")
+    elsewhere = baseline(f"# Modeling\nGradient boosted trees.\n\n# Monitoring\n{stated}\n")
+    assert (own.terms_found, own.terms_in_phase) == (3, 3) and own.credited == "met"
+    assert (elsewhere.terms_found, elsewhere.terms_in_phase) == (3, 0) and elsewhere.credited == "partial"
+    assert elsewhere.evidence[0].quote == stated  # still cited: the candidate did say it
+
+
+def test_fitting_weighs_the_terms_in_the_phase_when_the_labels_follow_them() -> None:
+    from interviewer.grading.calibration import fit
+
+    items = []
+    for d in "abcdef":
+        for i in range(8):
+            here = (i + ord(d)) % 2 == 0  # every flag names its terms somewhere; only some in its phase
+            items.append(Item(d, f"g{i}", "green", 0.5, "met" if here else "not_addressed", 1.1, 1.1 if here else 0.0))
+            items.append(Item(d, f"r{i}", "red", 0.5, "raised" if here else "not_raised", 1.1 if here else 0.0, 1.1))
+    cal = fit(items, "t")
+    assert cal.combine["green"].in_phase > 1.0 > abs(cal.combine["green"].lexical)
+    assert cal.combine["red"].in_phase == 0.0  # reds weigh the whole text only (calibration.IN_PHASE_KINDS)
+    verdicts = held_out(items, "t")
+    assert all(verdicts[(i.doc, i.flag_id)] == i.label for i in items)

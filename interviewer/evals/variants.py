@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.files import load_model, yaml_files
 from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels
-from interviewer.grading.scorecard import Scorecard
+from interviewer.grading.scorecard import FlagResult, Scorecard
 
 VARIANT_DIR = EVAL_DIR / "writeups" / "variants"
 RANK = {"not_addressed": 0, "partial": 1, "met": 2, "not_raised": 0, "raised": -1}
@@ -81,6 +81,11 @@ def phases_for(v: Variant, rubric_flags: dict[str, str], focused: bool) -> list[
     return sorted(set(v.drop_phases) | {rubric_flags[f] for f in v.expect})
 
 
+def record(f: FlagResult) -> list[Any]:
+    """What a variant run keeps of one graded flag: enough to read a miss or replay a calibration."""
+    return [f.credited, f.probability, f.terms_found, f.terms_in_phase]
+
+
 def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str] | None = None) -> dict[str, Any]:
     """What this variant's grade shows, against its construction (on `phases` when focused)."""
     only = set(phases) if phases else None
@@ -88,7 +93,7 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
                            "phases": phases or "all", "latency_s": card.latency_s, "usage": card.usage,
                            # each graded flag's verdict, probability and terms: a miss can be read (and a
                            # calibration change replayed) without grading again
-                           "flags": {f.flag_id: [f.credited, f.probability, f.terms_found] for p in card.phases
+                           "flags": {f.flag_id: record(f) for p in card.phases
                                      if only is None or p.phase_id in only for f in p.flags}}
     if v.kind == "minimum":
         out["minimum"] = all(p.score == 1 for p in card.phases) and card.usage.get("calls", 0) == 0
@@ -117,7 +122,7 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
 def labels_card(verdicts: dict[str, str]) -> Scorecard:
     """A scorecard whose every verdict is a label, scored as the grader's would be."""
     from interviewer.content.catalog import get_rubric
-    from interviewer.grading.scorecard import FlagResult, build
+    from interviewer.grading.scorecard import build
 
     rubric = get_rubric("default")
     flags = {ph.id: [FlagResult(flag_id=f.id, kind=k, statement=f.statement, weight=f.weight,
@@ -177,7 +182,7 @@ def run_variants(grade: Grade, names: list[str] | None = None, progress: Callabl
         results.append(result)
         if progress:
             progress(f"{v.id}: done in {card.latency_s:.0f}s")
-    graded = {name: {f.flag_id: [f.credited, f.probability, f.terms_found] for ph in card.phases for f in ph.flags}
+    graded = {name: {f.flag_id: record(f) for ph in card.phases for f in ph.flags}
               for name, card in bases.items()}
     return {"results": results, "reruns": reruns, "bases": graded, "focused": focused, **summarize(results, reruns)}
 

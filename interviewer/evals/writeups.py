@@ -84,8 +84,11 @@ def calibration_items(cards: dict[str, Scorecard], labels: dict[str, WriteupLabe
             for f in ph.flags:
                 if f.probability is None:
                     continue
-                lex = None if f.terms_found is None else lexical(flags[f.flag_id], f.kind, f.terms_found)
-                out.append(Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict, lex))
+                flag = flags[f.flag_id]
+                lex = None if f.terms_found is None else lexical(flag, f.kind, f.terms_found)
+                local = None if f.terms_in_phase is None else lexical(flag, f.kind, f.terms_in_phase)
+                out.append(Item(name, f.flag_id, f.kind, f.probability, labels[name].flags[f.flag_id].verdict,
+                                lex, local))
     return out
 
 

@@ -120,7 +120,7 @@ class Grader:
         if screened.status != "ok":
             return {p.id: empty_results(p) for p in wanted}, screened
         if self.strategy == "probe":
-            return self._coherent(self._grade_probe(cleaned, wanted)), screened
+            return self._coherent(self._grade_probe(cleaned, wanted, prefer or {})), screened
         jobs: list[tuple[Phase, list[Segment]]] = [
             (p, self.fit(cleaned, (prefer or {}).get(p.id, set()), self.budget(p))) for p in wanted
         ]
@@ -244,9 +244,11 @@ class Grader:
 
     # -- probe ----------------------------------------------------------------------------
 
-    def _grade_probe(self, segments: list[Segment], wanted: list[Phase]) -> dict[str, list[FlagResult]]:
+    def _grade_probe(self, segments: list[Segment], wanted: list[Phase],
+                     placed: dict[str, set[str]]) -> dict[str, list[FlagResult]]:
         """Flag by flag, each on its own sentences. In an interview the grader keeps to its slot (the
-        interviewer's cache stays); a write-up uses every slot of the server at once."""
+        interviewer's cache stays); a write-up uses every slot of the server at once. `placed` names
+        the segments that belong to each phase (a write-up's sections); without it, all do."""
         # what stands where an injection was cut is not the candidate's: it is not numbered or shown
         sentences = number([Segment(s.where, s.text.replace(REMOVED, " ")) for s in segments])
         bm25 = BM25(sentences)
@@ -255,9 +257,11 @@ class Grader:
         self._total = sum(len(p.flags) for p in wanted)
         self.left_out = {}  # each flag's sentences are retrieved from the whole text: nothing is cut
         jobs = [(phase, kind, flag) for phase in wanted for kind, flag in phase.flags]
+        own = {p.id: [s for s in sentences if s.where in placed[p.id]] if placed.get(p.id) else sentences
+               for p in wanted}
 
         def one(job: tuple[Phase, FlagKind, Flag]) -> FlagResult:
-            return self._probe_one(*job, sentences, bm25, problem)
+            return self._probe_one(*job, sentences, bm25, problem, own[job[0].id])
 
         if self.live or self.max_workers == 1:
             done = [one(j) for j in jobs]
@@ -272,7 +276,7 @@ class Grader:
         return GRADER_SLOT if self.live else None
 
     def _probe_one(self, phase: Phase, kind: FlagKind, flag: Flag, sentences: list[Sentence], bm25: BM25,
-                   problem: str) -> FlagResult:
+                   problem: str, in_phase: list[Sentence]) -> FlagResult:
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
         ctx = probe.for_flag(flag, sentences, bm25, whole=probe.LIVE_WHOLE if self.live else probe.PER_FLAG)
@@ -290,7 +294,7 @@ class Grader:
             if isinstance(exc, BackendUnavailable):
                 self._abort = str(exc)
             return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
-        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences)
+        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase)
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")

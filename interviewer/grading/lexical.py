@@ -4,7 +4,9 @@ A 1.5B model's P(yes) says "the topic is near" more than "this sentence states i
 moves when the evidence is deleted. The flag's terms (rubric data: words that name what its
 question asks about) give a second, local signal: the largest number of distinct terms any one
 sentence holds. Deleting the sentence that named a baseline removes them; a bare comma list of
-buzzwords is not a sentence and counts for nothing. Calibration combines both signals
+buzzwords is not a sentence and counts for nothing, and a question ("What is the business
+objective?") asks about a thing rather than stating it, so it counts only for a flag about asking
+questions (one whose terms include "?"). Calibration combines both signals
 (calibration.py), fitted on labeled write-ups.
 """
 
@@ -38,11 +40,21 @@ def found(flag: Flag, text: str) -> set[str]:
     return {t for t in flag.terms if _pattern(t).search(low)}
 
 
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+def states(flag: Flag, text: str) -> bool:
+    """Whether a sentence can be evidence of the flag's terms: not a keyword list, and not a
+    question unless the flag is about asking them."""
+    return not is_list(text) and ("?" in flag.terms or not is_question(text))
+
+
 def best(flag: Flag, sentences: list[Sentence]) -> tuple[int, Sentence | None]:
     """The most distinct terms one sentence holds, and that sentence (the first of the best)."""
     top, where = 0, None
     for s in sentences:
-        if is_list(s.text):
+        if not states(flag, s.text):
             continue
         n = len(found(flag, s.text))
         if n > top:

@@ -68,17 +68,20 @@ def prompt(problem: str, phase: Phase, context: Context, question: str) -> list[
 
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
-    p_also: float | None, sentences: list[Sentence],
+    p_also: float | None, sentences: list[Sentence], in_phase: list[Sentence],
 ) -> FlagResult:
     """The verdict for one flag, from P(yes) and the flag's terms in the candidate's best sentence
-    (of all of `sentences`); a positive one cites that sentence and the best-matching one shown."""
+    (of all of `sentences`, and of those `in_phase`: placed in the flag's phase); a positive one
+    cites that sentence and the best-matching one shown."""
     s = score(kind, flag, p_yes, p_also)
     terms, named = lexical.best(flag, sentences)
-    verdict = cal.verdict(kind, cal.combined(kind, s, lexical_feature(flag, kind, terms)), flag.id)
+    local = terms if in_phase is sentences else lexical.best(flag, in_phase)[0]
+    verdict = cal.verdict(kind, cal.combined(kind, s, lexical_feature(flag, kind, terms),
+                                             lexical_feature(flag, kind, local)), flag.id)
     if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
         return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
                           verdict=verdict, verified=True, probability=round(s, 4), terms_found=terms,
-                          rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
+                          terms_in_phase=local, rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
     ids = {x.sid for x in context.sentences}
     by_wrong_act = p_also is not None and p_also > 1 - p_yes  # the second question shows the flag
     cited = bm25.top(f"{flag.also_raised_if} {flag.statement}" if by_wrong_act else query(flag), CITED, among=ids)
@@ -93,7 +96,7 @@ def result(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         # a missing thing is shown by the absence itself; anything else needs a sentence to cite
         verified=(not positive) or absence or bool(evidence),
-        evidence=evidence, probability=round(s, 4), terms_found=terms,
+        evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local,
         rationale=f"P(yes)={p_yes:.2f} to: {flag.question}"
         + (f" P(yes)={p_also:.2f} to: {flag.also_raised_if}" if p_also is not None else "")
         + (f" Terms named: {', '.join(sorted(lexical.found(flag, named.text)))}." if named else ""),

@@ -51,6 +51,8 @@ class FlagResult(Model):
     probability: float | None = Field(None, description="Calibrated grading: the probe's probability the flag holds.")
     terms_found: int | None = Field(None, description=(
         "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
+    terms_in_phase: int | None = Field(None, description=(
+        "Calibrated grading: the same over the sentences placed in the flag's own phase."))
     settled_by: str | None = Field(None, description=(
         "Red flags: the opposite green flag whose verdict settled this one (grading/coherence.py)."))
 
