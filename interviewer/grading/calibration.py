@@ -60,9 +60,10 @@ class RedThresholds(Strict):
 
 
 # Kinds whose combination weighs the terms in the flag's own phase as well as in the whole text.
-# Measured on the embedded-v4 write-ups (held out): for greens it kept the agreement (phase QWK
-# 0.600 -> 0.610) and raised variant detection (0.41 -> 0.63, replayed); for reds it cost red
-# kappa (0.47 -> 0.32): a red flag's terms show awareness wherever they stand.
+# Measured held out on the same P(yes) (evals/README.md, grader v5): for greens it kept the
+# agreement (phase QWK 0.598 -> 0.610 on the v4 run, 0.570 -> 0.573 on the v5 run) and raised
+# variant detection (0.41 -> 0.63); for reds it cost red kappa (0.47 -> 0.32): a red flag's
+# terms show awareness wherever they stand.
 IN_PHASE_KINDS: tuple[FlagKind, ...] = ("green",)
 
 
