@@ -102,17 +102,14 @@ def held_out_verdicts(cards: dict[str, Scorecard],
 
 def coherent_folds(cards: dict[str, Scorecard],
                    folds: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """Held-out verdicts with each phase's opposed red flags settled, as the grader settles its own.
-    A red flag the grader did not ask (its green decided it when graded) has no fold of its own: it
-    is settled by its green's held-out verdict, and keeps its graded verdict where that decides nothing."""
+    """Held-out verdicts with each phase's opposed red flags settled, as the grader settles its own."""
     from interviewer.content.catalog import get_rubric
 
     out = dict(folds)
     for name, card in cards.items():
         phases = {ph.id: ph for ph in get_rubric(card.framework).phases}
         for ph in card.phases:
-            given = {f.flag_id: _credited(f, folds[(name, f.flag_id)]) if (name, f.flag_id) in folds else f.credited
-                     for f in ph.flags if (name, f.flag_id) in folds or f.rationale.endswith(coherence.NOT_ASKED)}
+            given = {f.flag_id: _credited(f, folds[(name, f.flag_id)]) for f in ph.flags if (name, f.flag_id) in folds}
             out.update({(name, fid): v for fid, v in coherence.verdicts(phases[ph.phase_id], given).items()})
     return out
 

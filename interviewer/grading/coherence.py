@@ -20,7 +20,6 @@ from interviewer.grading.scorecard import NOT_GRADED, FlagResult
 
 CLEARED = "Not raised: the opposite green flag is met ({}). "
 ABSENT = "Raised: the opposite green flag is not addressed ({}). "
-NOT_ASKED = "Not asked."
 
 
 def decides(red: Flag, green: str) -> bool:
@@ -44,7 +43,7 @@ def without_asking(red: Flag, green: FlagResult) -> FlagResult | None:
     verdict = settle(red, green.credited, "not_raised")
     why = (CLEARED if verdict == "not_raised" else ABSENT).format(green.flag_id)
     return FlagResult(flag_id=red.id, kind="red", statement=red.statement, weight=red.weight, verdict=verdict,
-                      verified=True, settled_by=green.flag_id, rationale=why + NOT_ASKED)
+                      verified=True, settled_by=green.flag_id, rationale=why + "Not asked.")
 
 
 def verdicts(phase: Phase, given: Mapping[str, str]) -> dict[str, str]:
