@@ -167,10 +167,8 @@ def test_deleting_the_evidence_removes_the_credit_and_the_quote_is_the_candidate
 
 def test_every_flag_is_one_token_with_logprobs_on_its_own_sentences_and_the_text_first() -> None:
     script = ProbeScript({})
-    card = grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["modeling"])
-    settled = [f for f in flags_of(card).values() if "Not asked." in f.rationale]
-    # one call per flag, except a red flag that its opposite green (graded first) already decides
-    assert len(script.bodies) == len(RUBRIC.phase("modeling").flags) - len(settled)
+    grade_writeup(probe_grader(script), WRITEUP, "senior", phases=["modeling"])
+    assert len(script.bodies) == len(RUBRIC.phase("modeling").flags)  # one call per flag
     for body in script.bodies:
         assert body["max_tokens"] == 1 and body["logprobs"] is True and "id_slot" not in body  # any slot
         user = body["messages"][-1]["content"]
@@ -497,26 +495,3 @@ def test_fitting_weighs_the_terms_in_the_phase_when_the_labels_follow_them() -> 
     assert cal.combine["red"].in_phase == 0.0  # reds weigh the whole text only (calibration.IN_PHASE_KINDS)
     verdicts = held_out(items, "t")
     assert all(verdicts[(i.doc, i.flag_id)] == i.label for i in items)
-
-
-def test_a_red_flag_its_green_decides_is_not_asked_and_says_which_green_settled_it() -> None:
-    monitoring_q = RUBRIC.flag("dd_g_concrete_monitoring")[2].question
-    asked = ProbeScript({monitoring_q[:40]: lambda shown: 0.99})
-    concrete = "# Monitoring\nWe monitor precision@k, prediction drift and null rates daily, alerting on a 5% drop.\n"
-    cal = CAL.model_copy(update={"green": GreenThresholds(met=0.9, partial=0.5)})
-    llm = scripted_llm(Script(asked), Settings(base_url="http://fake.invalid/v1", model="local", max_retries=0))
-    grader = Grader(llm, RUBRIC, get_problem("payment_fraud"), strategy="probe", calibration=cal)
-    flags = flags_of(grade_writeup(grader, concrete, "senior", phases=["deep_dives"]))
-    assert flags["dd_g_concrete_monitoring"].credited == "met"
-    vague = flags["dd_r_vague_monitoring"]
-    assert (vague.verdict, vague.settled_by, vague.probability) == ("not_raised", "dd_g_concrete_monitoring", None)
-    assert vague.rationale.endswith("Not asked.")
-    vague_q = RUBRIC.flag("dd_r_vague_monitoring")[2].question
-    assert not [b for b in asked.bodies if vague_q in b["messages"][-1]["content"]]
-    # the same green left partial decides nothing: the red is asked
-    unsure = ProbeScript({monitoring_q[:40]: lambda shown: 0.7})
-    llm = scripted_llm(Script(unsure), Settings(base_url="http://fake.invalid/v1", model="local", max_retries=0))
-    grader = Grader(llm, RUBRIC, get_problem("payment_fraud"), strategy="probe", calibration=cal)
-    flags = flags_of(grade_writeup(grader, concrete, "senior", phases=["deep_dives"]))
-    assert flags["dd_g_concrete_monitoring"].credited == "partial"
-    assert [b for b in unsure.bodies if vague_q in b["messages"][-1]["content"]]

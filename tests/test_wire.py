@@ -111,15 +111,11 @@ def test_probe_grading_on_the_embedded_server_reads_p_yes_and_feels_the_deletion
     assert ANSWER.startswith(BASELINE_SENTENCE)
     cut = grade(ANSWER.removeprefix(BASELINE_SENTENCE))
     probes = [c for c in wire_llm.usage.calls if c.purpose.startswith("grader:") and not c.purpose.endswith("cite")]
-    # one question per flag, but none for a red flag its opposite green already decides
-    asked = [r for card in (full, cut) for r in card.values() if r.settled_by is None or r.probability is not None]
-    assert len(probes) == len(asked) and all(c.completion_tokens <= 1 for c in probes)
-    assert sum(c.cached_tokens for c in probes[1:5]) > 0, "the flags of a short answer share the cached prefix"
+    flags = get_rubric("default").phase("modeling").flags  # one question per flag
+    assert len(probes) == 2 * len(flags) and all(c.completion_tokens <= 1 for c in probes)
+    assert sum(c.cached_tokens for c in probes[1:6]) > 0, "the flags of a short answer share the cached prefix"
     for r in full.values():
-        if r.probability is None:  # not asked: settled by its green
-            assert r.settled_by and r.rationale.endswith("Not asked.")
-            continue
-        assert 0.0 <= r.probability <= 1.0
+        assert r.probability is not None and 0.0 <= r.probability <= 1.0
         for ev in r.evidence:  # evidence is one of the answer's own sentences, by id
             assert ev.sentence.startswith("S") and ev.quote in ANSWER
     assert cut["mod_g_baseline"].probability < full["mod_g_baseline"].probability

@@ -22,28 +22,13 @@ CLEARED = "Not raised: the opposite green flag is met ({}). "
 ABSENT = "Raised: the opposite green flag is not addressed ({}). "
 
 
-def decides(red: Flag, green: str) -> bool:
-    """Whether the opposite green's (credited) verdict alone settles the red flag."""
-    return green == "met" or (green == "not_addressed" and red.raised_when == "no")
-
-
 def settle(red: Flag, green: str, verdict: str) -> str:
     """The red flag's verdict given its opposite green's (credited) verdict."""
-    if not decides(red, green):
-        return verdict
-    return "not_raised" if green == "met" else "raised"
-
-
-def without_asking(red: Flag, green: FlagResult) -> FlagResult | None:
-    """The red flag's result when its opposite green, graded first, already decides it: the
-    probe grader then asks no question for it (a fifth of a write-up's calls). None when the red
-    must be asked (the green partial, a wrong act beside a missing green, or the green's call failed)."""
-    if green.rationale.startswith(NOT_GRADED) or not decides(red, green.credited):
-        return None
-    verdict = settle(red, green.credited, "not_raised")
-    why = (CLEARED if verdict == "not_raised" else ABSENT).format(green.flag_id)
-    return FlagResult(flag_id=red.id, kind="red", statement=red.statement, weight=red.weight, verdict=verdict,
-                      verified=True, settled_by=green.flag_id, rationale=why + "Not asked.")
+    if green == "met":
+        return "not_raised"
+    if green == "not_addressed" and red.raised_when == "no":
+        return "raised"
+    return verdict
 
 
 def verdicts(phase: Phase, given: Mapping[str, str]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from typing import Literal
 
@@ -29,7 +29,7 @@ from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase, Rubric
 from interviewer.grading import probe
 from interviewer.grading.calibration import Calibration, load_calibration
-from interviewer.grading.coherence import cohere, without_asking
+from interviewer.grading.coherence import cohere
 from interviewer.grading.judgement import (
     GREEN_CHOICES,
     RED_CHOICES,
@@ -260,22 +260,16 @@ class Grader:
         own = {p.id: [s for s in sentences if s.where in placed[p.id]] if placed.get(p.id) else sentences
                for p in wanted}
 
-        futures: dict[str, Future[FlagResult]] = {}
-
         def one(job: tuple[Phase, FlagKind, Flag]) -> FlagResult:
-            phase, kind, flag = job
-            if kind == "red" and flag.opposes:  # its green was queued first: it may decide this red
-                settled = without_asking(flag, futures[flag.opposes].result())
-                if settled is not None:
-                    self._say(f"{flag.id}: settled by {flag.opposes}")
-                    return settled
-            return self._probe_one(phase, kind, flag, sentences, bm25, problem, own[phase.id])
+            return self._probe_one(*job, sentences, bm25, problem, own[job[0].id])
 
-        # a phase's greens come before its reds; in an interview one at a time, in the grader's slot
-        with ThreadPoolExecutor(max_workers=1 if self.live else self.max_workers) as pool:
-            for job in jobs:
-                futures[job[2].id] = pool.submit(copy_context().run, one, job)
-        return {phase.id: [futures[f.id].result() for _, f in phase.flags] for phase in wanted}
+        if self.live or self.max_workers == 1:
+            done = [one(j) for j in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+                done = list(pool.map(lambda j: copy_context().run(one, j), jobs))
+        results = iter(done)
+        return {phase.id: [next(results) for _ in phase.flags] for phase in wanted}
 
     @property
     def slot(self) -> int | None:
