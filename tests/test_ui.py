@@ -103,6 +103,18 @@ def test_page_reload_and_app_restart_resume_the_interview(tmp_path: Path) -> Non
     view = restarted.resume(sid)
     assert [m["role"] for m in view.chat] == ["assistant", "user", "assistant"]
     assert restarted.resume("missing").notice == "Your previous session was not found."
+    assert restarted.on_load(sid)[0] == view.chat  # the page's load event shows it too
+
+
+def test_the_page_load_event_never_wipes_an_interview_started_before_it_arrived(tmp_path: Path) -> None:
+    import gradio as gr
+
+    ui, _, _ = make_ui(tmp_path)
+    # a fresh browser stores no session: the load event updates nothing, so the greeting of a Start
+    # pressed while a slow first load was still running stays on the page
+    for stored in ("", None):
+        outs = ui.on_load(stored)
+        assert len(outs) == len(ui.resume(stored).as_tuple()) and all(x == gr.skip() for x in outs)
 
 
 def test_grade_writeup_tab(tmp_path: Path) -> None:

@@ -215,7 +215,7 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         nxt.click(on_next, sid, outs, api_name="next_phase")
         retry.click(on_retry, sid, outs, api_name="retry")
         end.click(on_end, sid, outs, api_name="end")
-        demo.load(lambda s: ui.resume(s).as_tuple(), sid_store, outs)
+        demo.load(ui.on_load, sid_store, outs)
         demo.load(ui.pickers, sid_store, [problem, level, framework])
         demo.load(None, None, None, js=KEYS_JS)
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.

@@ -231,6 +231,13 @@ class UI:
             return gr.skip(), gr.skip(), gr.skip()
         return view.problem_id, view.level, view.framework
 
+    def on_load(self, sid: str | None) -> tuple[Any, ...]:
+        """The page's load event: the browser's running interview; with none stored, no update at
+        all, so an interview started while the page was still loading is not wiped by this event."""
+        if not sid:
+            return tuple(gr.skip() for _ in Outputs([], "", "", "", "", None, "").as_tuple())
+        return self.resume(sid).as_tuple()
+
     def resume(self, sid: str | None) -> Outputs:
         """On page load: show the browser's running interview, if the store still has it."""
         if not sid:
