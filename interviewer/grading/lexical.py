@@ -6,8 +6,9 @@ question asks about) give a second, local signal: the largest number of distinct
 sentence holds. Deleting the sentence that named a baseline removes them; a bare comma list of
 buzzwords is not a sentence and counts for nothing, and a question ("What is the business
 objective?") asks about a thing rather than stating it, so it counts only for a flag about asking
-questions (one whose terms include "?"). Calibration combines both signals
-(calibration.py), fitted on labeled write-ups.
+questions (one whose terms include "?"). For green flags the count is also taken over the
+sentences placed in the flag's own phase; calibration (calibration.py) combines these with
+P(yes), fitted on labeled write-ups.
 """
 
 from __future__ import annotations
