@@ -235,7 +235,7 @@ class UI:
         """The page's load event: the browser's running interview; with none stored, no update at
         all, so an interview started while the page was still loading is not wiped by this event."""
         if not sid:
-            return tuple(gr.skip() for _ in Outputs([], "", "", "", "", None, "").as_tuple())
+            return tuple(gr.skip() for _ in self.resume(sid).as_tuple())
         return self.resume(sid).as_tuple()
 
     def resume(self, sid: str | None) -> Outputs:

@@ -93,7 +93,12 @@ def combined(combine: dict[FlagKind, Combine], kind: FlagKind, s: float, lex: fl
     phase's own."""
     if kind not in combine or lex is None:
         return s
-    return combine[kind](s, lex, lex if in_phase is None else in_phase)
+    return combine[kind](s, lex, in_phase_or_whole(lex, in_phase))
+
+
+def in_phase_or_whole(lex: float, in_phase: float | None) -> float:
+    """The in-phase lexical feature; with no placement of the text in phases, the whole text's."""
+    return lex if in_phase is None else in_phase
 
 
 def lexical(flag: Flag, kind: FlagKind, terms: int) -> float:
@@ -254,7 +259,7 @@ def _logistic(rows: list[tuple[list[float], bool]], steps: int = 500, rate: floa
 
 def _features(i: Item, local: bool) -> list[float]:
     lex = i.lexical or 0.0
-    return [logit(i.score), lex, *([lex if i.in_phase is None else i.in_phase] if local else [])]
+    return [logit(i.score), lex, *([in_phase_or_whole(lex, i.in_phase)] if local else [])]
 
 
 def combination(items: list[Item]) -> dict[FlagKind, Combine]:
