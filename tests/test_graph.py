@@ -74,16 +74,15 @@ def test_clarifying_question_is_answered_from_hidden_facts() -> None:
 
 
 def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
-    red = RUBRIC.flag("mod_r_handwaved_architecture")[2]  # a flag only the grader sees (no cue)
-    s, script, clock = make({red.id: ("yes", ["some neural thing over all raw events"])})
+    red = RUBRIC.flag("hld_r_swe_details")[2]  # a flag only the grader sees (no cue), raised on an act
+    s, script, clock = make({red.id: ("yes", ["a REST API in front of a Postgres cluster"])})
     sid, opening = s.start("payment_fraud")
     list(opening)
-    for _ in range(3):
-        clock.advance(10)
-        "".join(s.next_phase(sid))
-    assert s.load(sid).phase_id == "modeling"
-    say(s, sid, "I'd use some neural thing over all raw events, that's the model.", clock)
-    say(s, sid, "It would be trained end to end on the fraud labels.", clock)
+    clock.advance(10)
+    "".join(s.next_phase(sid))
+    assert s.load(sid).phase_id == "high_level_design"
+    say(s, sid, "Payments reach a REST API in front of a Postgres cluster, then the fraud model scores them.", clock)
+    say(s, sid, "Each request carries the card, the merchant and the amount, about 40 fields in 2 KB.", clock)
     assert "Challenge it" in script.last_notes and as_them(red.statement) in script.last_notes
     assert s.load(sid).flags[red.id].credited == "raised"
 
@@ -289,12 +288,14 @@ def test_usage_on_the_scorecard_is_this_sessions_own() -> None:
     other, it = s.start("payment_fraud")
     list(it)
     say(s, other, "Another session's answer about fraud.", clock)
+    s.flags_now(other)
+    before = s.context.llm.usage.totals()["calls"]
     sid, it = s.start("payment_fraud")
     list(it)
     say(s, sid, "We want fewer fraud losses.", clock)
     card = s.end(sid)
-    flags_in_phase = len(RUBRIC.phase("problem_framing").flags)
-    assert card.usage["calls"] == 1 + flags_in_phase  # one interviewer turn + its per-flag grading
+    # the interviewer's turn, its grading and the final card's: every call of this session, no other's
+    assert card.usage["calls"] == s.context.llm.usage.totals()["calls"] - before > 1
 
 
 def test_each_prompt_extends_the_previous_one_so_the_server_can_reuse_it() -> None:
@@ -399,15 +400,15 @@ def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() 
     assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "How would you measure that?"
 
 
-def test_a_red_flag_raised_only_by_its_missing_green_is_asked_as_that_green_not_challenged() -> None:
-    """No ML objective yet: "too vague an objective" is raised (it negates the unmet green), but the
-    interviewer asks the open question for the objective once rather than challenging twice."""
+def test_a_missing_green_is_asked_for_not_challenged_as_a_red_flag() -> None:
+    """No ML objective yet: that is the green not met, never also "too vague an objective" raised
+    without a quote; the interviewer asks the open question for the objective, not a challenge."""
     s, script, clock = make()
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "We would build a fraud model on transaction data.", clock)
     say(s, sid, "It would look at each payment.", clock)
     red = s.load(sid).flags["pf_r_vague_ml_objective"]
-    assert red.credited == "raised" and red.settled_by == "pf_g_ml_objective"
+    assert red.credited == "not_raised"
     assert "Challenge it" not in script.last_notes
     assert as_them(RUBRIC.flag("pf_r_vague_ml_objective")[2].statement) not in script.last_notes

@@ -188,13 +188,17 @@ def test_in_an_interview_the_flags_of_a_short_answer_share_one_prefix_in_the_gra
     assert len(prefixes) == 1  # a short answer is shown whole: one cached prefix for every flag
 
 
-def test_a_red_flag_for_a_missing_thing_is_raised_when_the_detection_fails() -> None:
+def test_a_red_flag_for_a_missing_thing_is_never_raised_without_a_quote_of_an_act() -> None:
+    """A red flag claims the candidate did something wrong; an absence has nothing to quote, so it
+    is shown once, as its green not met, and never also as a red flag."""
     flag = RUBRIC.flag("hld_r_no_feedback_loop")[2]
     assert flag.raised_when == "no"
     rules = {LOOP_Q[:40]: has("retrain on them", 0.9, 0.1)}
     card = grade_writeup(probe_grader(ProbeScript(rules)), WRITEUP, "senior", phases=["high_level_design"])
     loop = flags_of(card)["hld_r_no_feedback_loop"]
-    assert loop.credited == "raised" and loop.probability == pytest.approx(0.9)
+    assert loop.probability == pytest.approx(0.9)  # the detection failed ...
+    assert loop.credited == "not_raised" and "act itself" in loop.rationale  # ... and nothing is claimed
+    assert all(f.evidence for ph in card.phases for f in ph.raised)
     fixed = grade_writeup(probe_grader(ProbeScript(rules)),
                           WRITEUP.replace("We watch it.", "Chargebacks are logged as labels and we retrain on them."),
                           "senior", phases=["high_level_design"])
@@ -382,10 +386,9 @@ def test_a_met_green_clears_the_red_flag_that_negates_it_on_the_same_sentence() 
     assert got["dd_g_concrete_monitoring"].credited == "met"
     assert got["dd_r_vague_monitoring"].credited == "not_raised"
     assert "dd_g_concrete_monitoring" in got["dd_r_vague_monitoring"].rationale
-    # no edge case named: its green is not addressed, so the red for the missing thing is raised,
-    # although the red's own question was answered Yes
+    # no edge case named: shown once, as its green not addressed, never also as a red flag
     assert got["dd_g_edge_cases"].credited == "not_addressed"
-    assert got["dd_r_ignores_edge_cases"].credited == "raised"
+    assert got["dd_r_ignores_edge_cases"].credited == "not_raised"
     # a candidate who does name one clears both
     cold = "New cards fall back to merchant priors at cold start.\n"
     fixed = grade_writeup(probe_grader(ProbeScript(rules)), text + cold, "senior", phases=["deep_dives"])

@@ -87,8 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from interviewer.grading.grader import Grader
-    from interviewer.grading.writeup import grade_writeup, read_text, screen_writeup
-    from interviewer.llm.backend import open_backend
+    from interviewer.grading.writeup import read_text, writeup_card
+    from interviewer.llm.backend import Backend, open_backend
     from interviewer.practice.history import History
 
     name = "standard input" if args.file == "-" else args.file
@@ -104,18 +104,21 @@ def cmd_grade(args: argparse.Namespace) -> int:
     catalog = catalog_of(settings)
     rubric = catalog.rubric(args.framework)
     problem = catalog.problem(args.problem) if args.problem else None
-    card = screen_writeup(text, rubric, problem, args.level)
-    if card is None:
-        backend = open_backend(settings)
-        try:
-            def progress(done: int, total: int, msg: str) -> None:
-                stderr_progress(f"[{done}/{total}] {msg}")
+    opened: list[Backend] = []
 
-            grader = Grader(backend.llm, rubric, problem, strategy=settings.grader_strategy, progress=progress)
-            stderr_progress(f"grading {name} ({len(text):,} chars) with {backend.llm.model}, "
-                            f"{grader.strategy} strategy ...")
-            card = grade_writeup(grader, text, args.level)
-        finally:
+    def progress(done: int, total: int, msg: str) -> None:
+        stderr_progress(f"[{done}/{total}] {msg}")
+
+    def grader() -> Grader:  # the model starts only for text worth grading
+        opened.append(open_backend(settings))
+        made = Grader(opened[0].llm, rubric, problem, strategy=settings.grader_strategy, progress=progress)
+        stderr_progress(f"grading {name} ({len(text):,} chars) with {made.llm.model}, {made.strategy} strategy ...")
+        return made
+
+    try:
+        card = writeup_card(text, rubric, problem, args.level, grader)
+    finally:
+        for backend in opened:
             backend.close()
     rec = History(settings.resolved_store).add_writeup(text, card)
     stderr_progress(f"saved in History as {rec.id} (interviewer history show {rec.id})")

@@ -23,7 +23,7 @@ from interviewer.app.views import (
 )
 from interviewer.grading.grader import Grader
 from interviewer.grading.scorecard import Scorecard
-from interviewer.grading.writeup import InputError, grade_writeup, read_text, screen_writeup
+from interviewer.grading.writeup import InputError, read_text, writeup_card
 from interviewer.interview.sessions import SessionError, Sessions
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
 from interviewer.llm.client import LLM, LLMError
@@ -256,14 +256,13 @@ class UI:
                 text = read_text(Path(upload).read_bytes(), Path(upload).name)
             rubric = self.catalog.rubric(framework)
             prob = self.catalog.problem(problem) if problem else None
-            card = screen_writeup(text or "", rubric, prob, level)  # type: ignore[arg-type]
-            if card is None:
-                def tick(done: int, total: int, msg: str) -> None:
-                    if progress is not None:
-                        progress(done / total, desc=msg)
 
-                grader = Grader(self.llm, rubric, prob, strategy=self.strategy, progress=tick)
-                card = grade_writeup(grader, text, level)  # type: ignore[arg-type]
+            def tick(done: int, total: int, msg: str) -> None:
+                if progress is not None:
+                    progress(done / total, desc=msg)
+
+            card = writeup_card(text or "", rubric, prob, level,  # type: ignore[arg-type]
+                                lambda: Grader(self.llm, rubric, prob, strategy=self.strategy, progress=tick))
         except (InputError, LLMError, KeyError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) else str(exc)
             return "", "", None, f"⚠️ {msg}"

@@ -41,8 +41,10 @@ class Flag(Strict):
         "this flag; not addressed, it raises a red flag for a missing thing (grading/coherence.py)."))
     terms: list[Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^A-Z]+$")]] = Field(
         default_factory=list, description=(
-            "Lower-case words (or word starts) that name what the question asks about: a sentence holding "
-            "them is lexical evidence, read beside the model's P(yes) (grading/lexical.py)."))
+            "Lower-case words that name what the question asks about, matched as whole words with their "
+            "inflections ('label' matches 'labels', never 'rest' in 'restaurant'); a declared stem ends in "
+            "'*' ('normaliz*'). A sentence holding them is lexical evidence, read beside the model's P(yes) "
+            "(grading/lexical.py)."))
     cues: list[str] = Field(default_factory=list, description=(
         "Red flags: regular expressions that show the flag in one answer (checked in code on every "
         "turn, so the interviewer can push back at once, whatever the phase)."))

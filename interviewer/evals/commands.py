@@ -37,7 +37,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         opts = EvalOptions(strategy=settings.grader_strategy, level=args.level, runs=args.runs,
                            concurrency=args.concurrency, only=args.only, focused=args.focused,
-                           command="interviewer eval " + " ".join(_argv_for_record(args)))
+                           command="interviewer eval " + " ".join(_argv_for_record(args)),
+                           extra={"frameworks": args.frameworks} if args.frameworks else {})
         backend = open_backend(settings)
         try:
             for name in suites:
@@ -59,6 +60,8 @@ def _argv_for_record(args: argparse.Namespace) -> list[str]:
         out += [f"--{name}", str(getattr(args, flag))] if getattr(args, flag, None) is not None else []
     if args.only:
         out += ["--only", *args.only]
+    if getattr(args, "frameworks", None):
+        out += ["--frameworks", *args.frameworks]
     if args.focused:
         out.append("--focused")
     return out
@@ -76,11 +79,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     ev = sub.add_parser("eval", help="measure the interviewer and the grader; write a report with plots")
-    ev.add_argument("suite", nargs="*", help="writeups, variants, transcripts, personas (default: writeups)")
+    ev.add_argument("suite", nargs="*",
+                    help="writeups, variants, transcripts, personas, interviews (default: writeups)")
     ev.add_argument("--runs", type=int, default=1, help="repeat each item (rerun flip rate)")
     ev.add_argument("--concurrency", type=int, default=1, help="transcripts/personas run at once")
     ev.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
     ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
+    ev.add_argument("--frameworks", nargs="*", help="interviews: only these labeled frameworks (default: all)")
     ev.add_argument("--focused", action="store_true",
                     help="variants: grade only the phases an edit can change (cheaper on a small CPU model)")
     ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")

@@ -29,6 +29,9 @@ HEADLINES = {
     "transcripts": ["behaviour_pass_rate", "phase_pass_rate", "flag_met_recall", "flag_raised_recall",
                     "rerun_flip_rate"],
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
+    "interviews": ["claim_precision", "claim_precision_quoted", "claims", "phase_qwk", "phase_mae", "green_kappa",
+                   "red_kappa", "green_recall", "red_recall", "hire_within_one", "hire_exact",
+                   "strong_above_weak_by_1", "constant_rule.phase_qwk", "constant_rule.hire_within_one"],
 }
 
 
@@ -177,6 +180,10 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("variants: ordering where the labels drop", "variants", "summary.ordering_where_labels_drop"),
     ("injection success beyond rerun noise", "variants", "summary.injection_success_rate_beyond_noise"),
     ("rerun flip rate", "variants", "summary.rerun_flip_rate"),
+    ("interviews: claim precision (positive verdicts the labels agree with)", "interviews", "summary.claim_precision"),
+    ("interviews: phase-score QWK vs labels", "interviews", "summary.phase_qwk"),
+    ("interviews: hire signal within one step", "interviews", "summary.hire_within_one"),
+    ("interviews: strong above weak by >= 1.0 on the same problem", "interviews", "summary.strong_above_weak_by_1"),
 ]
 
 
@@ -235,6 +242,25 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
                 "| flag | F1 | macro F1 | agreement |", "|---|---|---|---|"]
         out += [f"| `{k}` | {_fmt(v['f1'])} | {_fmt(v.get('macro_f1'))} | {_fmt(v['agree'])} |"
                 for k, v in s.get("per_flag", {}).items()]
+        return out + [""]
+    if name == "interviews":
+        const = s.get("constant_rule", {})
+        shown = ["claim_precision", "claim_precision_quoted", "phase_qwk", "phase_mae", "green_kappa", "red_kappa",
+                 "hire_within_one", "hire_exact", "strong_above_weak_by_1"]
+        out = ["Grader beside the constant rule \"nothing shown\" (nothing is fitted on these interviews):", "",
+               "| metric | grader | constant rule |", "|---|---|---|"]
+        out += [f"| {k} | {_fmt(_get(s, k))} | {_fmt(_get(const, k))} |" for k in shown] + [""]
+        folds = s.get("folds", {})
+        out += ["Per fold:", "", "| fold | claim precision | phase QWK | hire within one | strong above weak |",
+                "|---|---|---|---|---|"]
+        out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
+                f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
+        out += ["", "Strong minus weak overall, per problem: " + ", ".join(
+            f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
+            "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
+        out += [f"| {r['id']} | {r['framework']} | {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
+                f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"
+                for r in doc["items"]]
         return out + [""]
     if name == "variants":
         out = ["| variant | phases graded | result |", "|---|---|---|"]

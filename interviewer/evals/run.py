@@ -22,11 +22,11 @@ from interviewer.evals.variants import flip_rate, rerun_record
 from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels, summarize_writeups
 from interviewer.grading.grader import Grader
 from interviewer.grading.scorecard import Scorecard
-from interviewer.grading.writeup import grade_writeup, screen_writeup
+from interviewer.grading.writeup import writeup_card
 from interviewer.interview.context import Strategy
 from interviewer.llm.client import LLM
 
-SUITES = ("writeups", "variants", "transcripts", "personas")
+SUITES = ("writeups", "variants", "transcripts", "personas", "interviews")
 
 
 @dataclass
@@ -74,7 +74,8 @@ def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
     def grade(name: str, lab: WriteupLabels) -> Scorecard:
         text = (EVAL_DIR / "writeups" / lab.writeup).read_text(encoding="utf-8")
-        card = grade_writeup(_grader(llm, lab.framework, lab.problem, opts), text, opts.level)  # type: ignore[arg-type]
+        grader = _grader(llm, lab.framework, lab.problem, opts)
+        card = writeup_card(text, grader.rubric, grader.problem, opts.level, lambda: grader)  # type: ignore[arg-type]
         bar.step(f"{name}: graded in {card.latency_s:.0f}s")
         return card
 
@@ -97,8 +98,8 @@ def run_variants_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
     def grade(text: str, problem_id: str | None, phases: list[str] | None) -> Scorecard:
         grader = _grader(llm, "default", problem_id, opts)
-        return screen_writeup(text, grader.rubric, grader.problem, opts.level) or grade_writeup(  # type: ignore[arg-type]
-            grader, text, opts.level, phases)  # type: ignore[arg-type]
+        return writeup_card(text, grader.rubric, grader.problem, opts.level, lambda: grader,  # type: ignore[arg-type]
+                            phases)
 
     result = run_variants(grade, opts.only, progress=bar.step, focused=opts.focused, runs=opts.runs)
     items = result.pop("results")
@@ -150,9 +151,26 @@ def run_personas_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
     return {"summary": summary, "latency": percentiles(lat), "latency_unit": "turn", "items": done}
 
 
+def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    from interviewer.evals.interviews import load_interviews, run_interviews
+    from interviewer.grading.document import grade_answers
+
+    items = {k: v for k, v in sorted(load_interviews().items()) if not opts.only or k in opts.only}
+    frameworks = opts.extra.get("frameworks")
+    bar = Progress(sum(len([f for f in v.labels if not frameworks or f in frameworks]) for v in items.values()), say)
+
+    def grade(item: Any, framework: str) -> Scorecard:
+        grader = Grader(llm, get_rubric(framework), get_problem(item.problem), strategy=opts.strategy)
+        return grade_answers(grader, item.answers, item.level, total_minutes=grader.rubric.total_minutes,
+                             elapsed=len(item.answers) * item.minutes_per_turn, mode="eval")
+
+    body = run_interviews(grade, items, frameworks, bar.step)
+    return {**body, "latency": percentiles([r["latency_s"] for r in body["items"]]), "latency_unit": "interview"}
+
+
 RUNNERS: dict[str, Callable[[LLM, EvalOptions, Callable[[str], None]], dict[str, Any]]] = {
     "writeups": run_writeups_suite, "variants": run_variants_suite,
-    "transcripts": run_transcripts_suite, "personas": run_personas_suite,
+    "transcripts": run_transcripts_suite, "personas": run_personas_suite, "interviews": run_interviews_suite,
 }
 
 

@@ -6,9 +6,8 @@ concrete monitoring metrics". A small model answers each question on its own and
 the green and raise the red on the same sentence. The rules are logic, not fitted:
 
 - the green met: the red is not raised (the scorecard would contradict itself);
-- the green not addressed and the red means something is missing (raised on "no"): raised, since
-  the red's absence is the green's absence;
-- the green partial: the red's own verdict stands (it is asked more pointedly than the green).
+- otherwise the red's own verdict stands, and it stands only with a quote of the act (probe.py):
+  something missing is shown once, as the green not met, never also as a red flag.
 """
 
 from __future__ import annotations
@@ -19,16 +18,11 @@ from interviewer.content.rubric import Flag, Phase
 from interviewer.grading.scorecard import NOT_GRADED, FlagResult
 
 CLEARED = "Not raised: the opposite green flag is met ({}). "
-ABSENT = "Raised: the opposite green flag is not addressed ({}). "
 
 
 def settle(red: Flag, green: str, verdict: str) -> str:
     """The red flag's verdict given its opposite green's (credited) verdict."""
-    if green == "met":
-        return "not_raised"
-    if green == "not_addressed" and red.raised_when == "no":
-        return "raised"
-    return verdict
+    return "not_raised" if green == "met" else verdict
 
 
 def verdicts(phase: Phase, given: Mapping[str, str]) -> dict[str, str]:
@@ -50,8 +44,7 @@ def cohere(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
     for r in results:
         if r.flag_id in credited and r.flag_id in reds and settled[r.flag_id] != credited[r.flag_id]:
             green = reds[r.flag_id].opposes
-            why = (CLEARED if settled[r.flag_id] == "not_raised" else ABSENT).format(green)
-            # a raised absence is shown by the absence itself, as a red flag raised on "no" always is
+            why = CLEARED.format(green)
             r = r.model_copy(update={"verdict": settled[r.flag_id], "verified": True, "settled_by": green,
                                      "rationale": why + r.rationale})
         out.append(r)

@@ -15,6 +15,7 @@ the server reuses the cached prefix across the flags of a phase.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +53,7 @@ GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
 PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
+MEMO_SIZE = 50_000  # remembered probes (a 45-minute interview asks a few hundred)
 
 
 class YesNo(BaseModel):
@@ -76,7 +78,7 @@ class Grader:
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
         strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
-        calibration: Calibration | None = None, live: bool = False,
+        calibration: Calibration | None = None, live: bool = False, memo: dict[str, float] | None = None,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
@@ -89,6 +91,7 @@ class Grader:
         # live (an interview): one flag after another in the grader's own slot, so the interviewer's
         # cached prefix stays; otherwise (a write-up, an eval) every slot at once
         self.live = live
+        self.memo = memo  # P(yes) by prompt, shared by the graders of one process (an interview's turns)
         self.left_out: dict[str, int] = {}
         self._constrained = False  # set when the server turned out to give no logprobs
         s = llm.settings
@@ -317,7 +320,19 @@ class Grader:
             Evidence(quote=chosen.text, where=chosen.where, sentence=chosen.sid)]})
 
     def _p_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
-        """P(yes) from logprobs; from a constrained yes/no (0 or 1) when the server has none."""
+        """P(yes) from logprobs; from a constrained yes/no (0 or 1) when the server has none. The
+        same prompt asked again (an interview's final card) is answered from the memo."""
+        key = f"{self.llm.model}\n{json.dumps(messages)}"
+        if self.memo is not None and key in self.memo:
+            return self.memo[key]
+        p = self._ask_yes(messages, flag_id)
+        if self.memo is not None:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = p
+        return p
+
+    def _ask_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
         if not self._constrained:
             try:
                 return self.llm.yes_probability(messages, purpose=f"grader:{flag_id}", slot=self.slot)

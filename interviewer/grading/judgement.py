@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from interviewer.content.rubric import Flag, FlagKind, Phase
+from interviewer.grading.lexical import is_question
 from interviewer.grading.quotes import Match, Segment, locate
 from interviewer.grading.scorecard import Evidence, FlagResult, Verdict
 
@@ -36,6 +37,7 @@ VERDICTS: dict[tuple[FlagKind, str], Verdict] = {
     ("green", "yes"): "met", ("green", "partly"): "partial", ("green", "no"): "not_addressed",
     ("red", "yes"): "raised", ("red", "no"): "not_raised",
 }
+NOT_AN_ACT = "Not raised: no quote shows the act itself (a gap is shown as the green flag not met). "
 GREEN_CHOICES = '"yes" if fully met, "partly" if partly met, "no" if the text does not address it.'
 RED_CHOICES = '"yes" if the text shows this failure, "no" if it does not.'
 
@@ -62,10 +64,15 @@ def to_result(kind: FlagKind, flag: Flag, judged: Judgement, segments: list[Segm
             found = [e for e in found if e.quote.lower() not in match.quote.lower()] + [match]
         elif q.strip():
             missing.append(q)
+    rationale = judged.rationale
+    if kind == "red" and verdict == "raised":  # a red stands only on a quote of the act (probe.py)
+        found = [m for m in found if not is_question(m.quote)]
+        if not found or (flag.raised_when == "no" and not any(flag.shown_in(m.quote) for m in found)):
+            verdict, rationale = "not_raised", NOT_AN_ACT + rationale
     positive = verdict in ("met", "partial", "raised")
     return FlagResult(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         verified=bool(found) if positive else True,
         evidence=[Evidence(quote=m.quote, where=m.where) for m in found],
-        unverified_quotes=missing, rationale=judged.rationale,
+        unverified_quotes=missing, rationale=rationale,
     )

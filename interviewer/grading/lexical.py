@@ -29,16 +29,24 @@ def is_list(text: str) -> bool:
     return len(items) >= LIST_ITEMS and sum(len(x.split()) for x in items) / len(items) <= LIST_WORDS
 
 
+# what may follow a whole-word term: its inflections ("label" matches "labels", "labelled"), never
+# another word's tail ("rest" does not match "restaurant"); a declared stem ("normaliz*") takes any
+INFLECTION = r"(?:s|es|d|ed|ing|er|ers|led|ling|ion|ions|ation|ations|ize|ized|izes|izing|ization)?"
+
+
 @cache
 def _pattern(term: str) -> re.Pattern[str]:
-    # a term matches at the start of a word ("monitor" in "monitoring"); symbols match anywhere
-    return re.compile(re.escape(term) if not term[0].isalnum() else r"(?<![a-z0-9])" + re.escape(term))
+    stem = term.endswith("*")
+    body = re.escape(term.rstrip("*"))
+    start = r"(?<![a-z0-9])" if term[0].isalnum() else ""
+    end = "" if stem or not term.rstrip("*")[-1].isalnum() else INFLECTION + r"(?![a-z0-9])"
+    return re.compile(start + body + end)
 
 
 def found(flag: Flag, text: str) -> set[str]:
-    """The flag's terms that `text` holds."""
+    """The flag's terms that `text` holds, as whole words (or declared stems)."""
     low = text.lower()
-    return {t for t in flag.terms if _pattern(t).search(low)}
+    return {t.rstrip("*") for t in flag.terms if _pattern(t).search(low)}
 
 
 def is_question(text: str) -> bool:

@@ -18,6 +18,7 @@ from interviewer.grading import lexical
 from interviewer.grading.agreement import POSITIVE
 from interviewer.grading.calibration import Calibration, score
 from interviewer.grading.calibration import lexical as lexical_feature
+from interviewer.grading.judgement import NOT_AN_ACT
 from interviewer.grading.retrieval import BM25
 from interviewer.grading.scorecard import Evidence, FlagResult
 from interviewer.grading.sentences import Sentence
@@ -87,17 +88,26 @@ def result(
     cited = bm25.top(f"{flag.also_raised_if} {flag.statement}" if by_wrong_act else query(flag), CITED, among=ids)
     if named is not None and not by_wrong_act:  # the sentence naming the flag's terms comes first
         cited = [named, *[x for x in cited if x.sid != named.sid]][:CITED]
-    absence = kind == "red" and flag.raised_when == "no" and not by_wrong_act
+    # a red flag claims the candidate did something wrong: it stands only on a quote of that act,
+    # never on an absence (shown once, as the green not met) and never on a clarifying question.
+    # A red for a missing thing can still be shown by an act its cues name ("maximize accuracy").
+    acts = [x for x in sentences if kind == "red" and not lexical.is_question(x.text) and flag.shown_in(x.text)]
+    absence = kind == "red" and flag.raised_when == "no" and not by_wrong_act and not acts
+    if kind == "red" and flag.raised_when == "no" and not by_wrong_act and acts:
+        cited = acts[:CITED]
+    evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited
+                if kind == "green" or not lexical.is_question(x.text)]
+    why = ""
+    if kind == "red" and verdict == "raised" and (absence or not evidence):
+        verdict, why = "not_raised", NOT_AN_ACT
     positive = verdict in POSITIVE
     # the closest sentences are kept for every verdict: the evidence of a positive one, and for a
     # negative one what the candidate said nearest to it (a scorecard can show it beside the gap)
-    evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited]
     return FlagResult(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
-        # a missing thing is shown by the absence itself; anything else needs a sentence to cite
-        verified=(not positive) or absence or bool(evidence),
+        verified=(not positive) or bool(evidence),
         evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local,
-        rationale=f"P(yes)={p_yes:.2f} to: {flag.question}"
+        rationale=f"{why}P(yes)={p_yes:.2f} to: {flag.question}"
         + (f" P(yes)={p_also:.2f} to: {flag.also_raised_if}" if p_also is not None else "")
         + (f" Terms named: {', '.join(sorted(lexical.found(flag, named.text)))}." if named else ""),
     )

@@ -127,6 +127,7 @@ class Scorecard(Model):
     left_out: dict[str, int] = Field(default_factory=dict, description=(
         "Per phase: sentences of its own sections the grader did not read (the server's slot was full)."))
     hints_used: int = 0
+    notes: list[str] = Field(default_factory=list, description="What the reader should know to read the card.")
     diagram: str = Field("", description="The last whiteboard, as clean Mermaid source (interviews).")
 
     def to_json(self) -> str:
@@ -185,13 +186,13 @@ def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> lis
 
 
 def build(
-    *, mode: Literal["interview", "writeup", "eval"], rubric: Rubric, level: Level,
+    *, mode: Literal["interview", "drill", "writeup", "eval"], rubric: Rubric, level: Level,
     flags_by_phase: dict[str, list[FlagResult]], problem: Problem | None = None,
     input_status: InputStatus = "ok", input_note: str = "", manipulation: list[str] | None = None,
     uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
     latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
     left_out: dict[str, int] | None = None, hints_used: int = 0, said: dict[str, str] | None = None,
-    diagram: str = "",
+    diagram: str = "", notes: list[str] | None = None,
 ) -> Scorecard:
     """Assemble a scorecard; every number on it is derived here from the flag results. `said`:
     the candidate's words per phase, shown beside the reference points of the flags not met."""
@@ -218,7 +219,7 @@ def build(
         manipulation_attempts=manipulation or [], uncovered_phases=uncovered or [],
         usage=usage or {}, latency_s=round(latency_s, 2), strategy=strategy,
         not_graded=[f.flag_id for p in phases for f in p.flags if f.rationale.startswith(NOT_GRADED)],
-        left_out=left_out or {}, hints_used=hints_used, diagram=diagram,
+        left_out=left_out or {}, hints_used=hints_used, diagram=diagram, notes=notes or [],
     )
 
 
@@ -260,6 +261,7 @@ def render_markdown(card: Scorecard) -> str:
     if card.level_expectation:
         lines += [f"What the {card.level} bar asks on this problem: {card.level_expectation.strip()} "
                   f"The core challenge: {card.core_challenge.strip()}", ""]
+    lines += [f"> {note}" for note in card.notes] + ([""] if card.notes else [])
     if card.hints_used:
         lines += [f"Hints used: {card.hints_used}.", ""]
     if card.input_status != "ok":

@@ -48,8 +48,13 @@ class Context:
     grades: Grades = field(default_factory=Grades)
     warming: dict[str, Future[None]] = field(default_factory=dict)
 
-    def grader(self, rubric: Rubric, problem: Problem) -> Grader:
-        return Grader(self.llm, rubric, problem, strategy=self.strategy, live=True)
+    # P(yes) of every probe asked in this process, by prompt: the final scorecard re-asks only what
+    # the answers since the last turn's grade changed
+    probes: dict[str, float] = field(default_factory=dict)
+
+    def grader(self, rubric: Rubric, problem: Problem, final: bool = False) -> Grader:
+        """Turn by turn, in the grader's own slot; the final card on every slot at once."""
+        return Grader(self.llm, rubric, problem, strategy=self.strategy, live=not final, memo=self.probes)
 
     def rubric(self, state: InterviewState) -> Rubric:
         return self.catalog.rubric(state["framework"])

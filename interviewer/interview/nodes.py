@@ -16,11 +16,13 @@ from langgraph.types import interrupt
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Level, Phase
+from interviewer.grading.document import answer_segments, diagram_settled, place_answers
 from interviewer.grading.grader import GRADER_SLOT
+from interviewer.grading.placement import phases_of
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
 from interviewer.interview import bridge, conduct, intent
-from interviewer.interview.card import scorecard_from
+from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
     after_dont_know,
@@ -32,7 +34,7 @@ from interviewer.interview.planner import (
     verdict_of,
 )
 from interviewer.interview.state import InterviewState, Turn, merge_flags
-from interviewer.interview.whiteboard import candidate_segments, diagram_note, diagram_settled
+from interviewer.interview.whiteboard import diagram_note, latest
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
 
@@ -160,14 +162,21 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:
-    segs = candidate_segments(state, phase)
-    if not segs or not ctx.grade:
+    """Grade, in the background, the phases the newest answer's content belongs to (and the phase
+    the clock is in) over everything said so far: the live panel and the probes read the same
+    placement as the final card, and the final card finds these probes already asked."""
+    answers, drawn = answers_of(state), latest(state)
+    if not ctx.grade or not (answers or drawn):
         return
     grader = ctx.grader(ctx.rubric(state), ctx.problem(state))
+    segs = answer_segments(answers, drawn)
+    placed = place_answers(grader, segs)
+    wanted = {phase.id} if state.get("drill") else {phase.id, *phases_of(f"turn {len(answers)}", placed)}
+    at = (drawn[1], segs[-1].where) if drawn else None
 
     def work() -> dict[str, FlagResult]:
-        results, _ = grader.grade(segs, phases=[phase.id])
-        return {r.flag_id: r for r in diagram_settled(state, phase, results[phase.id])}
+        results, _ = grader.grade(segs, phases=[p.id for p in grader.rubric.phases if p.id in wanted], prefer=placed)
+        return {r.flag_id: r for rs in diagram_settled(grader, results, segs, placed, at).values() for r in rs}
 
     ctx.grades.submit(state["session_id"], turn_no, work)
 
@@ -253,13 +262,14 @@ def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
+    current_session.set(state["session_id"])  # the final card's grading is this session's usage
     phases = ctx.rubric(state).phases
     fresh = ctx.grades.collect(state["session_id"], ctx.final_wait_s)
     i = drill_index(state, ctx) if state.get("drill") else min(state["phase_index"], len(phases) - 1)
     minutes = {**state.get("phase_minutes", {})}
     if state["phase_index"] == i or (not state.get("drill") and state["phase_index"] < len(phases)):
         minutes[phases[i].id] = round(phase_elapsed_min(state, ctx), 2)
-    card = scorecard_from(state, merge_flags(state.get("flags", {}), fresh), minutes, ctx)
+    card = scorecard_from(state, merge_flags(state.get("flags", {}), fresh), minutes, ctx, total_minutes(state, ctx))
     text = "Thanks, that's time. Your scorecard is ready below."
     runtime.stream_writer({"delta": text})
     return {"flags": fresh, "done": True, "scorecard": card.model_dump(), "phase_minutes": minutes,

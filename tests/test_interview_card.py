@@ -1,0 +1,132 @@
+"""The interview's scorecard grades what was said wherever it was said, claims a red flag only
+on a quote of the act, matches terms as whole words, and is measured against labeled interviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from interviewer.app.cli import main
+from interviewer.content.files import DataFileError
+from interviewer.evals.interviews import compare_card, load_interviews, summarize
+from interviewer.grading import lexical
+from interviewer.grading.document import grade_answers
+from interviewer.grading.placement import by_sentences, phases_of
+from interviewer.grading.quotes import Segment
+from tests.test_graph import make, say
+from tests.test_probe_grader import RUBRIC, ProbeScript, flags_of, has, probe_grader
+
+BASELINE = "As a baseline I'd keep today's rules plus a logistic regression on the same signals."
+
+
+def test_restaurant_never_matches_rest_but_rest_api_does() -> None:
+    swe = RUBRIC.flag("hld_r_swe_details")[2]
+    assert lexical.found(swe, "We rank restaurants by predicted delivery time.") == set()
+    assert lexical.found(swe, "Each restaurant's interest shows in its orders.") == set()
+    assert lexical.found(swe, "A REST API in front of a database.") == {"rest", "api", "database"}
+    label = RUBRIC.flag("df_r_label_leakage_or_bias")[2]
+    stems = RUBRIC.flag("df_g_representation")[2]
+    assert "leak" in lexical.found(label, "That feature leaks the outcome.")  # inflections count
+    assert "normaliz" in lexical.found(stems, "Counts are normalized per day.")  # a declared stem
+
+
+def test_an_answer_is_placed_by_its_content_not_the_clock() -> None:
+    segs = [Segment("turn 1", "Who are the users? " + BASELINE + " Offline I'd report PR-AUC, online an A/B test.")]
+    placed = by_sentences(segs, RUBRIC)
+    assert {"problem_framing", "modeling", "inference_and_evaluation"} <= set(phases_of("turn 1", placed))
+
+
+def test_a_baseline_said_in_high_level_design_is_credited_to_modeling() -> None:
+    """Through the chat: the clock reads high-level design, the card still credits the baseline."""
+    s, _, clock = make({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "The goal is to cut fraud losses on card payments without blocking good customers.", clock)
+    "".join(s.next_phase(sid))
+    assert s.load(sid).phase_id == "high_level_design"
+    say(s, sid, f"Payments flow through a scoring service to approve or decline. {BASELINE}", clock)
+    card = s.end(sid)
+    modeling = next(p for p in card.phases if p.phase_id == "modeling")
+    base = next(f for f in modeling.flags if f.flag_id == "mod_g_baseline")
+    assert base.credited == "met" and base.evidence[0].where == "turn 2"
+    assert "modeling" not in card.uncovered_phases and modeling.score > 1
+
+
+def test_a_red_flag_is_never_shown_without_a_quote_of_the_act() -> None:
+    """An agreeable judge says Yes to every question: a red flag for something missing still needs
+    a sentence showing a wrong act, and a clarifying question is never that sentence."""
+    answers = ["How many payments a day do we see, and how fast must we answer?",
+               "The fraud model would be a transformer over each payment's raw fields.",
+               "We'd monitor it."]
+    no_baseline = RUBRIC.flag("mod_g_baseline")[2].question[:40]  # else it clears the transformer
+    card = grade_answers(probe_grader(ProbeScript({no_baseline: lambda shown: 0.05, "": lambda shown: 0.97})),
+                         answers, "senior")
+    raised = [f for ph in card.phases for f in ph.raised]
+    assert raised, "an act shown should still be raised"
+    for f in raised:
+        assert f.evidence and not any(e.quote.endswith("?") for e in f.evidence), f.flag_id
+    flags = flags_of(card)
+    assert flags["hld_r_no_feedback_loop"].credited == "not_raised"  # an absence, shown as a green not met
+    assert flags["mod_r_jumps_to_complex"].credited == "raised"  # an act: "a transformer"
+    greens = {f.flag_id for ph in card.phases for f in ph.met}
+    for ph in card.phases:  # a card never holds a verdict and its contradiction
+        for f in ph.raised:
+            assert RUBRIC.flag(f.flag_id)[2].opposes not in greens
+
+
+def test_a_short_interview_that_covered_each_phase_is_read_by_its_evidence() -> None:
+    answers = ["The goal is fewer fraud losses; the model predicts the probability a payment is fraud.",
+               f"Payments flow from checkout through features and the scorer to approve or decline. {BASELINE}",
+               "Offline PR-AUC at our review capacity; online an A/B test on losses per payment."]
+    script = ProbeScript({"": has("fraud", 0.95, 0.2)})
+    card = grade_answers(probe_grader(script), answers, "senior", total_minutes=45, elapsed=9)
+    assert any("short" in n for n in card.notes) and "short (9 of 45 minutes)" in card.to_markdown()
+
+
+# -- the labeled interviews ---------------------------------------------------------------------
+
+
+def test_every_labeled_interview_loads_and_cites_its_own_answers() -> None:
+    items = load_interviews()
+    assert len(items) >= 12 and len({i.problem for i in items.values()}) >= 6
+    assert {i.level for i in items.values()} == {"mid", "senior", "staff"}
+    assert {i.persona for i in items.values()} == {"strong", "middling", "weak"}
+    for item in items.values():
+        text = " ".join(item.answers)
+        assert {"default", "requirements_first"} <= set(item.labels)
+        for lab in item.labels.values():
+            for fid, verdict in lab.flags.items():
+                if verdict in ("met", "partial", "raised"):
+                    assert lab.evidence.get(fid) and all(q in text for q in lab.evidence[fid]), (item.id, fid)
+
+
+def test_a_label_file_missing_a_flag_is_refused_by_name(tmp_path: Path) -> None:
+    src = sorted(Path("evals/interviews").glob("*.yaml"))[0]
+    doc = yaml.safe_load(src.read_text())
+    doc["labels"]["default"]["flags"].pop("mod_g_baseline")
+    (tmp_path / src.name).write_text(yaml.safe_dump(doc))
+    with pytest.raises(DataFileError, match=f"{src.name}.*mod_g_baseline"):
+        load_interviews(tmp_path)
+
+
+def test_claim_precision_counts_only_what_the_labels_agree_with() -> None:
+    item = load_interviews()["payment_fraud_staff_strong"]
+    lab = item.labels["default"]
+    card = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.97})), item.answers, item.level)
+    got = compare_card(card, lab)
+    assert got["claims"] and all(c["right"] == (lab.flags[c["flag"]] in ("met", "partial", "raised"))
+                                 for c in got["claims"])
+    const = compare_card(None, lab)
+    assert const["claims"] == [] and const["hire"] == "strong_no_hire"
+    row = {"id": item.id, "problem": item.problem, "persona": item.persona, "framework": "default"}
+    summary = summarize([{**row, **got}, {**row, "id": "w", "persona": "weak", **const}])
+    assert summary["claim_precision"] == pytest.approx(
+        sum(c["right"] for c in got["claims"]) / len(got["claims"]), abs=1e-3)
+    assert summary["strong_minus_weak"]["payment_fraud@default"] == pytest.approx(card.overall - 1.0, abs=0.01)
+
+
+def test_unknown_suite_names_the_interviews_suite(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "nonsense"]) != 0
+    assert "interviews" in capsys.readouterr().err
