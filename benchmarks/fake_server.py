@@ -49,7 +49,7 @@ def llm_for(url: str) -> LLM:
 def bench_turns(url: str, script: InterviewScript, turns: int = 40) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     llm = llm_for(url)
     clock = SimClock()
-    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
+    sessions = Sessions(Context(questions="model", llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
     sid, opening = sessions.start("payment_fraud", session_id="bench")
     "".join(opening)
     ours, bare, prompt_tokens = [], [], []
@@ -73,7 +73,7 @@ def bench_turns(url: str, script: InterviewScript, turns: int = 40) -> tuple[lis
 def bench_long_session(url: str, script: InterviewScript, turns: int = 60) -> dict[str, Any]:
     llm = llm_for(url)
     clock = SimClock()
-    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
+    sessions = Sessions(Context(questions="model", llm=llm, clock=clock, strategy="per_flag", grade_wait_s=5))
     sid, opening = sessions.start("payment_fraud", session_id="long")
     "".join(opening)
     sizes = []
@@ -114,7 +114,8 @@ def bench_layout(url: str, turns: int = 20) -> tuple[list[dict[str, Any]], dict[
         script = InterviewScript(judge, reply=REPLY)
         with FakeServer(Script(script)) as srv:
             clock = SimClock()
-            sessions = Sessions(Context(llm=llm_for(srv.base_url), clock=clock, grade=False, layout=layout))
+            sessions = Sessions(Context(questions="model",
+                                        llm=llm_for(srv.base_url), clock=clock, grade=False, layout=layout))
             sid, opening = sessions.start("payment_fraud", session_id=f"layout-{layout}")
             "".join(opening)
             shares = []

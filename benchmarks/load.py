@@ -81,7 +81,7 @@ def via_session_api(url: str, n: int, turns: int, script: EchoInterviewer,
     """`session_id` maps a worker to its session (tests pass a shared id to prove leaks are caught)."""
     llm = LLM(Settings(base_url=url, model="fake", max_retries=0, parallel=8))
     with tempfile.TemporaryDirectory() as tmp:
-        sessions = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
+        sessions = Sessions(Context(questions="model", llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
                             db_path=Path(tmp) / "load.sqlite")
         turn_s: list[float] = []
         overhead_s: list[float] = []
@@ -122,7 +122,7 @@ def via_http_app(url: str, n: int, turns: int, script: EchoInterviewer) -> dict[
 
     llm = LLM(Settings(base_url=url, model="fake", max_retries=0, parallel=8))
     with tempfile.TemporaryDirectory() as tmp:
-        sessions = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
+        sessions = Sessions(Context(questions="model", llm=llm, clock=SimClock(), strategy="per_flag", grade_wait_s=5),
                             db_path=Path(tmp) / "load.sqlite")
         app = build_app(UI(sessions, llm, export_dir=Path(tmp) / "exports"), secret="load")
         port = free_port()

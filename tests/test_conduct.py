@@ -60,7 +60,7 @@ def test_near_repeats_and_the_candidates_own_questions_count_as_asked() -> None:
 def make(reply: str | list[str]) -> tuple[Sessions, InterviewScript, SimClock]:
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply=reply)
     clock = SimClock()
-    return Sessions(Context(llm=scripted_llm(Script(script)), clock=clock)), script, clock
+    return Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=clock)), script, clock
 
 
 def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_reply() -> None:
@@ -148,7 +148,7 @@ def test_a_budget_phase_change_answers_the_last_answer_in_one_clause_first() -> 
                "Great point! Delayed chargebacks mean the labels arrive weeks late. Shall we go on?"]
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply=replies)
     clock = SimClock()
-    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag"))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag"))
     sid, opening = s.start("payment_fraud")
     list(opening)
     clock.advance(60)

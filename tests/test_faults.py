@@ -41,7 +41,8 @@ def test_a_failed_turn_says_why_keeps_the_answer_and_retries(fault: str, tmp_pat
     with FakeServer(Script(respond)) as srv:
         llm = LLM(Settings(base_url=srv.base_url, model="fake", max_retries=1, timeout=1.0))
         db = tmp_path / "s.sqlite"
-        ui = UI(Sessions(Context(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "x")
+        ui = UI(Sessions(Context(questions="model",
+                                 llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "x")
         sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
         failed = list(ui.send(ANSWER, sid))[-1]
         shown = failed.chat[-1]["content"]
@@ -49,7 +50,8 @@ def test_a_failed_turn_says_why_keeps_the_answer_and_retries(fault: str, tmp_pat
         assert shown.startswith("⚠️ The model stopped responding")
         assert failed.chat[-2]["content"] == ANSWER
         # a restart in the middle of the outage loses nothing either
-        again = UI(Sessions(Context(llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "y")
+        again = UI(Sessions(Context(questions="model",
+                                    llm=llm, clock=SimClock()), db_path=db), llm, export_dir=tmp_path / "y")
         assert ANSWER in [m["content"] for m in again.resume(sid).chat]
         broken["on"] = False
         retried = list(again.control("retry", sid))[-1]
@@ -67,7 +69,7 @@ def test_malformed_grader_json_never_blocks_the_turn_and_credits_nothing(tmp_pat
 
     with FakeServer(Script(respond)) as srv:
         llm = LLM(Settings(base_url=srv.base_url, model="fake", max_retries=0, timeout=5.0))
-        ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+        ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
         sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
         sent = list(ui.send(ANSWER, sid))[-1]
         assert sent.chat[-1]["content"] == REPLY and not sent.notice

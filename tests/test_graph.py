@@ -28,7 +28,7 @@ def make(table: dict[str, tuple[str, list[str]]] | None = None, db: Path | None 
          framework_clock: SimClock | None = None) -> tuple[Sessions, InterviewScript, SimClock]:
     script = InterviewScript(JudgeScript(RUBRIC, table or {}))
     clock = framework_clock or SimClock()
-    deps = Context(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")
+    deps = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")
     return Sessions(deps, db_path=db), script, clock
 
 
@@ -235,7 +235,7 @@ def test_llm_failure_keeps_the_answer_and_the_turn_can_be_retried() -> None:
         return FakeReply(status=503) if outage["down"] else "Thanks. What is the business goal?"
 
     clock = SimClock()
-    s = Sessions(Context(llm=scripted_llm(Script(respond)), clock=clock))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(respond)), clock=clock))
     sid, opening = s.start("payment_fraud")
     list(opening)
     with pytest.raises(Exception, match="503"):
@@ -259,7 +259,8 @@ KILLED_RUN = textwrap.dedent("""
     from interviewer.interview.sessions import Sessions
     from pathlib import Path
     llm = scripted_llm(Script(lambda b: '{"ok": true}' if b.get("response_format") else "Go on."))
-    s = Sessions(Context(llm=llm, clock=SimClock(), strategy="per_phase", grade_wait_s=0), db_path=Path(sys.argv[1]))
+    s = Sessions(Context(questions="model",
+                         llm=llm, clock=SimClock(), strategy="per_phase", grade_wait_s=0), db_path=Path(sys.argv[1]))
     sid, it = s.start("payment_fraud", session_id="killed-session")
     list(it)
     for text in ["First answer about fraud losses.", "Second answer about chargeback labels."]:
@@ -338,7 +339,7 @@ def test_the_stable_prefix_is_warmed_while_the_candidate_reads() -> None:
         calls.append(body)
         return "ok" if body.get("max_tokens") == 1 else script(body)
 
-    deps = Context(llm=scripted_llm(Script(respond)), clock=SimClock(), warm_prefix=True)
+    deps = Context(questions="model", llm=scripted_llm(Script(respond)), clock=SimClock(), warm_prefix=True)
     s = Sessions(deps)
     sid, opening = s.start("payment_fraud")
     list(opening)
@@ -352,7 +353,7 @@ def test_the_stable_prefix_is_warmed_while_the_candidate_reads() -> None:
 
 def test_the_naive_layout_puts_the_changing_note_first() -> None:
     script = InterviewScript(JudgeScript(RUBRIC, {}))
-    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock(), layout="naive"))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=SimClock(), layout="naive"))
     sid, opening = s.start("payment_fraud")
     list(opening)
     "".join(s.send(sid, "How many transactions per second at peak?"))
@@ -383,7 +384,7 @@ def test_session_ids_are_unguessable() -> None:
 def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question() -> None:
     answer = "Sure, I'd be happy to help! The goal is to cut fraud losses while keeping good customers happy."
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply=answer)  # a model that lost its role and echoes
-    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock()))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=SimClock()))
     sid, opening = s.start("payment_fraud")
     list(opening)
     shown = "".join(s.send(sid, answer))
@@ -394,7 +395,7 @@ def test_a_reply_that_copies_the_candidate_is_cut_off_and_replaced_by_a_question
 
 def test_a_normal_reply_streams_even_when_it_starts_with_the_candidates_words() -> None:
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply="Good. How would you measure that?")
-    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock()))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=SimClock()))
     sid, opening = s.start("payment_fraud")
     list(opening)
     assert "".join(s.send(sid, "Good question: the goal is fewer fraud losses.")) == "How would you measure that?"

@@ -26,7 +26,7 @@ def make(table: dict[str, tuple[str, list[str]]] | None = None, intent_yes: floa
          strategy: str = "per_flag") -> tuple[Sessions, InterviewScript, SimClock]:
     script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLIES, intent_yes=intent_yes)
     clock = SimClock()
-    ctx = Context(llm=scripted_llm(Script(script)), clock=clock, strategy=strategy)  # type: ignore[arg-type]
+    ctx = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy=strategy)  # type: ignore[arg-type]
     return Sessions(ctx), script, clock
 
 
@@ -110,10 +110,10 @@ def test_an_interview_scorecard_shows_a_not_credited_verdict() -> None:
     assert "not credited" in md and flag.statement in md
 
 
-def test_one_graph_serves_every_framework_with_its_own_minutes_and_level_notes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_one_graph_serves_every_framework_with_its_own_minutes_and_no_private_notes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     catalog = Catalog.load()
     script = InterviewScript(JudgeScript(RUBRIC, {}), reply=REPLY)
-    s = Sessions(Context(llm=scripted_llm(Script(script)), clock=SimClock(), catalog=catalog))
+    s = Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=SimClock(), catalog=catalog))
     graph = s.graph
     for framework in catalog.rubrics:
         sid, opening = s.start("payment_fraud", framework=framework, level="staff")
@@ -124,4 +124,6 @@ def test_one_graph_serves_every_framework_with_its_own_minutes_and_level_notes(t
         minutes = catalog.rubric(framework).total_minutes
         assert f"{minutes:g}-minute" in system
         problem = catalog.problem("payment_fraud")
-        assert problem.core_challenge.strip()[:60] in system and problem.levels.staff.strip()[:60] in system
+        # private notes never reach the model that words replies: what it never reads it cannot recite
+        assert problem.core_challenge.strip()[:60] not in system and problem.levels.staff.strip()[:60] not in system
+        assert "staff level" in system

@@ -43,11 +43,12 @@ def script() -> Script:
 
 def test_a_session_written_by_one_store_is_continued_by_another(pg_url: str) -> None:
     llm = scripted_llm(script())
-    first = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)
+    first = Sessions(Context(questions="model", llm=llm, clock=SimClock()), db_path=pg_url)
     sid, opening = first.start("payment_fraud")
     list(opening)
     assert "".join(first.send(sid, "We want to cut fraud losses.")) == REPLY
-    second = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)  # its own pool, as another process has
+    second = Sessions(Context(questions="model",
+                              llm=llm, clock=SimClock()), db_path=pg_url)  # its own pool, as another process has
     assert "".join(second.send(sid, "Latency must stay under 100 ms.")) == NEXT
     said = [t["text"] for t in first.load(sid).transcript if t["role"] == "candidate"]
     assert said == ["We want to cut fraud losses.", "Latency must stay under 100 ms."]
@@ -65,7 +66,8 @@ def _serve(url: str, base_url: str, port: int, home: Path) -> subprocess.Popen[s
     return subprocess.Popen(
         [sys.executable, "-m", "interviewer.app.cli", "serve", "--store", url, "--base-url", base_url,
          "--port", str(port)], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**__import__("os").environ, "INTERVIEWER_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"})
+        env={**__import__("os").environ, "INTERVIEWER_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False",
+             "INTERVIEWER_QUESTIONS": "model"})
 
 
 def _wait_up(port: int, proc: subprocess.Popen[str], timeout: float = 90) -> None:
@@ -125,12 +127,12 @@ def test_history_lives_in_the_postgres_store_too(pg_url: str) -> None:
     from interviewer.practice.history import SCHEMA_VERSION, History
 
     llm = scripted_llm(script())
-    one = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)
+    one = Sessions(Context(questions="model", llm=llm, clock=SimClock()), db_path=pg_url)
     sid, opening = one.start("payment_fraud")
     list(opening)
     "".join(one.send(sid, "We want to cut fraud losses."))
     one.end(sid)
-    other = Sessions(Context(llm=llm, clock=SimClock()), db_path=pg_url)  # another process's view
+    other = Sessions(Context(questions="model", llm=llm, clock=SimClock()), db_path=pg_url)  # another process's view
     rec = other.history.get(sid)
     assert rec is not None and rec.status == "ended" and rec.overall is not None
     assert History(pg_url).found_version == SCHEMA_VERSION

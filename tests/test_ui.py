@@ -24,7 +24,7 @@ def make_ui(tmp_path: Path, table: dict | None = None, db: Path | None = None) -
     script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLY)
     clock = SimClock()
     llm = scripted_llm(Script(script))
-    sessions = Sessions(Context(llm=llm, clock=clock, strategy="per_flag"), db_path=db)
+    sessions = Sessions(Context(questions="model", llm=llm, clock=clock, strategy="per_flag"), db_path=db)
     return UI(sessions, llm, export_dir=tmp_path / "exports"), clock, script
 
 
@@ -84,7 +84,7 @@ def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path:
         return FakeReply(status=503) if down["v"] else REPLY
 
     llm = scripted_llm(Script(respond))
-    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     failed = list(ui.send("My answer about the fraud model.", sid))[-1]
     assert "503" in failed.chat[-1]["content"] and "Retry" in failed.chat[-1]["content"]
@@ -176,7 +176,7 @@ def test_about_explains_how_to_configure_a_backend_that_is_down(tmp_path: Path) 
     from interviewer.llm.settings import Settings
 
     llm = LLM(Settings(base_url=f"http://127.0.0.1:{free_port()}/v1", max_retries=0))
-    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
     text = ui.about()
     assert "cannot reach" in text and "--base-url" in text
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id  # opening needs no LLM

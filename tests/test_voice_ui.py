@@ -110,7 +110,7 @@ def test_chat_voice_records_with_arecord_and_reads_replies_with_aplay(tmp_path: 
     for f in bin_dir.iterdir():
         f.chmod(f.stat().st_mode | stat.S_IEXEC)
     script = InterviewScript(JudgeScript(get_rubric("default"), {}), reply="Which metric would you watch first?")
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "INTERVIEWER_QUESTIONS": "model"}
     with FakeServer(Script(script)) as srv:
         out = subprocess.run([sys.executable, "-m", "interviewer.app.cli", "chat", "--voice", "--problem",
                               "payment_fraud", "--base-url", srv.base_url, "--db", str(tmp_path / "s.sqlite")],

@@ -36,7 +36,8 @@ LIFECYCLE = {"hld_g_full_lifecycle": ("yes", [FEEDBACK_EDGE])}
 def make(table: dict[str, tuple[str, list[str]]] | None = None) -> tuple[Sessions, SimClock, InterviewScript]:
     script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply="Which part would you build first?")
     clock = SimClock()
-    return Sessions(Context(llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")), clock, script
+    return Sessions(Context(questions="model",
+                            llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")), clock, script
 
 
 def in_design(s: Sessions, clock: SimClock) -> str:

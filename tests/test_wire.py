@@ -141,7 +141,8 @@ def test_multi_turn_interview_on_the_embedded_server(wire_llm: LLM) -> None:
     from interviewer.interview.sessions import Sessions
 
     clock = SimClock()
-    sessions = Sessions(Context(llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
+    sessions = Sessions(Context(questions="model",
+                                llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
     sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="wire-session")
     assert "catch fraud" in "".join(opening)
     replies = []

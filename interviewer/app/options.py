@@ -28,6 +28,9 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--timeout", type=float, help="seconds per LLM call")
     g.add_argument("--strategy", dest="grader_strategy", choices=STRATEGIES,
                    help="how the grader asks (env INTERVIEWER_GRADER; default auto)")
+    g.add_argument("--questions", choices=["authored", "model"],
+                   help="who words the interviewer's questions (env INTERVIEWER_QUESTIONS; default authored: the "
+                        "question banks; model: a strong backend writes them, under the same guards)")
 
 
 def add_store_flags(p: argparse.ArgumentParser) -> None:
@@ -53,4 +56,5 @@ def interview_context(settings: Settings, llm: Any, catalog: Catalog) -> Any:
 
     local = settings.embedded
     return Context(llm=llm, catalog=catalog, strategy=settings.grader_strategy, grade_after_reply=local,
-                   grade_wait_s=0.0 if local else 20.0, warm_prefix=local)
+                   grade_wait_s=0.0 if local else 20.0, warm_prefix=local and settings.questions == "model",
+                   questions=settings.questions)

@@ -7,12 +7,13 @@ CLI, app, UI pickers, graph and evals all read rubrics and problems from a `Cata
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from interviewer.content.files import BUNDLED, DataFileError, load_model, yaml_files
+from interviewer.content.probes import ProbeBank
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Rubric
 
@@ -26,6 +27,7 @@ class Catalog:
     problems: dict[str, Problem]
     rubrics_dir: Path | None = None
     problems_dir: Path | None = None
+    banks: dict[str, ProbeBank] = field(default_factory=dict)  # problem id -> its question bank
 
     @staticmethod
     def load(rubrics_dir: Path | None = None, problems_dir: Path | None = None) -> Catalog:
@@ -45,6 +47,10 @@ class Catalog:
         if problem_id not in self.problems:
             raise KeyError(f"unknown problem '{problem_id}'; choose one of: {', '.join(sorted(self.problems))}")
         return self.problems[problem_id]
+
+    def bank(self, problem_id: str) -> ProbeBank | None:
+        """The problem's authored questions (None: the rubric's generic ones serve)."""
+        return self.banks.get(problem_id)
 
     def reference(self, problem_id: str, framework: str, flag_id: str) -> list[str]:
         """The problem's reference point(s) for one green flag of a framework, shown after an attempt.
@@ -112,7 +118,31 @@ def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
                         problem_files)
     for problem_id, problem in problems.items():
         problem.check_reference(problem_files[problem_id], greens)
-    return Catalog(rubrics, problems, rubrics_dir, problems_dir)
+    return Catalog(rubrics, problems, rubrics_dir, problems_dir, _banks(problems_dir, problems, rubrics))
+
+
+def _banks(problems_dir: Path | None, problems: dict[str, Problem], rubrics: dict[str, Rubric]) -> dict[str, ProbeBank]:
+    """Question banks from `probes/` beside the problems (bundled, then the user's): each names a known
+    problem, the default framework's phases and flags, and echoes none of the problem's private notes."""
+    from interviewer.interview.guards import private_overlap
+
+    found: dict[str, ProbeBank] = {}
+    folders = [BUNDLED / "problems" / "probes", *([problems_dir / "probes"] if problems_dir else [])]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in yaml_files(folder):
+            bank = load_model(path, ProbeBank)
+            if bank.problem not in problems:
+                raise DataFileError(f"{path}: field 'problem': unknown problem '{bank.problem}'")
+            if DEFAULT_RUBRIC in rubrics:
+                bank.check(str(path), rubrics[DEFAULT_RUBRIC])
+            for i, item in enumerate(bank.probes):
+                echoed = private_overlap(item.ask, problems[bank.problem], rubrics.get(DEFAULT_RUBRIC))
+                if echoed:
+                    raise DataFileError(f"{path}: field 'probes[{i}].ask': repeats the private notes ('{echoed}')")
+            found[bank.problem] = bank
+    return found
 
 
 def get_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:

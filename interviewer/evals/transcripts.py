@@ -6,7 +6,7 @@ reply. Behaviours are checked in code, so a run is cheap and repeatable:
 
 - answers_fact:<id>  the reply carries the hidden fact (a number or two content words from it)
 - one_question       the reply asks at most one question
-- no_rubric_leak     the reply never mentions rubric, flags, scores or grading
+- no_rubric_leak     the reply never names the grading (rubric, flags, scorecard) nor repeats a private note
 - moves_on           the interview moved to the next phase on this turn
 - probes_baseline    the reply asks about a simpler baseline
 - accepts_dont_know  the reply is short and does not repeat the previous question
@@ -29,18 +29,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.content.catalog import get_problem
+from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.content.files import load_model, yaml_files
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.interview import conduct
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context, Strategy
+from interviewer.interview.guards import private_overlap
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.sessions import Sessions
 from interviewer.llm.client import LLM
 
 TRANSCRIPT_DIR = EVAL_DIR / "transcripts"
-LEAK = re.compile(r"\b(?:rubric|green flag|red flag|flags?|scor(?:e|ing|ecard)|grad(?:e|er|ing))\b", re.IGNORECASE)
+# "flag" and "score" are ordinary words on most problems ("flag a payment", "the risk score"): a leak
+# names the grading itself, or repeats a private note (interview/guards.py)
+LEAK = re.compile(r"\b(?:rubric|green flags?|red flags?|scorecard|grading|grader|my notes|hidden facts?|level bar|"
+                  r"core challenge)\b", re.IGNORECASE)
 STOP = set("the a an of to and or in on for with is are be by we our at as from per that this it".split())
 
 
@@ -90,7 +94,9 @@ def check_behaviour(behaviour: str, reply: str, *, problem_id: str, previous: st
     if name == "one_question":
         return reply.count("?") <= 1
     if name == "no_rubric_leak":
-        return not LEAK.search(reply) and not re.search(r"\b[a-z]{2,3}_[gr]_[a-z_]+\b", reply)
+        problem = get_problem(problem_id)
+        return not LEAK.search(reply) and not re.search(r"\b[a-z]{2,3}_[gr]_[a-z_]+\b", reply) and \
+            not private_overlap(reply, problem, get_rubric())
     if name == "moves_on":
         return moved and bool(reply.strip())
     if name == "probes_baseline":

@@ -45,6 +45,9 @@ class Context:
     layout: Literal["cache_first", "naive"] = "cache_first"
     # An unsure intent rule ("let's do the serving part now") asks the LLM one token.
     judge_intents: bool = True
+    # "authored": every question from the bank or the rubric (no LLM call); "model": a strong backend
+    # writes the reply from the planner's note, under the same guards (interview/reply.py)
+    questions: Literal["authored", "model"] = "authored"
     grades: Grades = field(default_factory=Grades)
     warming: dict[str, Future[None]] = field(default_factory=dict)
 

@@ -50,6 +50,10 @@ _CUES: dict[Intent, list[str]] = {
         r"(?:i'?m|i am) (?:happy|ready|good) to move on",
         r"(?:let'?s|can we|could we|shall we) (?:do|talk about|discuss|go to|switch to|get to) (?:the )?next",
         r"nothing (?:more|else) to add(?: here| on this)?",
+        # a named phase: "skip ahead to modeling", "back to data and features" (the phase's words are
+        # topics, so only a request naming one is sure)
+        r"(?:go|come|jump|head|get|move|skip|switch|turn|circle) (?:back|ahead|forward|over|on)(?: to)?",
+        r"(?:go|come|jump|head|get|move|skip|switch|turn) to",
         r"that'?s (?:it|all) (?:for|on) (?:this|that) (?:part|phase|section|topic)",
     ],
     "dont_know": [

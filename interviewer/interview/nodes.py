@@ -15,32 +15,32 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.content.prompts import render
-from interviewer.content.rubric import Level, Phase
+from interviewer.content.rubric import Level, Phase, Rubric
 from interviewer.grading.document import answer_segments, diagram_settled, place_answers
 from interviewer.grading.grader import GRADER_SLOT
-from interviewer.grading.placement import phases_of
+from interviewer.grading.placement import by_sentences, phases_of
+from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
-from interviewer.interview import bridge, conduct, intent
+from interviewer.interview import bridge, intent, policy
+from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
     after_dont_know,
     messages_for,
     naive_layout,
-    plan_turn,
     red_flags_shown,
-    trim_reply,
     verdict_of,
 )
 from interviewer.interview.state import InterviewState, Turn, merge_flags
-from interviewer.interview.whiteboard import diagram_note, latest
+from interviewer.interview.whiteboard import latest
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
 
 # On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
 # grader works in the last slot, so a grade never evicts the next reply's prefix.
-INTERVIEWER_SLOT = 0
+INTERVIEWER_SLOT = reply_words.INTERVIEWER_SLOT
 IDLE_CAP_S = 600.0  # the longest pause between two turns that still counts as interview time
 GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
@@ -75,10 +75,11 @@ def stamp(state: InterviewState, ctx: Context) -> float:
 def system_prompt(state: InterviewState, ctx: Context) -> str:
     rubric, problem = ctx.rubric(state), ctx.problem(state)
     level: Level = state["level"]  # type: ignore[assignment]
+    # the core challenge and the level bars stay out of every prompt the interviewer's model sees:
+    # what it never reads it cannot recite (the authored deeper questions lead there instead)
     return render("interviewer_system", level=level, statement=problem.statement.strip(),
                   minutes=f"{total_minutes(state, ctx):g}",
-                  phases=", ".join(p.title for p in rubric.phases if p.id == (state.get("drill") or p.id)),
-                  core_challenge=problem.core_challenge.strip(), bar=getattr(problem.levels, level).strip())
+                  phases=", ".join(p.title for p in rubric.phases if p.id == (state.get("drill") or p.id)))
 
 
 def judge_for(ctx: Context) -> intent.Judge | None:
@@ -153,12 +154,25 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
                               "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s),
                               **idle_update(state, ctx)}
     now: InterviewState = {**state, "paused_s": state.get("paused_s", 0.0) + update.get("paused_s", 0.0)}
+    update["jump_to"] = None if state.get("drill") else jump_target(text, said, ctx.rubric(state),
+                                                                       state["phase_index"])
     if text:
         update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(now, ctx))]
         _, removed = find_injections(text)
-        if removed:
-            update["manipulation"] = removed
+        if removed or policy.is_extraction(text):  # noted on the scorecard, never obeyed
+            update["manipulation"] = removed or [text[:200]]
     return update
+
+
+def jump_target(text: str, said: str, rubric: Rubric, current: int) -> int | None:
+    """Where the candidate took the interview: the phase a request names, or the next phase an
+    answer moved to (its content placed there and not here)."""
+    if said == "move_on":
+        return policy.named_phase(text, rubric.phases, current)
+    if said != "answer" or not text:
+        return None
+    placed = by_sentences([Segment("answer", text)], rubric)
+    return policy.followed_phase(text, rubric.phases, current, [pid for pid, w in placed.items() if w])
 
 
 def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:
@@ -186,12 +200,11 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
     ctx = runtime.context
     current_session.set(state["session_id"])  # tags this turn's LLM usage (and its grader's)
     phases = ctx.rubric(state).phases
-    phase, problem = phases[state["phase_index"]], ctx.problem(state)
+    phase = phases[state["phase_index"]]
     last = state["transcript"][-1]
     n_candidate = sum(t["role"] == "candidate" for t in state["transcript"])
     update: dict[str, Any] = {"bridge_from": ""}
-    grade_now = (last["role"] == "candidate" and last["phase"] == phase.id
-                 and n_candidate not in state.get("graded_turns", []))
+    grade_now = last["role"] == "candidate" and n_candidate not in state.get("graded_turns", [])
     if grade_now:
         update["graded_turns"] = [n_candidate]
         if not ctx.grade_after_reply:
@@ -201,47 +214,30 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         reply = CONFIRM_END
         write({"delta": reply})
         update["confirm_end"] = True
+    elif state.get("bridge_from") and state.get("bridge_why") == "followed" and ctx.questions == "authored":
+        # the candidate's answer already moved on: say so, and ask about what they said there
+        write({"delta": f"Let's move on to {phase.title.lower()}. "})
+        said, more = reply_words.authored(state, ctx, phase, lambda d: write(d))
+        reply = f"Let's move on to {phase.title.lower()}. {said}"
+        update.update(more)
     elif state.get("bridge_from") and phase.opener:
-        # Entering a phase: the rubric's opener (no LLM call, nothing to invent); after an answer
-        # the clock moved on, the reply first answers it in one clause.
+        # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
+        # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
-        if state.get("bridge_why") == "answer" and state["phase_index"] > 0:
+        if ctx.questions == "model" and state.get("bridge_why") in ("answer", "followed") and \
+                state["phase_index"] > 0:
             layout = naive_layout if ctx.layout == "naive" else messages_for
             ack = bridge.acknowledge(state, ctx.llm, phases[state["phase_index"] - 1],
                                      lambda st, notes: layout(st, system_prompt(st, ctx), notes, ctx.window),
                                      INTERVIEWER_SLOT)
             reply = f"{ack} {reply}" if ack else reply
         write({"delta": reply})
+    elif ctx.questions == "model":
+        reply, more = reply_words.written_by_model(state, ctx, phase, write, system_prompt(state, ctx))
+        update.update(more)
     else:
-        plan = plan_turn(state, phases, phase, problem, state.get("flags", {}), ctx.probe_cap)
-        update.update(plan.update())
-        notes = render("interviewer_notes", facts=plan.facts + diagram_note(state), task=plan.task)
-        if last["role"] == "candidate":
-            update["notes"] = {str(len(state["transcript"]) - 1): notes}
-        layout = naive_layout if ctx.layout == "naive" else messages_for
-        messages = layout(state, system_prompt(state, ctx), notes, ctx.window)
-        earlier = [t["text"] for t in state["transcript"]]
-        streamed: str | None
-        lead = ""  # a short acceptance the model opened with, kept before a replacement question
-        if plan.challenge_with:  # a red flag's pushback is checked whole before it is shown
-            said = ctx.llm.chat(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)
-            asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
-            streamed = conduct.checked_challenge(trim_reply(said), asked, plan.challenge_with)
-            write({"delta": streamed})
-        else:
-            deltas = ctx.llm.stream(messages, max_tokens=ctx.max_tokens, purpose="interviewer",
-                                    slot=INTERVIEWER_SLOT)
-            guard = conduct.Guard(earlier, write)
-            streamed, lead = guard.run(deltas), guard.lead
-        if not streamed:  # the model copied an earlier turn (or said nothing): ask a question not asked yet
-            asked = [q for t in state["transcript"] for q in conduct.questions(t["text"])]
-            opener_due = phase.opener and not plan.challenge and not conduct.asked_before(phase.opener, asked)
-            question = phase.opener if opener_due else conduct.fallback_question(asked, plan.challenge)
-            streamed = f"{lead} {question}".strip()
-            write({"delta": streamed})
-        reply = trim_reply(streamed) or conduct.fallback_question([])
-        if plan.invent_for:
-            update["facts_invented"] = [{"question": q, "answer": reply} for q in plan.invent_for]
+        reply, more = reply_words.authored(state, ctx, phase, write)
+        update.update(more)
     if grade_now and ctx.grade_after_reply:
         submit_grade(state, ctx, phase, n_candidate)
     update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=stamp(state, ctx))]
@@ -255,9 +251,12 @@ def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     now_s = elapsed_min(state, ctx) * 60
     spent = (now_s - state["phase_started_at"]) / 60.0
     asked = state["action"] == "next_phase" or state.get("intent") in ("move_on", "dont_know")
-    return {"phase_index": min(i + 1, len(phases)), "phase_started_at": now_s,
-            "phase_minutes": {phases[i].id: round(spent, 2)}, "bridge_from": phases[i].title,
-            "bridge_why": "asked" if asked else "answer"}
+    target = state.get("jump_to")
+    followed = target is not None and state.get("intent") == "answer"
+    return {"phase_index": min(i + 1, len(phases)) if target is None or state["action"] == "next_phase" else target,
+            "phase_started_at": now_s, "phase_minutes": {phases[i].id: round(spent, 2)},
+            "bridge_from": phases[i].title, "jump_to": None,
+            "bridge_why": "followed" if followed else "asked" if asked else "answer"}
 
 
 def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -291,7 +290,7 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
         return "wrapup"
     if state.get("intent") == "end":
         return "interviewer"
-    if state["action"] == "next_phase" or state.get("intent") == "move_on":
+    if state["action"] == "next_phase" or state.get("intent") == "move_on" or state.get("jump_to") is not None:
         return "advance"
     last = phase is phases[-1] or bool(state.get("drill"))
     if state.get("intent") == "dont_know" and not last and state.get("last_probe") and \

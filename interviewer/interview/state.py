@@ -86,6 +86,7 @@ class InterviewState(TypedDict, total=False):
     manipulation: Annotated[list[str], operator.add]
     notes: Annotated[dict[str, str], merge_dict]  # transcript index -> the hidden note sent with it
     bridge_from: str
+    jump_to: int | None  # the phase the candidate's last turn took the interview to (policy.py)
     bridge_why: str  # "answer": the clock moved on after an answer (the bridge answers it); "asked"
     last_probe: str
     done: bool

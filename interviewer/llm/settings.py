@@ -27,6 +27,7 @@ ENV_VARS: dict[str, str] = {
     "INTERVIEWER_MAX_RETRIES": "max_retries",
     "INTERVIEWER_HOME": "home",
     "INTERVIEWER_GRADER": "grader_strategy",
+    "INTERVIEWER_QUESTIONS": "questions",
     "INTERVIEWER_STORE": "store",
     "INTERVIEWER_AUTH": "auth",
     "INTERVIEWER_RUBRICS_DIR": "rubrics_dir",
@@ -65,6 +66,9 @@ class Settings(BaseModel):
     max_retries: int = Field(3, ge=0)
     temperature: float = Field(0.0, ge=0, le=2)
     grader_strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto"
+    questions: Literal["authored", "model"] = Field("authored", description=(
+        "Who words the interviewer's questions: the authored banks (no LLM call), or a strong backend's "
+        "model under the same guards."))
     home: Path = Field(default_factory=default_home)
     store: str | None = Field(None, description="Sessions: a SQLite file or a postgres:// URL; None = home.")
     auth: SecretStr | None = Field(None, description="user:password the app asks for.")

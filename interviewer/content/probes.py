@@ -1,0 +1,85 @@
+"""The interviewer's question banks: per problem and phase, authored probes, challenges and
+deeper questions (problems/probes/<problem>.yaml, our own words).
+
+The planner (interview/policy.py) picks the move in code; the question comes from here, so a
+probe costs no LLM call and cannot hand over an answer or recite a private note. Banks are keyed
+by the default framework's phases and flags; another framework finds an item through its flags
+(a flag of its own, or one whose `reference_from` names the item's flag). A problem without a bank
+runs on the rubric's own openers, hints and challenges, and `fallback_phases` says where.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from interviewer.content.rubric import SLUG, Phase, Rubric, Strict
+
+Move = Literal["probe", "challenge", "deeper"]
+Ask = Annotated[str, StringConstraints(min_length=20, max_length=240, pattern=r"^[^?]+\?$")]
+
+
+class BankItem(Strict):
+    phase: str = Field(pattern=SLUG, description="A phase id of the default framework.")
+    move: Move
+    flags: list[Annotated[str, StringConstraints(pattern=SLUG)]] = Field(min_length=1, max_length=3)
+    cue: str | None = Field(None, description="Challenges: a regular expression over the lower-cased answer.")
+    ask: Ask = Field(description="One question ending in '?', spoken to the candidate.")
+
+    @field_validator("cue")
+    @classmethod
+    def _compiles(cls, cue: str | None) -> str | None:
+        if cue is not None:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
+        return cue
+
+    @model_validator(mode="after")
+    def _challenge_has_cue(self) -> BankItem:
+        if self.move == "challenge" and not self.cue:
+            raise ValueError("a challenge needs a cue (what in the answer shows the mistake)")
+        return self
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.cue) if self.cue else None
+
+    def shown_in(self, answer: str) -> re.Match[str] | None:
+        """The span of the answer that shows the mistake this challenge is about."""
+        return self.pattern.search(answer.lower()) if self.pattern else None
+
+
+class ProbeBank(Strict):
+    problem: str = Field(pattern=SLUG)
+    probes: list[BankItem] = Field(min_length=1)
+
+    def check(self, where: str, default: Rubric) -> None:
+        """Every item names a phase of the default framework and flags of that phase."""
+        from interviewer.content.files import DataFileError
+
+        phases = {p.id: {f.id for _, f in p.flags} for p in default.phases}
+        for i, item in enumerate(self.probes):
+            if item.phase not in phases:
+                raise DataFileError(f"{where}: field 'probes[{i}].phase': '{item.phase}' is not a phase of the "
+                                    "default framework")
+            for flag in item.flags:
+                if flag not in phases[item.phase]:
+                    raise DataFileError(f"{where}: field 'probes[{i}].flags': '{flag}' is not a flag of "
+                                        f"phase '{item.phase}'")
+
+    def for_phase(self, phase: Phase, default: Rubric) -> list[BankItem]:
+        """The items a phase of any framework asks: by phase id (default), else by flag."""
+        if any(p.id == phase.id for p in default.phases):
+            return [i for i in self.probes if i.phase == phase.id]
+        own = {f.id for _, f in phase.flags} | {r for f in phase.green_flags for r in f.reference_from}
+        return [i for i in self.probes if own & set(i.flags)]
+
+
+def fallback_phases(bank: ProbeBank | None, rubric: Rubric, default: Rubric) -> list[str]:
+    """The phases of `rubric` with no authored question: they run on the rubric's generic ones."""
+    return [p.id for p in rubric.phases if bank is None or not bank.for_phase(p, default)]

@@ -1,0 +1,274 @@
+"""How the interviewer decides each reply: the one place for its judgement, in code.
+
+Every candidate turn gets exactly one move, chosen in this order:
+
+1. **rephrase** an empty or unreadable answer;
+2. **decline** a request for the rubric, the notes, the prompt or a model answer (and any
+   instruction aimed at the interviewer), then re-ask the open question;
+3. **answer** clarifying questions from the problem's facts, word for word (numbers and units
+   intact), or ask what they would assume when no fact answers; a question asking the
+   interviewer to judge ("Is MAE right here?") is turned back to the candidate;
+4. **redirect** an off-topic turn to the open question;
+5. after **"I don't know"**, one narrowing question on the topic, then the next topic;
+6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's),
+   quoting the candidate's own words, or a red flag the grader raised in this phase;
+7. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items);
+8. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items, then
+   the rubric's hint for it);
+9. otherwise a stock follow-up not asked before.
+
+Phase changes are the graph's (nodes.route_answer): asked for ("skip ahead to modeling" goes to
+Modeling), an answer that moved to the next phase, the phase covered, or its time spent. The
+words come from authored content (problems/probes/, the rubric), so a move costs no LLM call and
+every reply passes guards.py; only a strong backend may write whole questions (`questions=model`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from interviewer.content.probes import BankItem, ProbeBank
+from interviewer.content.problems import HiddenFact, Problem
+from interviewer.content.rubric import Flag, Phase, Rubric
+from interviewer.grading.scorecard import FlagResult
+from interviewer.grading.triage import triage
+from interviewer.interview import conduct, intent
+from interviewer.interview.guards import words
+from interviewer.interview.planner import verdict_of
+from interviewer.interview.state import InterviewState
+
+Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
+               "probe", "follow_up"]
+STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
+QUOTE_WORDS = 5  # a challenge quotes at most this many of the candidate's words
+DEEPER_PER_PHASE = 2
+
+_EXTRACT = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|previous|everything)\b|"
+    r"\b(?:system|hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
+    r"\b(?:your|the) (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
+    r"checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
+    r"\brubric\b|\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
+    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|spell|list|translate|dump|output)\b.{0,40}"
+    r"\b(?:good|right|correct|ideal|model|best|reference|perfect|sample|expected|strong) "
+    r"(?:answer|solution|design)s?\b|"
+    r"\bwhat (?:would|does|do) (?:a|an) (?:staff|senior|strong|good|great|ideal|principal|top|expert)\b.{0,30}"
+    r"\b(?:say|answer|do|design|propose|write)\b|"
+    r"\bwhat (?:are|is) you(?:'re)? (?:looking for|grading|scoring|checking)\b|"
+    r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
+    r"\b(?:repeat|print|output|reveal|show|translate)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
+    r"your (?:setup|configuration|context))\b|"
+    r"\b(?:pretend|act as|role-?play|you are now|from now on you)\b|"
+    r"\b(?:i am|i'm) (?:the|an?|your) (?:admin|administrator|developer|engineer who built|creator|owner|"
+    r"supervisor|manager|hiring manager|recruiter)\b|\b(?:developer|admin|debug|god) mode\b|"
+    r"\bfull marks\b|\bscore me\b|\bgive me (?:a )?(?:hire|strong hire|4)\b",
+    re.IGNORECASE | re.DOTALL)
+_OPINION = re.compile(
+    r"^\s*(?:is|are|would|should|does|do|could|can)\b.{0,60}\b(?:right|correct|good|best|better|enough|okay|ok|fine|"
+    r"appropriate|reasonable|the way to go|a good (?:idea|choice|metric|model))\b|"
+    r"\bwhat do you (?:think|recommend|suggest|prefer)\b|\bwhich (?:one )?(?:is|would be) better\b|"
+    r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b", re.IGNORECASE)
+
+_SMALL_TALK = re.compile(
+    r"\b(?:weather|how are you|how'?s your day|where are you (?:based|from|located)|where do you live|your name|"
+    r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|favou?rite|last night|the game|movie|lunch|dinner|"
+    r"weekend|holiday plans|joke)\b", re.IGNORECASE)
+_ENGINEERING = set("""cloud provider infrastructure infra server servers gpu gpus cpu cpus hardware budget team
+engineers compliance privacy regulation legal region regions storage database api deploy deployment stack language
+framework tools users product system systems model models data pipeline latency cost""".split())
+DECLINES = ["I can't share my notes, the rubric or a model answer: working it out is the interview itself.",
+            "That stays with me, I'm afraid.", "I'll keep that to myself; let's carry on."]
+REPHRASE = "I couldn't follow that. Could you say it again, in terms of the system you're designing?"
+REDIRECT = "Let's keep to the design problem."
+TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
+NO_FACT = "I don't have a figure for that. What would you assume, and why?"
+NARROW = "Let's make it smaller: what is the first thing you would try here, even roughly?"
+
+
+@dataclass
+class Move:
+    """One reply's decision: what it does, its words, and what the state records of it."""
+
+    kind: Kind
+    text: str
+    facts: list[HiddenFact] = field(default_factory=list)
+    topic: str | None = None  # what a probe counts against (a flag, or "bank:<ask>")
+    flag: Flag | None = None  # the flag probed or challenged, if any
+    unanswered: list[str] = field(default_factory=list)  # questions no fact answered
+
+
+def asked_so_far(state: InterviewState) -> list[str]:
+    return [q for t in state["transcript"] if t["role"] == "interviewer" for q in conduct.questions(t["text"])]
+
+
+def open_question(state: InterviewState, phase: Phase) -> str:
+    """The interviewer's last question, to re-ask after a decline or a redirect."""
+    for turn in reversed(state["transcript"]):
+        if turn["role"] == "interviewer" and (qs := conduct.questions(turn["text"])):
+            return qs[-1].strip()
+    return phase.opener or "Where would you start?"
+
+
+def is_extraction(text: str) -> bool:
+    return bool(_EXTRACT.search(text))
+
+
+def quote(text: str, span: tuple[int, int]) -> str:
+    """At most QUOTE_WORDS of the candidate's words, ending where the mistake was matched."""
+    head = text[: span[1]]
+    kept = re.findall(r"\S+", head)[-QUOTE_WORDS:]
+    return " ".join(kept).strip(" ,;:.\"'")
+
+
+def strong(text: str) -> bool:
+    w = words(text)
+    return len(w) >= STRONG_WORDS and (bool(re.search(r"\d", text)) or bool(
+        re.search(r"\b(?:because|since|trade-?off|instead|rather than|versus|vs|so that)\b", text, re.I)))
+
+
+def _fresh(items: list[BankItem], asked: list[str]) -> list[BankItem]:
+    return [i for i in items if not conduct.asked_before(i.ask, asked)]
+
+
+def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
+              other_items: list[BankItem], asked: list[str], cap: int) -> Move | None:
+    """A mistake the answer itself shows: the bank's cues (this phase first), then the rubric's."""
+    probes = state.get("probes", {})
+    for item in _fresh(bank_items, asked) + _fresh(other_items, asked):
+        if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
+            return Move("challenge", f'You said "{quote(text.lower(), m.span())}". {item.ask}',
+                        topic=f"bank:{item.ask}")
+    for ph in [phase, *[p for p in phases if p is not phase]]:
+        for flag in ph.red_flags:
+            if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
+                    not conduct.asked_before(flag.challenge, asked):
+                m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
+                said = f'You said "{quote(text.lower(), m.span())}". ' if m else ""
+                return Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)
+    return None
+
+
+def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
+           bank: ProbeBank | None, flags: dict[str, FlagResult], cap: int) -> Move:
+    """This turn's move, from the state alone (see the module docstring for the order)."""
+    last = state["transcript"][-1]
+    text = last["text"].strip() if last["role"] == "candidate" else ""
+    asked = asked_so_far(state)
+    items = bank.for_phase(phase, default) if bank else []
+    again = open_question(state, phase)
+    if sum(conduct.asked_before(again, [q]) for q in asked) > 1:  # re-asked once already: move the talk on
+        fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap)
+        again = fresh.text if fresh else conduct.fallback_question(asked)
+    screened = triage(text, problem.terms) if text else None
+    if not text or (screened and screened.status in ("empty", "gibberish")):
+        return Move("rephrase", REPHRASE)
+    if is_extraction(text):
+        given = sum(any(d in t["text"] for d in DECLINES) for t in state["transcript"] if t["role"] == "interviewer")
+        if given:  # said once already: the talk moves on to a question not asked yet
+            fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap)
+            again = fresh.text if fresh else conduct.fallback_question(asked)
+        return Move("decline", f"{DECLINES[min(given, len(DECLINES) - 1)]} {again}")
+    others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
+    questions = intent.questions(text)
+    matched = intent.matching_facts(text, problem) if questions else []
+    if questions and not matched and (_SMALL_TALK.search(text) or (
+            screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
+        return Move("redirect", f"{REDIRECT} {again}")
+    if questions:
+        if not matched and _OPINION.search(" ".join(questions)):
+            return Move("turn_back", TURN_BACK)
+        said = " ".join(f.fact.strip() for f in matched) if matched else NO_FACT
+        pushed = challenge(text, state, phase, rubric.phases, items, others, asked, cap)
+        return Move("answer", f"{said} {pushed.text}" if pushed else said, facts=matched,
+                    topic=pushed.topic if pushed else None, unanswered=[] if matched else questions[:1])
+    if screened and screened.status == "off_topic":
+        return Move("redirect", f"{REDIRECT} {again}")
+    if state.get("intent") == "dont_know":
+        return after_dont_know(state, phase, items, asked, flags, cap)
+    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
+        return pushed
+    probes = state.get("probes", {})
+    raised = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised" and probes.get(f.id, 0) < cap]
+    for flag in raised:
+        fresh = [i for i in _fresh(items, asked) if i.move == "challenge" and flag.id in i.flags]
+        words_ = fresh[0].ask if fresh else flag.challenge
+        if words_ and not conduct.asked_before(words_, asked):
+            return Move("challenge", words_, topic=flag.id, flag=flag)
+    deeper = [i for i in _fresh(items, asked) if i.move == "deeper"]
+    went_deeper = probes.get(f"deeper:{phase.id}", 0)
+    if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
+        return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
+    if probe := probe_missing(phase, items, asked, flags, probes, cap):
+        return probe
+    if deeper:
+        return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
+    return Move("follow_up", conduct.fallback_question(asked))
+
+
+def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
+                  probes: dict[str, int], cap: int) -> Move | None:
+    """The heaviest green flag of the phase not met yet, asked by the bank, else by its rubric hint."""
+    for flag in sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"), key=lambda f: -f.weight):
+        if probes.get(flag.id, 0) >= cap:
+            continue
+        own = [i for i in _fresh(items, asked) if i.move == "probe" and (flag.id in i.flags or set(
+            flag.reference_from) & set(i.flags))]
+        words_ = own[0].ask if own else (flag.hint if flag.hint and flag.hint.endswith("?") else None)
+        if words_ and not conduct.asked_before(words_, asked):
+            return Move("probe", words_, topic=flag.id, flag=flag)
+    return None
+
+
+def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], asked: list[str],
+                    flags: dict[str, FlagResult], cap: int) -> Move:
+    """One narrowing question on the topic they could not answer; the next topic after that."""
+    last = state.get("last_probe")
+    probes = state.get("probes", {})
+    if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked[-1:]):
+        return Move("narrow", f"That's fine. {NARROW}", topic=f"narrow:{last}")
+    closed = {**probes, **({last: cap} if last else {})}
+    nxt = probe_missing(phase, items, asked, flags, closed, cap)
+    if nxt:
+        return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
+    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
+
+
+# -- following the candidate between phases ------------------------------------------------------
+
+ALIASES = {  # words a candidate uses for a phase, beside its title's own words
+    "problem_framing": "framing problem requirements clarifying objective", "high_level_design":
+    "high-level high level design architecture diagram overview", "data_and_features": "data features labels",
+    "modeling": "model models modelling", "inference_and_evaluation": "evaluation metrics serving inference "
+    "latency", "deep_dives": "deep dive dives monitoring scaling edge", "clarify_requirements":
+    "requirements clarifying framing", "system_architecture": "architecture design metrics high-level",
+    "data_and_features_rf": "", "model_serving": "serving deployment production monitoring",
+}
+_GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return)\b")
+FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
+
+
+def named_phase(text: str, phases: list[Phase], current: int) -> int | None:
+    """The phase a request to move names ("skip ahead to modeling", "back to data"), if any."""
+    low = text.lower()
+    if not _GO.search(low):
+        return None
+    said = set(words(low))
+    best: tuple[int, int] | None = None
+    for i, p in enumerate(phases):
+        if i == current:
+            continue
+        names = set(words(p.title)) - {"and", "of", "the"} | set(ALIASES.get(p.id, "").split())
+        hits = len(said & names)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i)
+    return best[1] if best else None
+
+
+def followed_phase(text: str, phases: list[Phase], current: int, placed: list[str]) -> int | None:
+    """An answer that left the current phase for the next one (its content placed there, not here)."""
+    if current + 1 >= len(phases) or len(words(text)) < FOLLOW_WORDS or intent.questions(text):
+        return None
+    here, nxt = phases[current].id, phases[current + 1].id
+    return current + 1 if nxt in placed and here not in placed else None
