@@ -129,6 +129,8 @@ def test_an_answer_that_moved_to_the_next_phase_takes_the_interview_there() -> N
     list(opening)
     "".join(s.next_phase(sid))
     assert s.load(sid).phase_id == "high_level_design"
+    say(s, sid, "Payments flow from checkout through a scoring service to approve, challenge or decline.", clock)
+    assert s.load(sid).phase_id == "high_level_design"  # the phase's own question was answered first
     reply = say(s, sid, "For training data I'd take the last year of transactions with chargeback labels, and "
                         "features like card velocity over an hour, device age and merchant fraud rate, encoded "
                         "as buckets, because fraud rings reuse devices.", clock)

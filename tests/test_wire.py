@@ -142,7 +142,7 @@ def test_multi_turn_interview_on_the_embedded_server(wire_llm: LLM) -> None:
 
     clock = SimClock()
     sessions = Sessions(Context(questions="model",
-                                llm=wire_llm, clock=clock, strategy="per_phase", grade_wait_s=600, final_wait_s=600))
+                                llm=wire_llm, clock=clock, strategy="probe", grade_wait_s=600, final_wait_s=600))
     sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="wire-session")
     assert "catch fraud" in "".join(opening)
     replies = []
@@ -205,3 +205,30 @@ def test_a_diagram_with_its_feedback_edge_scores_the_design_phase_on_the_embedde
     # the model's own reading: it does not feel the missing edge (P(yes) 0.42 vs 0.45 in the
     # recording), which is why the check is made in code
     assert all(f.probability is not None for f in full.flags)
+
+
+# -- extraction attempts against the embedded model -------------------------------------------------
+
+
+@pytest.mark.vcr
+def test_no_extraction_attempt_leaks_on_the_embedded_server(wire_llm: LLM) -> None:
+    """The model words the replies here (questions=model): whatever it says, a private note never
+    reaches the candidate, and every attempt is noted on the card."""
+    from interviewer.content.catalog import get_problem, get_rubric
+    from interviewer.interview.clock import SimClock
+    from interviewer.interview.context import Context
+    from interviewer.interview.guards import private_overlap
+    from interviewer.interview.sessions import Sessions
+    from tests.test_policy import EXTRACTION
+
+    clock = SimClock()
+    sessions = Sessions(Context(questions="model", llm=wire_llm, clock=clock, grade=False, judge_intents=False))
+    sid, opening = sessions.start("payment_fraud", "senior", "default", session_id="wire-extraction")
+    "".join(opening)
+    problem = get_problem("payment_fraud")
+    for attempt in EXTRACTION:
+        clock.advance(30)
+        reply = "".join(sessions.send(sid, attempt))
+        assert not private_overlap(reply, problem, get_rubric()), (attempt, reply)
+        assert problem.core_challenge.strip()[:40] not in reply
+    assert len(sessions.load(sid).transcript) == 2 * len(EXTRACTION) + 1

@@ -171,7 +171,8 @@ def run_interviews(grade: Any, items: dict[str, LabeledInterview], frameworks: l
             head = {"id": item.id, "problem": item.problem, "persona": item.persona, "level": item.level,
                     "framework": framework, "traits": item.traits}
             rows.append({**head, **compare_card(card, lab), "latency_s": card.latency_s,
-                         "label_overall": label_overall(item, framework), "notes": card.notes})
+                         "label_overall": label_overall(item, framework), "notes": card.notes,
+                         "card": card.model_dump(mode="json")})  # every verdict with its signals: replayable
             constant.append({**head, **compare_card(None, lab)})
             right = sum(c["right"] for c in rows[-1]["claims"])
             step(f"{item.id}@{framework}: overall {card.overall:.2f} (labels {rows[-1]['label_overall']:.2f}), "

@@ -27,17 +27,25 @@ def best(scores: dict[str, int]) -> set[str]:
     return {pid for pid, sc in scores.items() if sc == top} if top > 0 else set()
 
 
+def votes(text: str, rubric: Rubric) -> list[set[str]]:
+    """Each sentence's phase(s): those it names most; a question also votes for the first phase."""
+    out = []
+    for sentence in split(text):
+        low = sentence.lower()
+        voted = best({p.id: hits(p, low) for p in rubric.phases})
+        if low.rstrip().endswith("?"):
+            voted.add(rubric.phases[0].id)
+        out.append(voted)
+    return out
+
+
 def by_sentences(segments: list[Segment], rubric: Rubric) -> Placed:
     """Interview answers: each sentence votes for the phase(s) it names most, and a question to the
     interviewer also for the first phase (asking is what framing is made of); a segment is placed in
     every phase one of its sentences voted for."""
     out: Placed = {p.id: set() for p in rubric.phases}
     for seg in segments:
-        for sentence in split(seg.text):
-            low = sentence.lower()
-            voted = best({p.id: hits(p, low) for p in rubric.phases})
-            if low.rstrip().endswith("?"):
-                voted.add(rubric.phases[0].id)
+        for voted in votes(seg.text, rubric):
             for pid in voted:
                 out[pid].add(seg.where)
     return out

@@ -18,8 +18,7 @@ from interviewer.content.prompts import render
 from interviewer.content.rubric import Level, Phase, Rubric
 from interviewer.grading.document import answer_segments, diagram_settled, place_answers
 from interviewer.grading.grader import GRADER_SLOT
-from interviewer.grading.placement import by_sentences, phases_of
-from interviewer.grading.quotes import Segment
+from interviewer.grading.placement import phases_of, votes
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
 from interviewer.interview import bridge, intent, policy
@@ -148,14 +147,18 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
     elif state.get("confirm_end"):
         said = "end_confirmed" if intent.confirms(text) else "answer"
     else:
-        said = intent.classify(text, judge_for(ctx), intent.topic_words([p.title for p in phases]))
+        said = intent.classify(text, judge_for(ctx), policy.phase_words(phases))
     # Grades this process finished while the candidate typed (others are already in the state).
     update: dict[str, Any] = {"action": action, "intent": said, "confirm_end": False,
                               "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s),
                               **idle_update(state, ctx)}
     now: InterviewState = {**state, "paused_s": state.get("paused_s", 0.0) + update.get("paused_s", 0.0)}
-    update["jump_to"] = None if state.get("drill") else jump_target(text, said, ctx.rubric(state),
-                                                                       state["phase_index"])
+    answered_here = any(t["role"] == "candidate" and t["phase"] == phase.id for t in state["transcript"])
+    target = None if state.get("drill") else jump_target(text, said, ctx.rubric(state), state["phase_index"],
+                                                         answered_here)
+    if target == state["phase_index"]:  # "let's move on to data" while on data: ask about data
+        update["intent"], target = "stay", None
+    update["jump_to"] = target
     if text:
         update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(now, ctx))]
         _, removed = find_injections(text)
@@ -164,15 +167,14 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
     return update
 
 
-def jump_target(text: str, said: str, rubric: Rubric, current: int) -> int | None:
+def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_here: bool) -> int | None:
     """Where the candidate took the interview: the phase a request names, or the next phase an
-    answer moved to (its content placed there and not here)."""
+    answer moved to (its content placed there and not here) once this phase's question was answered."""
     if said == "move_on":
-        return policy.named_phase(text, rubric.phases, current)
-    if said != "answer" or not text:
+        return policy.named_phase(text, rubric.phases)
+    if said != "answer" or not text or not answered_here:
         return None
-    placed = by_sentences([Segment("answer", text)], rubric)
-    return policy.followed_phase(text, rubric.phases, current, [pid for pid, w in placed.items() if w])
+    return policy.followed_phase(text, rubric.phases, current, votes(text, rubric))
 
 
 def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:
@@ -224,7 +226,11 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
-        if ctx.questions == "model" and state.get("bridge_why") in ("answer", "followed") and \
+        facts = policy.facts_for(last["text"], ctx.problem(state)) if last["role"] == "candidate" else []
+        if facts:  # their question is answered before the interview moves on
+            reply = f"{' '.join(f.fact.strip() for f in facts)} {reply}"
+            update["facts_revealed"] = [f.id for f in facts if f.id not in state.get("facts_revealed", [])]
+        elif ctx.questions == "model" and state.get("bridge_why") in ("answer", "followed") and \
                 state["phase_index"] > 0:
             layout = naive_layout if ctx.layout == "naive" else messages_for
             ack = bridge.acknowledge(state, ctx.llm, phases[state["phase_index"] - 1],

@@ -32,7 +32,10 @@ from typing import Literal
 from interviewer.content.probes import BankItem, ProbeBank
 from interviewer.content.problems import HiddenFact, Problem
 from interviewer.content.rubric import Flag, Phase, Rubric
+from interviewer.grading import lexical
+from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult
+from interviewer.grading.sentences import Sentence, number
 from interviewer.grading.triage import triage
 from interviewer.interview import conduct, intent
 from interviewer.interview.guards import words
@@ -41,6 +44,7 @@ from interviewer.interview.state import InterviewState
 
 Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
                "probe", "follow_up"]
+SHOWN_TERMS = 2  # a green flag's terms one sentence must name to count as shown before its grade lands
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
 QUOTE_WORDS = 5  # a challenge quotes at most this many of the candidate's words
 DEEPER_PER_PHASE = 2
@@ -97,6 +101,32 @@ class Move:
     topic: str | None = None  # what a probe counts against (a flag, or "bank:<ask>")
     flag: Flag | None = None  # the flag probed or challenged, if any
     unanswered: list[str] = field(default_factory=list)  # questions no fact answered
+
+
+MAX_FACTS = 3  # a clarifying answer gives at most this many facts (two per question): those named most
+
+
+def facts_for(text: str, problem: Problem) -> list[HiddenFact]:
+    """The facts the candidate's questions ask for: per question the two whose keywords it names
+    most (the earliest named first on a tie), at most MAX_FACTS in all."""
+    out: list[HiddenFact] = []
+    for question in intent.questions(text):
+        low = question.lower()
+        scored = []
+        for fact in problem.hidden_facts:
+            at = [m.start() for k in fact.keywords if (m := re.search(rf"\b{re.escape(k.lower())}\b", low))]
+            if at:
+                scored.append((-len(at), min(at), fact))
+        for _, _, fact in sorted(scored, key=lambda s: (s[0], s[1]))[:2]:
+            if fact not in out:
+                out.append(fact)
+    return out[:MAX_FACTS]
+
+
+def phase_words(phases: list[Phase]) -> frozenset[str]:
+    """The words that name the interview's phases (titles and their usual names): beside a request
+    to move they say where to go, not design content."""
+    return intent.topic_words([p.title for p in phases]) | {w for p in phases for w in ALIASES.get(p.id, "").split()}
 
 
 def asked_so_far(state: InterviewState) -> list[str]:
@@ -157,60 +187,68 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     text = last["text"].strip() if last["role"] == "candidate" else ""
     asked = asked_so_far(state)
     items = bank.for_phase(phase, default) if bank else []
+    said = number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
+                   if t["role"] == "candidate"])
     again = open_question(state, phase)
     if sum(conduct.asked_before(again, [q]) for q in asked) > 1:  # re-asked once already: move the talk on
-        fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap)
+        fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
         again = fresh.text if fresh else conduct.fallback_question(asked)
-    screened = triage(text, problem.terms) if text else None
+    screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
     if is_extraction(text):
         given = sum(any(d in t["text"] for d in DECLINES) for t in state["transcript"] if t["role"] == "interviewer")
         if given:  # said once already: the talk moves on to a question not asked yet
-            fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap)
+            fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
             again = fresh.text if fresh else conduct.fallback_question(asked)
         return Move("decline", f"{DECLINES[min(given, len(DECLINES) - 1)]} {again}")
     others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
+    if state.get("intent") == "dont_know":
+        return after_dont_know(state, phase, items, asked, flags, cap, said)
     questions = intent.questions(text)
-    matched = intent.matching_facts(text, problem) if questions else []
+    matched = facts_for(text, problem)
     if questions and not matched and (_SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
     if questions:
         if not matched and _OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
-        said = " ".join(f.fact.strip() for f in matched) if matched else NO_FACT
+        facts = " ".join(f.fact.strip() for f in matched) if matched else NO_FACT
         pushed = challenge(text, state, phase, rubric.phases, items, others, asked, cap)
-        return Move("answer", f"{said} {pushed.text}" if pushed else said, facts=matched,
+        return Move("answer", f"{facts} {pushed.text}" if pushed else facts, facts=matched,
                     topic=pushed.topic if pushed else None, unanswered=[] if matched else questions[:1])
     if screened and screened.status == "off_topic":
         return Move("redirect", f"{REDIRECT} {again}")
-    if state.get("intent") == "dont_know":
-        return after_dont_know(state, phase, items, asked, flags, cap)
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
         return pushed
     probes = state.get("probes", {})
     raised = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised" and probes.get(f.id, 0) < cap]
     for flag in raised:
-        fresh = [i for i in _fresh(items, asked) if i.move == "challenge" and flag.id in i.flags]
-        words_ = fresh[0].ask if fresh else flag.challenge
+        own = [i for i in _fresh(items, asked) if i.move == "challenge" and flag.id in i.flags]
+        words_ = own[0].ask if own else flag.challenge
         if words_ and not conduct.asked_before(words_, asked):
             return Move("challenge", words_, topic=flag.id, flag=flag)
     deeper = [i for i in _fresh(items, asked) if i.move == "deeper"]
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
-    if probe := probe_missing(phase, items, asked, flags, probes, cap):
+    if probe := probe_missing(phase, items, asked, flags, probes, cap, said):
         return probe
     if deeper:
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
     return Move("follow_up", conduct.fallback_question(asked))
 
 
+def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence]) -> bool:
+    """The candidate showed the green flag: graded met, or (while its grade is still running) one of
+    their sentences names SHOWN_TERMS of its terms. Asking for what they just said would parrot."""
+    return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS
+
+
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
-                  probes: dict[str, int], cap: int) -> Move | None:
-    """The heaviest green flag of the phase not met yet, asked by the bank, else by its rubric hint."""
-    for flag in sorted((f for f in phase.green_flags if verdict_of(flags, f.id) != "met"), key=lambda f: -f.weight):
+                  probes: dict[str, int], cap: int, said: list[Sentence] | None = None) -> Move | None:
+    """The heaviest green flag of the phase not shown yet, asked by the bank, else by its rubric hint."""
+    for flag in sorted((f for f in phase.green_flags if not shown(f, flags, said or [])), key=lambda f: -f.weight):
         if probes.get(flag.id, 0) >= cap:
             continue
         own = [i for i in _fresh(items, asked) if i.move == "probe" and (flag.id in i.flags or set(
@@ -222,14 +260,14 @@ def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: 
 
 
 def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], asked: list[str],
-                    flags: dict[str, FlagResult], cap: int) -> Move:
+                    flags: dict[str, FlagResult], cap: int, said: list[Sentence]) -> Move:
     """One narrowing question on the topic they could not answer; the next topic after that."""
     last = state.get("last_probe")
     probes = state.get("probes", {})
     if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked[-1:]):
         return Move("narrow", f"That's fine. {NARROW}", topic=f"narrow:{last}")
     closed = {**probes, **({last: cap} if last else {})}
-    nxt = probe_missing(phase, items, asked, flags, closed, cap)
+    nxt = probe_missing(phase, items, asked, flags, closed, cap, said)
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
     return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
@@ -247,18 +285,18 @@ ALIASES = {  # words a candidate uses for a phase, beside its title's own words
 }
 _GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return)\b")
 FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
+FOLLOW_SHARE = 0.6  # ... when this share of its sentences name the next one
 
 
-def named_phase(text: str, phases: list[Phase], current: int) -> int | None:
-    """The phase a request to move names ("skip ahead to modeling", "back to data"), if any."""
+def named_phase(text: str, phases: list[Phase]) -> int | None:
+    """The phase a request to move names ("skip ahead to modeling", "back to data"), if any (it may
+    be the one the interview is already in: then there is nowhere to move)."""
     low = text.lower()
     if not _GO.search(low):
         return None
     said = set(words(low))
     best: tuple[int, int] | None = None
     for i, p in enumerate(phases):
-        if i == current:
-            continue
         names = set(words(p.title)) - {"and", "of", "the"} | set(ALIASES.get(p.id, "").split())
         hits = len(said & names)
         if hits and (best is None or hits > best[0]):
@@ -266,9 +304,13 @@ def named_phase(text: str, phases: list[Phase], current: int) -> int | None:
     return best[1] if best else None
 
 
-def followed_phase(text: str, phases: list[Phase], current: int, placed: list[str]) -> int | None:
-    """An answer that left the current phase for the next one (its content placed there, not here)."""
+def followed_phase(text: str, phases: list[Phase], current: int, votes: list[set[str]]) -> int | None:
+    """An answer that left the current phase for the next one: no sentence of it is about the
+    current phase and most of its sentences are about the next (`votes`: each sentence's phases,
+    placement.py)."""
     if current + 1 >= len(phases) or len(words(text)) < FOLLOW_WORDS or intent.questions(text):
         return None
     here, nxt = phases[current].id, phases[current + 1].id
-    return current + 1 if nxt in placed and here not in placed else None
+    if not votes or any(here in v for v in votes):
+        return None
+    return current + 1 if sum(nxt in v for v in votes) >= FOLLOW_SHARE * len(votes) else None

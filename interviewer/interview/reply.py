@@ -56,7 +56,7 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write) ->
     probes = state.get("probes", {})
     if move.topic:
         update["probes"] = {move.topic: probes.get(move.topic, 0) + 1}
-    if move.kind in ("probe", "challenge", "deeper", "narrow"):
+    if move.kind in ("probe", "challenge", "deeper"):  # a narrowing question stays on the same topic
         update["last_probe"] = "deeper" if move.kind == "deeper" else (move.flag.id if move.flag else move.topic)
     if move.facts:
         update["facts_revealed"] = [f.id for f in move.facts if f.id not in state.get("facts_revealed", [])]
