@@ -35,7 +35,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     judge = JudgeScript(rubric, {"pf_g_business_objective": ("yes", ["cut fraud losses"]),
                                  "mod_g_baseline": ("yes", ["a logistic regression baseline"])})
     llm = scripted_llm(Script(InterviewScript(judge, reply=REPLY)))
-    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path_factory.mktemp("exports"))
+    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm,
+            export_dir=tmp_path_factory.mktemp("exports"))
     app = build_app(ui, secret="browser-test")
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)

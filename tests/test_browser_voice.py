@@ -38,7 +38,8 @@ def voice_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     voice = VoiceUI(Settings(), llm)
     wav = tmp_path_factory.mktemp("mic") / "answer.wav"
     voice._voice().say(SAID, wav)
-    ui = UI(Sessions(Context(llm=llm, clock=SimClock())), llm, export_dir=tmp_path_factory.mktemp("exports"))
+    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm,
+            export_dir=tmp_path_factory.mktemp("exports"))
     app = build_app(ui, secret="browser-test", voice=voice)
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)

@@ -125,10 +125,12 @@ def read(text: str, topics: frozenset[str] = frozenset()) -> tuple[Intent, bool]
     words = _WORD.findall(norm)
     if not words:
         return "answer", True
-    if len(words) > MAX_WORDS:
-        tail = re.split(r"(?<=[.!?])\s+", norm.strip())[-1]
+    sentences = re.split(r"(?<=[.!?])\s+", norm.strip())
+    if len(sentences) > 1:  # an answer may end on a request of its own: "... Let's move on to deep dives."
+        tail = sentences[-1]
         if _REQUEST_START.match(tail) and read(tail, topics) == ("move_on", True):
             return "move_on", True
+    if len(words) > MAX_WORDS:
         return "answer", True
     best: tuple[int, Intent] | None = None
     for kind in ORDER:

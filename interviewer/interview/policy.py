@@ -38,15 +38,17 @@ from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence, number
 from interviewer.grading.triage import triage
 from interviewer.interview import conduct, intent
-from interviewer.interview.guards import words
+from interviewer.interview.guards import STOP, words
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
 
 Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
                "probe", "follow_up"]
+RECENT_SENTENCES = 12  # what "recently said" means for not asking it again
+COVERED_WORDS = 3  # content words a question shares with the recent answers that make it already answered
 SHOWN_TERMS = 2  # a green flag's terms one sentence must name to count as shown before its grade lands
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
-QUOTE_WORDS = 5  # a challenge quotes at most this many of the candidate's words
+QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
 DEEPER_PER_PHASE = 2
 
 _EXTRACT = re.compile(
@@ -133,23 +135,18 @@ def asked_so_far(state: InterviewState) -> list[str]:
     return [q for t in state["transcript"] if t["role"] == "interviewer" for q in conduct.questions(t["text"])]
 
 
-def open_question(state: InterviewState, phase: Phase) -> str:
-    """The interviewer's last question, to re-ask after a decline or a redirect."""
-    for turn in reversed(state["transcript"]):
-        if turn["role"] == "interviewer" and (qs := conduct.questions(turn["text"])):
-            return qs[-1].strip()
-    return phase.opener or "Where would you start?"
-
-
 def is_extraction(text: str) -> bool:
     return bool(_EXTRACT.search(text))
 
 
 def quote(text: str, span: tuple[int, int]) -> str:
-    """At most QUOTE_WORDS of the candidate's words, ending where the mistake was matched."""
-    head = text[: span[1]]
-    kept = re.findall(r"\S+", head)[-QUOTE_WORDS:]
-    return " ".join(kept).strip(" ,;:.\"'")
+    """The candidate's own words where the mistake was matched, in their case: the clause holding
+    the match's end, cut to its last QUOTE_WORDS words (with an ellipsis when cut)."""
+    start = max(text.rfind(c, 0, max(span[1] - 1, 0)) for c in ".;:!?\n—(") + 1
+    end = min([i for c in ".;:!?\n,)" if (i := text.find(c, span[1])) != -1] + [len(text)])
+    kept = re.findall(r"\S+", text[start:end])
+    said = " ".join(kept[-QUOTE_WORDS:]).strip(" ,;:.\"'")
+    return f"…{said}" if len(kept) > QUOTE_WORDS else said
 
 
 def strong(text: str) -> bool:
@@ -168,14 +165,13 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
     probes = state.get("probes", {})
     for item in _fresh(bank_items, asked) + _fresh(other_items, asked):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
-            return Move("challenge", f'You said "{quote(text.lower(), m.span())}". {item.ask}',
-                        topic=f"bank:{item.ask}")
-    for ph in [phase, *[p for p in phases if p is not phase]]:
+            return Move("challenge", f'You said "{quote(text, m.span())}". {item.ask}', topic=f"bank:{item.ask}")
+    for ph in [phase]:  # the rubric's generic pushbacks only where they belong: this phase
         for flag in ph.red_flags:
             if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
                     not conduct.asked_before(flag.challenge, asked):
                 m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
-                said = f'You said "{quote(text.lower(), m.span())}". ' if m else ""
+                said = f'You said "{quote(text, m.span())}". ' if m else ""
                 return Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)
     return None
 
@@ -189,19 +185,17 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     items = bank.for_phase(phase, default) if bank else []
     said = number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
                    if t["role"] == "candidate"])
-    again = open_question(state, phase)
-    if sum(conduct.asked_before(again, [q]) for q in asked) > 1:  # re-asked once already: move the talk on
-        fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
-        again = fresh.text if fresh else conduct.fallback_question(asked)
+    # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
+    # one word for word reads as a loop)
+    fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
+    again = fresh.text if fresh else conduct.fallback_question(asked)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
     if is_extraction(text):
         given = sum(any(d in t["text"] for d in DECLINES) for t in state["transcript"] if t["role"] == "interviewer")
-        if given:  # said once already: the talk moves on to a question not asked yet
-            fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
-            again = fresh.text if fresh else conduct.fallback_question(asked)
-        return Move("decline", f"{DECLINES[min(given, len(DECLINES) - 1)]} {again}")
+        return Move("decline", f"{DECLINES[min(given, len(DECLINES) - 1)]} {again}",
+                    topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
     others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
     if state.get("intent") == "dont_know":
         return after_dont_know(state, phase, items, asked, flags, cap, said)
@@ -213,12 +207,12 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if questions:
         if not matched and _OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
-        facts = " ".join(f.fact.strip() for f in matched) if matched else NO_FACT
+        told = set(state.get("facts_revealed", []))
+        facts = " ".join(("As I said: " if f.id in told else "") + f.fact.strip() for f in matched) if matched \
+            else NO_FACT
         pushed = challenge(text, state, phase, rubric.phases, items, others, asked, cap)
         return Move("answer", f"{facts} {pushed.text}" if pushed else facts, facts=matched,
                     topic=pushed.topic if pushed else None, unanswered=[] if matched else questions[:1])
-    if screened and screened.status == "off_topic":
-        return Move("redirect", f"{REDIRECT} {again}")
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
         return pushed
     probes = state.get("probes", {})
@@ -228,7 +222,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         words_ = own[0].ask if own else flag.challenge
         if words_ and not conduct.asked_before(words_, asked):
             return Move("challenge", words_, topic=flag.id, flag=flag)
-    deeper = [i for i in _fresh(items, asked) if i.move == "deeper"]
+    deeper = [i for i in _fresh(items, asked) if i.move == "deeper" and not covered(i.ask, said)]
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
@@ -241,8 +235,21 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
 
 def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence]) -> bool:
     """The candidate showed the green flag: graded met, or (while its grade is still running) one of
-    their sentences names SHOWN_TERMS of its terms. Asking for what they just said would parrot."""
-    return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS
+    their sentences names SHOWN_TERMS of its terms, or their recent answers talk about what it asks.
+    Asking for what they just said reads as not listening."""
+    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
+    return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS or \
+        len(content(recent) & content(f"{flag.question} {flag.evidence}")) >= COVERED_WORDS
+
+
+def content(text: str) -> set[str]:
+    return {w for w in words(text) if w not in STOP and len(w) > 3}
+
+
+def covered(ask: str, said: list[Sentence]) -> bool:
+    """The question asks about what the candidate's recent answers already said."""
+    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
+    return len(content(ask) & content(recent)) >= COVERED_WORDS
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
@@ -252,7 +259,7 @@ def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: 
         if probes.get(flag.id, 0) >= cap:
             continue
         own = [i for i in _fresh(items, asked) if i.move == "probe" and (flag.id in i.flags or set(
-            flag.reference_from) & set(i.flags))]
+            flag.reference_from) & set(i.flags)) and not covered(i.ask, said or [])]
         words_ = own[0].ask if own else (flag.hint if flag.hint and flag.hint.endswith("?") else None)
         if words_ and not conduct.asked_before(words_, asked):
             return Move("probe", words_, topic=flag.id, flag=flag)
@@ -264,7 +271,7 @@ def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], 
     """One narrowing question on the topic they could not answer; the next topic after that."""
     last = state.get("last_probe")
     probes = state.get("probes", {})
-    if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked[-1:]):
+    if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked):
         return Move("narrow", f"That's fine. {NARROW}", topic=f"narrow:{last}")
     closed = {**probes, **({last: cap} if last else {})}
     nxt = probe_missing(phase, items, asked, flags, closed, cap, said)
