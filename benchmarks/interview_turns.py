@@ -157,7 +157,12 @@ def main() -> None:
     finally:
         backend.close()
     later = [r for r in rows[1:] if r["llm_ttft_s"] != "-"]
+    after_first = [r["our_ttft_s"] for r in rows[1:] if r["phase"] != "wrap-up"]
     summary = {
+        "median_ttft_all_turns_s": median([r["our_ttft_s"] for r in rows if r["phase"] != "wrap-up"]),
+        "max_ttft_after_first_s": max(after_first) if after_first else None,
+        "interviewer_llm_calls": len([c for c in llm.usage.calls if c.purpose == "interviewer"]),
+        "median_grading_after_s": median([r["grading_after_s"] for r in rows if r["grading_after_s"]]),
         "median_our_ttft_s": median([r["our_ttft_s"] for r in later]),
         "median_llm_ttft_s": median([r["llm_ttft_s"] for r in later]),
         "median_ratio": median([r["ratio"] for r in later]),
@@ -172,7 +177,9 @@ def main() -> None:
     summary.update({"layout": args.layout, "grading": not args.no_grade})
     write(args.name, rows, summary,
           notes="Embedded llama.cpp server, 2 slots (interviewer pinned to slot 0, grader to slot 1), the app's "
-                "settings for it: each turn is graded (the phase's flags, grader_strategy) "
+                "settings for it (questions authored: a reply makes an LLM call only when the model words it, "
+                "so llm_ttft_s is '-' on authored turns): each turn is graded (the phases its answer belongs "
+                "to, grader_strategy) "
                 "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
                 "candidate's reading and typing time would allow. Opener turns make no LLM call. The stable "
                 "prefix (system prompt + opening) is warmed while the candidate reads the problem "

@@ -130,3 +130,20 @@ def test_claim_precision_counts_only_what_the_labels_agree_with() -> None:
 def test_unknown_suite_names_the_interviews_suite(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "nonsense"]) != 0
     assert "interviews" in capsys.readouterr().err
+
+
+def test_the_interviews_suite_grades_each_labeled_framework_and_scores_the_constant_rule_too() -> None:
+    from interviewer.evals.interviews import run_interviews
+
+    items = {k: v for k, v in load_interviews().items() if k.startswith("payment_fraud")}
+    seen: list[str] = []
+
+    def grade(item, framework):  # type: ignore[no-untyped-def]
+        script = ProbeScript({"": has("fraud", 0.9, 0.1)})
+        return grade_answers(probe_grader(script), item.answers, item.level, mode="eval")
+
+    body = run_interviews(grade, items, ["default"], seen.append)
+    s = body["summary"]
+    assert s["n_interviews"] == 3 and len(seen) == 3 and s["constant_rule"]["claims"] == 0
+    assert s["constant_rule"]["phase_qwk"] == 0 and "payment_fraud@default" in s["strong_minus_weak"]
+    assert all(r["card"]["mode"] == "eval" for r in body["items"])  # every verdict kept: replayable

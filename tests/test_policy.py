@@ -213,3 +213,19 @@ def test_a_bank_that_echoes_a_private_note_is_refused_by_file_and_field(tmp_path
          "ask": "Which model would you build first, and why that one?"}]}))
     with pytest.raises(DataFileError, match=r"probes\[0\]\.flags.*df_g_representation"):
         Catalog.load(problems_dir=tmp_path)
+
+
+def test_the_replies_suite_reports_each_labeled_version_and_its_checks_against_the_labels(
+        tmp_path: Path) -> None:
+    from interviewer.app.cli import main
+    from interviewer.testing.fake_llm import FakeServer
+
+    with FakeServer(Script(["unused"])) as srv:
+        assert main(["eval", "replies", "--out", str(tmp_path), "--base-url", srv.base_url, "--model", "fake"]) == 0
+    import json
+
+    doc = json.loads((tmp_path / "replies.json").read_text())
+    v1 = doc["summary"]["versions"]["v1"]
+    assert v1["replies"] >= 200 and v1["interviews"] >= 10 and 0 < v1["acceptable"] < 1
+    # the automated checks are reported against the labels, not assumed to measure acceptability
+    assert "checks_kappa" in v1 and set(v1["per_check"]) >= {"no_private_note", "no_parroting", "one_question"}

@@ -115,3 +115,18 @@ def summarize(played: dict[str, dict[str, Any]], labels: dict[str, ReplyLabels])
         "per_check": {n: {"pass_rate": round(sum(c[n] for _, c, _ in rows) / len(rows), 3),
                           "agreement": round(sum(c[n] == a for a, c, _ in rows) / len(rows), 3)} for n in names},
     }
+
+
+def load_played(directory: Path) -> dict[str, dict[str, Any]]:
+    import json
+
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
+
+
+def run_versions(base: Path | None = None) -> dict[str, Any]:
+    """Each labeled version of the played replies (evals/replies/<version>/{played,labels}), summarized."""
+    base = base or REPLY_DIR
+    out = {}
+    for version in sorted(p for p in base.iterdir() if (p / "labels").is_dir() and any((p / "labels").iterdir())):
+        out[version.name] = summarize(load_played(version / "played"), load_labels(version / "labels"))
+    return out

@@ -26,7 +26,7 @@ from interviewer.grading.writeup import writeup_card
 from interviewer.interview.context import Strategy
 from interviewer.llm.client import LLM
 
-SUITES = ("writeups", "variants", "transcripts", "personas", "interviews")
+SUITES = ("writeups", "variants", "transcripts", "personas", "interviews", "replies")
 
 
 @dataclass
@@ -168,9 +168,22 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
     return {**body, "latency": percentiles([r["latency_s"] for r in body["items"]]), "latency_unit": "interview"}
 
 
+def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    """Labeled interviewer replies per version: acceptable share and the automated checks' agreement."""
+    from interviewer.evals.replies import run_versions
+
+    versions = run_versions()
+    latest = versions[max(versions)] if versions else {}
+    shares = ", ".join(f"{v}: {s.get('acceptable')}" for v, s in versions.items())
+    say(f"replies: {shares}")
+    return {"summary": {**latest, "versions": versions}, "latency": percentiles([]), "latency_unit": "reply",
+            "items": []}
+
+
 RUNNERS: dict[str, Callable[[LLM, EvalOptions, Callable[[str], None]], dict[str, Any]]] = {
     "writeups": run_writeups_suite, "variants": run_variants_suite,
     "transcripts": run_transcripts_suite, "personas": run_personas_suite, "interviews": run_interviews_suite,
+    "replies": run_replies_suite,
 }
 
 
