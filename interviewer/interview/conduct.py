@@ -35,10 +35,10 @@ _PRAISE = re.compile(
 )
 _END = re.compile(r"[.!?,;:]")
 FALLBACKS = [  # asked in order when the model's reply was a copy; never one already asked
-    "What would you build first, and why that first?",
     "What is the biggest risk in what you just described, and how would you catch it early?",
-    "Which numbers would tell you this works, and what values would you expect?",
-    "Which trade-off in this part worries you most, and how would you decide it?",
+    "Which numbers would tell you this part works, and what values would you expect?",
+    "Of everything you described so far, which piece would you build first, and why that one?",
+    "Which design choice you made here would you most like to revisit, and why?",
     "Where would this break first as traffic grows tenfold?",
     "What would you cut if you had half the time to ship it?",
 ]

@@ -216,8 +216,10 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         reply = CONFIRM_END
         write({"delta": reply})
         update["confirm_end"] = True
-    elif state.get("bridge_from") and state.get("bridge_why") == "followed" and ctx.questions == "authored":
-        # the candidate's answer already moved on: say so, and ask about what they said there
+    elif state.get("bridge_from") and ctx.questions == "authored" and (state.get("bridge_why") == "followed" or (
+            phase.opener and policy.covered(phase.opener, policy.candidate_sentences(state)))):
+        # the candidate's answer already moved on (or already answered the phase's opener): say so,
+        # and ask about what they said there
         write({"delta": f"Let's move on to {phase.title.lower()}. "})
         said, more = reply_words.authored(state, ctx, phase, lambda d: write(d))
         reply = f"Let's move on to {phase.title.lower()}. {said}"

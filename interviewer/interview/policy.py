@@ -84,6 +84,9 @@ _SMALL_TALK = re.compile(
 _ENGINEERING = set("""cloud provider infrastructure infra server servers gpu gpus cpu cpus hardware budget team
 engineers compliance privacy regulation legal region regions storage database api deploy deployment stack language
 framework tools users product system systems model models data pipeline latency cost""".split())
+_GRADE_ASK = re.compile(r"\b(?:full marks|strong hire|score me|mark me|grade me|give me (?:a |an )?(?:hire|4|top))",
+                        re.IGNORECASE)
+DECLINE_GRADE = "The grade isn't mine to hand out; it comes from what you show here."
 DECLINES = ["I can't share my notes, the rubric or a model answer: working it out is the interview itself.",
             "That stays with me, I'm afraid.", "I'll keep that to myself; let's carry on."]
 REPHRASE = "I couldn't follow that. Could you say it again, in terms of the system you're designing?"
@@ -131,6 +134,11 @@ def phase_words(phases: list[Phase]) -> frozenset[str]:
     return intent.topic_words([p.title for p in phases]) | {w for p in phases for w in ALIASES.get(p.id, "").split()}
 
 
+def candidate_sentences(state: InterviewState) -> list[Sentence]:
+    return number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
+                   if t["role"] == "candidate"])
+
+
 def asked_so_far(state: InterviewState) -> list[str]:
     return [q for t in state["transcript"] if t["role"] == "interviewer" for q in conduct.questions(t["text"])]
 
@@ -139,13 +147,26 @@ def is_extraction(text: str) -> bool:
     return bool(_EXTRACT.search(text))
 
 
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n|—|\(|\)")
+QUOTE_MIN = 3  # a quote shorter than this ("Monitoring") reads as a fragment: the question stands alone
+
+
+def said_first(text: str, span: tuple[int, int]) -> str:
+    """'You said "…". ' before a challenge, when the candidate's words make a readable quote."""
+    q = quote(text, span)
+    return f'You said "{q}". ' if q else ""
+
+
 def quote(text: str, span: tuple[int, int]) -> str:
     """The candidate's own words where the mistake was matched, in their case: the clause holding
     the match's end, cut to its last QUOTE_WORDS words (with an ellipsis when cut)."""
-    start = max(text.rfind(c, 0, max(span[1] - 1, 0)) for c in ".;:!?\n—(") + 1
-    end = min([i for c in ".;:!?\n,)" if (i := text.find(c, span[1])) != -1] + [len(text)])
-    kept = re.findall(r"\S+", text[start:end])
+    stops = [m.end() for m in _CLAUSE_END.finditer(text, 0, max(span[1] - 1, 0))]
+    start = stops[-1] if stops else 0
+    after = _CLAUSE_END.search(text, span[1])
+    kept = re.findall(r"\S+", text[start:after.start() if after else len(text)])
     said = " ".join(kept[-QUOTE_WORDS:]).strip(" ,;:.\"'")
+    if len(said.split()) < QUOTE_MIN:
+        return ""
     return f"…{said}" if len(kept) > QUOTE_WORDS else said
 
 
@@ -165,13 +186,13 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
     probes = state.get("probes", {})
     for item in _fresh(bank_items, asked) + _fresh(other_items, asked):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
-            return Move("challenge", f'You said "{quote(text, m.span())}". {item.ask}', topic=f"bank:{item.ask}")
+            return Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")
     for ph in [phase]:  # the rubric's generic pushbacks only where they belong: this phase
         for flag in ph.red_flags:
             if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
                     not conduct.asked_before(flag.challenge, asked):
                 m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
-                said = f'You said "{quote(text, m.span())}". ' if m else ""
+                said = said_first(text, m.span()) if m else ""
                 return Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)
     return None
 
@@ -183,8 +204,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     text = last["text"].strip() if last["role"] == "candidate" else ""
     asked = asked_so_far(state)
     items = bank.for_phase(phase, default) if bank else []
-    said = number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
-                   if t["role"] == "candidate"])
+    said = candidate_sentences(state)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
@@ -194,7 +214,9 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("rephrase", REPHRASE)
     if is_extraction(text):
         given = sum(any(d in t["text"] for d in DECLINES) for t in state["transcript"] if t["role"] == "interviewer")
-        return Move("decline", f"{DECLINES[min(given, len(DECLINES) - 1)]} {again}",
+        first = DECLINE_GRADE if _GRADE_ASK.search(text) and not any(
+            DECLINE_GRADE in t["text"] for t in state["transcript"]) else DECLINES[min(given, len(DECLINES) - 1)]
+        return Move("decline", f"{first} {again}",
                     topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
     others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
     if state.get("intent") == "dont_know":
