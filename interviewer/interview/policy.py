@@ -122,9 +122,7 @@ def facts_for(text: str, problem: Problem) -> list[HiddenFact]:
             at = [m.start() for k in fact.keywords if (m := re.search(rf"\b{re.escape(k.lower())}\b", low))]
             if at:
                 scored.append((-len(at), min(at), fact))
-        ranked = sorted(scored, key=lambda s: (s[0], s[1]))
-        # a second fact only when the question names it as much as the first (else it is unasked)
-        for _hits, _, fact in [r for r in ranked[:2] if r[0] == ranked[0][0]] if ranked else []:
+        for _, _, fact in sorted(scored, key=lambda s: (s[0], s[1]))[:2]:
             if fact not in out:
                 out.append(fact)
     return out[:MAX_FACTS]
