@@ -15,13 +15,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.content.prompts import render
-from interviewer.content.rubric import Level, Phase, Rubric
+from interviewer.content.rubric import Level, Phase
 from interviewer.grading.document import answer_segments, diagram_settled, place_answers
 from interviewer.grading.grader import GRADER_SLOT
-from interviewer.grading.placement import phases_of, votes
+from interviewer.grading.placement import phases_of
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
-from interviewer.interview import bridge, intent, policy
+from interviewer.interview import bridge, following, intent, policy
 from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
@@ -147,14 +147,14 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
     elif state.get("confirm_end"):
         said = "end_confirmed" if intent.confirms(text) else "answer"
     else:
-        said = intent.classify(text, judge_for(ctx), policy.phase_words(phases))
+        said = intent.classify(text, judge_for(ctx), following.phase_words(phases))
     # Grades this process finished while the candidate typed (others are already in the state).
     update: dict[str, Any] = {"action": action, "intent": said, "confirm_end": False,
                               "flags": ctx.grades.collect(state["session_id"], ctx.grade_wait_s),
                               **idle_update(state, ctx)}
     now: InterviewState = {**state, "paused_s": state.get("paused_s", 0.0) + update.get("paused_s", 0.0)}
     answered_here = any(t["role"] == "candidate" and t["phase"] == phase.id for t in state["transcript"])
-    target = None if state.get("drill") else jump_target(text, said, ctx.rubric(state), state["phase_index"],
+    target = None if state.get("drill") else following.jump_target(text, said, ctx.rubric(state), state["phase_index"],
                                                          answered_here)
     if target == state["phase_index"]:  # "let's move on to data" while on data: ask about data
         update["intent"], target = "stay", None
@@ -165,16 +165,6 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         if removed or policy.is_extraction(text):  # noted on the scorecard, never obeyed
             update["manipulation"] = removed or [text[:200]]
     return update
-
-
-def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_here: bool) -> int | None:
-    """Where the candidate took the interview: the phase a request names, or the next phase an
-    answer moved to (its content placed there and not here) once this phase's question was answered."""
-    if said == "move_on":
-        return policy.named_phase(text, rubric.phases)
-    if said != "answer" or not text or not answered_here:
-        return None
-    return policy.followed_phase(text, rubric.phases, current, votes(text, rubric))
 
 
 def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int) -> None:

@@ -17,8 +17,9 @@ Every candidate turn gets exactly one move, chosen in this order:
    the rubric's hint for it);
 9. otherwise a stock follow-up not asked before.
 
-Phase changes are the graph's (nodes.route_answer): asked for ("skip ahead to modeling" goes to
-Modeling), an answer that moved to the next phase, the phase covered, or its time spent. The
+Phase changes are the graph's (nodes.route_answer, with following.py saying where to): asked for
+("skip ahead to modeling" goes to Modeling), an answer that moved to the next phase, the phase
+covered, or its time spent. The
 words come from authored content (problems/probes/, the rubric), so a move costs no LLM call and
 every reply passes guards.py; only a strong backend may write whole questions (`questions=model`).
 """
@@ -126,12 +127,6 @@ def facts_for(text: str, problem: Problem) -> list[HiddenFact]:
             if fact not in out:
                 out.append(fact)
     return out[:MAX_FACTS]
-
-
-def phase_words(phases: list[Phase]) -> frozenset[str]:
-    """The words that name the interview's phases (titles and their usual names): beside a request
-    to move they say where to go, not design content."""
-    return intent.topic_words([p.title for p in phases]) | {w for p in phases for w in ALIASES.get(p.id, "").split()}
 
 
 def candidate_sentences(state: InterviewState) -> list[Sentence]:
@@ -300,46 +295,3 @@ def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], 
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
     return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
-
-
-# -- following the candidate between phases ------------------------------------------------------
-
-ALIASES = {  # words a candidate uses for a phase, beside its title's own words
-    "problem_framing": "framing problem requirements clarifying objective", "high_level_design":
-    "high-level high level design architecture diagram overview", "data_and_features": "data features labels",
-    "modeling": "model models modelling", "inference_and_evaluation": "evaluation metrics serving inference "
-    "latency", "deep_dives": "deep dive dives monitoring scaling edge", "clarify_requirements":
-    "requirements clarifying framing", "system_architecture": "architecture design metrics high-level",
-    "data_and_features_rf": "", "model_serving": "serving deployment production monitoring",
-}
-_GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return)\b")
-FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
-FOLLOW_SHARE = 0.6  # ... when this share of its sentences name the next one
-
-
-def named_phase(text: str, phases: list[Phase]) -> int | None:
-    """The phase a request to move names ("skip ahead to modeling", "back to data"), if any (it may
-    be the one the interview is already in: then there is nowhere to move)."""
-    low = text.lower()
-    if not _GO.search(low):
-        return None
-    said = set(words(low))
-    best: tuple[int, int] | None = None
-    for i, p in enumerate(phases):
-        names = set(words(p.title)) - {"and", "of", "the"} | set(ALIASES.get(p.id, "").split())
-        hits = len(said & names)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, i)
-    return best[1] if best else None
-
-
-def followed_phase(text: str, phases: list[Phase], current: int, votes: list[set[str]]) -> int | None:
-    """An answer that left the current phase for the next one: no sentence of it is about the
-    current phase and most of its sentences are about the next (`votes`: each sentence's phases,
-    placement.py)."""
-    if current + 1 >= len(phases) or len(words(text)) < FOLLOW_WORDS or intent.questions(text):
-        return None
-    here, nxt = phases[current].id, phases[current + 1].id
-    if not votes or any(here in v for v in votes):
-        return None
-    return current + 1 if sum(nxt in v for v in votes) >= FOLLOW_SHARE * len(votes) else None

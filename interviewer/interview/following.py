@@ -1,0 +1,68 @@
+"""Following the candidate between phases: a request that names a phase goes there ("skip ahead
+to modeling", "back to data"), and an answer that has moved on to the next phase takes the
+interview with it. The graph makes the change (nodes.advance); this decides where to."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.content.rubric import Phase, Rubric
+from interviewer.grading.placement import votes
+from interviewer.interview import intent
+from interviewer.interview.guards import words
+
+ALIASES = {  # words a candidate uses for a phase, beside its title's own words
+    "problem_framing": "framing problem requirements clarifying objective", "high_level_design":
+    "high-level high level design architecture diagram overview", "data_and_features": "data features labels",
+    "modeling": "model models modelling", "inference_and_evaluation": "evaluation metrics serving inference "
+    "latency", "deep_dives": "deep dive dives monitoring scaling edge", "clarify_requirements":
+    "requirements clarifying framing", "system_architecture": "architecture design metrics high-level",
+    "model_serving": "serving deployment production monitoring",
+}
+_GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return)\b")
+FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
+FOLLOW_SHARE = 0.6  # ... when this share of its sentences name the next one
+
+
+def named_phase(text: str, phases: list[Phase]) -> int | None:
+    """The phase a request to move names ("skip ahead to modeling", "back to data"), if any (it may
+    be the one the interview is already in: then there is nowhere to move)."""
+    low = text.lower()
+    if not _GO.search(low):
+        return None
+    said = set(words(low))
+    best: tuple[int, int] | None = None
+    for i, p in enumerate(phases):
+        names = set(words(p.title)) - {"and", "of", "the"} | set(ALIASES.get(p.id, "").split())
+        hits = len(said & names)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, i)
+    return best[1] if best else None
+
+
+def followed_phase(text: str, phases: list[Phase], current: int, votes: list[set[str]]) -> int | None:
+    """An answer that left the current phase for the next one: no sentence of it is about the
+    current phase and most of its sentences are about the next (`votes`: each sentence's phases,
+    placement.py)."""
+    if current + 1 >= len(phases) or len(words(text)) < FOLLOW_WORDS or intent.questions(text):
+        return None
+    here, nxt = phases[current].id, phases[current + 1].id
+    if not votes or any(here in v for v in votes):
+        return None
+    return current + 1 if sum(nxt in v for v in votes) >= FOLLOW_SHARE * len(votes) else None
+
+
+def phase_words(phases: list[Phase]) -> frozenset[str]:
+    """The words that name the interview's phases (titles and their usual names): beside a request
+    to move they say where to go, not design content."""
+    return intent.topic_words([p.title for p in phases]) | {w for p in phases for w in ALIASES.get(p.id, "").split()}
+
+
+def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_here: bool) -> int | None:
+    """Where the candidate took the interview: the phase a request names, or the next phase an
+    answer moved to (its content placed there and not here) once this phase's question was answered."""
+    if said == "move_on":
+        return named_phase(text, rubric.phases)
+    if said != "answer" or not text or not answered_here:
+        return None
+    return followed_phase(text, rubric.phases, current, votes(text, rubric))
