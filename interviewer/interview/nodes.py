@@ -302,10 +302,6 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
         return "advance"
     flags = state.get("flags", {})
-    if not last and ctx.questions == "authored" and policy.decide(
-            state, rubric, ctx.catalog.rubric(), phase, ctx.problem(state), ctx.catalog.bank(state["problem_id"]),
-            flags, ctx.probe_cap).kind == "follow_up":
-        return "advance"  # nothing left to ask here but a stock follow-up: a real interviewer moves on
     covered = all(verdict_of(flags, f.id) == "met" for f in phase.green_flags)
     # covered early still waits out the phase's minimum: one generous grade must not skip a phase
     if not last and covered and phase_elapsed_min(state, ctx) >= phase.budget.min_minutes:
