@@ -30,6 +30,13 @@ class Transcript:
         return self.seconds_compute / self.seconds_audio if self.seconds_audio else 0.0
 
 
+# Whisper mishears the jargon of an ML design interview ("PR-AUC" as "PRAUC"); its decoder is
+# primed with the terms a candidate is likely to say (faster-whisper's initial_prompt)
+VOCABULARY = ("An ML system design interview: the business objective, labels, features, embeddings, a baseline, "
+              "logistic regression, XGBoost, a two-tower model, NDCG, PR-AUC, p99 latency, an A/B test, "
+              "uplift, cold start, drift and monitoring.")
+
+
 class Transcriber:
     """One loaded Whisper model; load it once and reuse it (loading takes about a second)."""
 
@@ -50,14 +57,15 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports a bad model as RuntimeError
             raise ModelError(f"could not load the Whisper model in {self.model_dir}: {exc}") from exc
 
-    def transcribe(self, source: Source, language: str = "en") -> Transcript:
+    def transcribe(self, source: Source, language: str = "en", vocabulary: str = VOCABULARY) -> Transcript:
         """Text of a recording (path or bytes); `SpeechError` for empty, non-audio, corrupt,
-        too long, or silent input."""
+        too long, or silent input. `vocabulary` primes the decoder with the interview's terms."""
         start = time.perf_counter()
         samples = read_audio(source, self.max_seconds)
         segments, _info = self.model.transcribe(
             samples, language=language, beam_size=self.beam_size, vad_filter=True,
             condition_on_previous_text=False,  # an answer is short; this avoids repetition loops
+            initial_prompt=vocabulary or None,
         )
         text = " ".join(seg.text.strip() for seg in segments).strip()
         seconds = len(samples) / SAMPLE_RATE
