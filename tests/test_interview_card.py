@@ -147,3 +147,25 @@ def test_the_interviews_suite_grades_each_labeled_framework_and_scores_the_const
     assert s["n_interviews"] == 3 and len(seen) == 3 and s["constant_rule"]["claims"] == 0
     assert s["constant_rule"]["phase_qwk"] == 0 and "payment_fraud@default" in s["strong_minus_weak"]
     assert all(r["card"]["mode"] == "eval" for r in body["items"])  # every verdict kept: replayable
+
+
+def test_a_prompt_asked_by_two_graders_at_once_costs_one_call() -> None:
+    import threading
+    import time
+
+    from interviewer.grading.grader import ProbeMemo
+
+    memo, calls = ProbeMemo(), []
+
+    def ask() -> float:
+        calls.append(1)
+        time.sleep(0.05)
+        return 0.7
+
+    got: list[float] = []
+    threads = [threading.Thread(target=lambda: got.append(memo.get("same prompt", ask))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [0.7] * 4 and len(calls) == 1 and len(memo) == 1

@@ -56,6 +56,42 @@ PHASE_REPLY_TOKENS = 350  # per flag, for a call that judges a whole phase
 MEMO_SIZE = 50_000  # remembered probes (a 45-minute interview asks a few hundred)
 
 
+class ProbeMemo:
+    """P(yes) by prompt for the graders of one process (an interview's turns and its final card).
+    Single flight: a prompt being asked is asked once, a second asker waits for the first answer
+    (two turns' grades can run at once), so the same prompt never costs two calls."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._done: dict[str, float] = {}
+        self._asking: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, ask: Callable[[], float]) -> float:
+        while True:
+            with self._lock:
+                if key in self._done:
+                    return self._done[key]
+                waiting = self._asking.get(key)
+                if waiting is None:
+                    self._asking[key] = threading.Event()
+                    break
+            waiting.wait()  # the first asker's answer (or its failure: then ask again)
+        try:
+            p = ask()
+            with self._lock:
+                if len(self._done) >= self.size:
+                    self._done.clear()
+                self._done[key] = p
+            return p
+        finally:
+            with self._lock:
+                self._asking.pop(key).set()
+
+    def __len__(self) -> int:
+        return len(self._done)
+
+
 class YesNo(BaseModel):
     """The fallback for servers without logprobs: the same question, a constrained answer."""
 
@@ -78,7 +114,7 @@ class Grader:
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
         strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
-        calibration: Calibration | None = None, live: bool = False, memo: dict[str, float] | None = None,
+        calibration: Calibration | None = None, live: bool = False, memo: ProbeMemo | None = None,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
@@ -322,15 +358,9 @@ class Grader:
     def _p_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
         """P(yes) from logprobs; from a constrained yes/no (0 or 1) when the server has none. The
         same prompt asked again (an interview's final card) is answered from the memo."""
-        key = f"{self.llm.model}\n{json.dumps(messages)}"
-        if self.memo is not None and key in self.memo:
-            return self.memo[key]
-        p = self._ask_yes(messages, flag_id)
-        if self.memo is not None:
-            if len(self.memo) >= MEMO_SIZE:
-                self.memo.clear()
-            self.memo[key] = p
-        return p
+        if self.memo is None:
+            return self._ask_yes(messages, flag_id)
+        return self.memo.get(f"{self.llm.model}\n{json.dumps(messages)}", lambda: self._ask_yes(messages, flag_id))
 
     def _ask_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
         if not self._constrained:

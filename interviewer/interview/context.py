@@ -14,7 +14,7 @@ from typing import Literal
 from interviewer.content.catalog import Catalog
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Rubric
-from interviewer.grading.grader import Grader
+from interviewer.grading.grader import Grader, ProbeMemo
 from interviewer.interview.clock import Clock, WallClock
 from interviewer.interview.grades import Grades
 from interviewer.interview.state import InterviewState
@@ -53,7 +53,7 @@ class Context:
 
     # P(yes) of every probe asked in this process, by prompt: the final scorecard re-asks only what
     # the answers since the last turn's grade changed
-    probes: dict[str, float] = field(default_factory=dict)
+    probes: ProbeMemo = field(default_factory=ProbeMemo)
 
     def grader(self, rubric: Rubric, problem: Problem, final: bool = False) -> Grader:
         """Turn by turn, in the grader's own slot; the final card on every slot at once."""
