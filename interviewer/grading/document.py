@@ -85,6 +85,11 @@ def place_answers(grader: Grader, segments: list[Segment]) -> Placed:
     return placed
 
 
+def said_by_phase(segments: list[Segment], placed: Placed) -> dict[str, str]:
+    """The candidate's words placed in each phase (shown beside a missed flag's reference point)."""
+    return {pid: " ".join(s.text for s in segments if s.where in wheres) for pid, wheres in placed.items()}
+
+
 def grade_answers(grader: Grader, answers: list[str], level: Level, *, drawn: tuple[int, Diagram] | None = None,
                   total_minutes: float | None = None, elapsed: float | None = None,
                   mode: Literal["interview", "eval"] = "interview", **card: Any) -> Scorecard:
@@ -92,7 +97,7 @@ def grade_answers(grader: Grader, answers: list[str], level: Level, *, drawn: tu
     `elapsed` minutes of `total_minutes` (default: the minutes spent per phase, summed)."""
     segments = answer_segments(answers, drawn)
     placed = place_answers(grader, segments)
-    said = {pid: " ".join(s.text for s in segments if s.where in wheres) for pid, wheres in placed.items()}
+    said = said_by_phase(segments, placed)
     spent = elapsed if elapsed is not None else sum((card.get("minutes") or {}).values())
     notes = list(card.pop("notes", []))
     if total_minutes and spent and spent < SHORT_SHARE * total_minutes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from interviewer.grading.document import answer_segments, grade_answers, place_answers
+from interviewer.grading.document import answer_segments, grade_answers, place_answers, said_by_phase
 from interviewer.grading.scorecard import FlagResult, Scorecard, build, empty_result
 from interviewer.interview.context import Context
 from interviewer.interview.state import InterviewState
@@ -45,7 +45,7 @@ def scorecard_from(state: InterviewState, flags: dict[str, FlagResult], minutes:
     segments = answer_segments(answers_of(state))
     grader = ctx.grader(rubric, problem)
     placed = place_answers(grader, segments)
-    said = {pid: " ".join(s.text for s in segments if s.where in wheres) for pid, wheres in placed.items()}
+    said = said_by_phase(segments, placed)
     return build(
         mode=mode, rubric=rubric, level=state["level"], flags_by_phase=by_phase, problem=problem,  # type: ignore[arg-type]
         uncovered=[pid for pid, wheres in placed.items() if not wheres], strategy=ctx.strategy, said=said,

@@ -211,7 +211,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # the candidate's answer already moved on (or already answered the phase's opener): say so,
         # and ask about what they said there
         write({"delta": f"Let's move on to {phase.title.lower()}. "})
-        said, more = reply_words.authored(state, ctx, phase, lambda d: write(d))
+        said, more = reply_words.authored(state, ctx, phase, write)
         reply = f"Let's move on to {phase.title.lower()}. {said}"
         update.update(more)
     elif state.get("bridge_from") and phase.opener:
