@@ -13,7 +13,7 @@ import yaml
 from interviewer.content.catalog import Catalog, get_problem, get_rubric
 from interviewer.content.files import DataFileError
 from interviewer.content.probes import fallback_phases
-from interviewer.interview import policy
+from interviewer.interview import facts, policy
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.guards import faults, private_overlap
@@ -154,8 +154,22 @@ def test_clarifying_questions_get_the_fact_itself_numbers_and_units_intact() -> 
     list(opening)
     reply = say(s, sid, "What transaction volume do we handle at peak?", clock)
     assert "15M card transactions a day" in reply and "2,500 per second" in reply
-    assert say(s, sid, "Which cloud provider do we run on?", clock) == policy.NO_FACT
+    assert say(s, sid, "Which cloud provider do we run on?", clock) == facts.TOOLING_ANSWER
+    assert say(s, sid, "Do we have GPUs available for this service?", clock) == policy.NO_FACT
     assert say(s, sid, "Is MAE the right metric here?", clock) == policy.TURN_BACK  # no lecture, no verdict
+
+
+def test_every_ask_of_a_question_is_answered_and_nothing_else_is_volunteered() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    reply = say(s, sid, "How many transactions do we score a day, and what share of them is fraud?", clock)
+    assert "15M card transactions a day" in reply and "0.12%" in reply
+    assert "chargebacks" not in reply and "100 ms" not in reply  # not asked: not told
+    reply = say(s, sid, "What is the latency budget, and do we have GPUs available?", clock)
+    assert "100 ms" in reply and reply.endswith(policy.PARTIAL)
+    again = say(s, sid, "What was the latency budget again, and how common is fraud?", clock)
+    assert "100 ms" in again and "As I said" not in again
 
 
 def test_a_parroting_reply_from_the_model_is_replaced_before_it_is_shown() -> None:

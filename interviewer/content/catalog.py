@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from interviewer.content.files import BUNDLED, DataFileError, load_model, yaml_files
-from interviewer.content.probes import ProbeBank
+from interviewer.content.probes import Guide, ProbeBank
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Rubric
 
@@ -28,6 +28,7 @@ class Catalog:
     rubrics_dir: Path | None = None
     problems_dir: Path | None = None
     banks: dict[str, ProbeBank] = field(default_factory=dict)  # problem id -> its question bank
+    guide: Guide | None = None  # the interviewer's content for every problem (narrowing, fact topics)
 
     @staticmethod
     def load(rubrics_dir: Path | None = None, problems_dir: Path | None = None) -> Catalog:
@@ -118,7 +119,8 @@ def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
                         problem_files)
     for problem_id, problem in problems.items():
         problem.check_reference(problem_files[problem_id], greens)
-    return Catalog(rubrics, problems, rubrics_dir, problems_dir, _banks(problems_dir, problems, rubrics))
+    guide = load_model(BUNDLED / "problems" / "guide" / "guide.yaml", Guide)
+    return Catalog(rubrics, problems, rubrics_dir, problems_dir, _banks(problems_dir, problems, rubrics), guide)
 
 
 def _banks(problems_dir: Path | None, problems: dict[str, Problem], rubrics: dict[str, Rubric]) -> dict[str, ProbeBank]:

@@ -83,3 +83,30 @@ class ProbeBank(Strict):
 def fallback_phases(bank: ProbeBank | None, rubric: Rubric, default: Rubric) -> list[str]:
     """The phases of `rubric` with no authored question: they run on the rubric's generic ones."""
     return [p.id for p in rubric.phases if bank is None or not bank.for_phase(p, default)]
+
+
+class NarrowItem(Strict):
+    cue: str = Field(description="A regular expression over the lower-cased words the candidate did not know.")
+    ask: Ask = Field(description="A smaller question toward the same topic, without its answer.")
+
+    @field_validator("cue")
+    @classmethod
+    def _compiles(cls, cue: str) -> str:
+        try:
+            re.compile(cue)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return cue
+
+
+class Guide(Strict):
+    """The interviewer's own content for every problem (problems/guide/guide.yaml): questions that
+    make a topic smaller after "I don't know", and how candidates ask for each kind of fact."""
+
+    narrowing: list[NarrowItem] = Field(min_length=1)
+    fact_topics: dict[str, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
+
+    def matching(self, text: str) -> list[NarrowItem]:
+        """The narrowing questions whose cue the words match, in the file's order."""
+        low = text.lower()
+        return [i for i in self.narrowing if re.search(i.cue, low)]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.app.options import add_backend_flags, settings_from
+from interviewer.grading.grader import ProbeMemo
 from interviewer.grading.writeup import InputError
 from interviewer.llm.backend import stderr_progress
 
@@ -38,7 +39,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         opts = EvalOptions(strategy=settings.grader_strategy, level=args.level, runs=args.runs,
                            concurrency=args.concurrency, only=args.only, focused=args.focused,
                            command="interviewer eval " + " ".join(_argv_for_record(args)),
-                           extra={"frameworks": args.frameworks} if args.frameworks else {})
+                           extra={"frameworks": args.frameworks} if args.frameworks else {},
+                           memo=ProbeMemo.load(args.memo) if args.memo else None)
         backend = open_backend(settings)
         try:
             for name in suites:
@@ -46,6 +48,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 stderr_progress(f"{name}: {json.dumps(doc['summary'], default=str)[:300]}")
         finally:
             backend.close()
+            if opts.memo is not None and args.memo:
+                opts.memo.save(args.memo)
     report = write_report(out_dir)
     stderr_progress(f"report written to {report}")
     sys.stdout.write(report.read_text(encoding="utf-8"))
@@ -89,6 +93,9 @@ def add_commands(sub: Any) -> None:
     ev.add_argument("--focused", action="store_true",
                     help="variants: grade only the phases an edit can change (cheaper on a small CPU model)")
     ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")
+    ev.add_argument("--memo", type=Path, help=(
+        "grading suites: keep the model's P(yes) answers in this file and reuse them, so a re-run "
+        "after a change to the verdict rules asks the model only prompts it has not seen"))
     ev.add_argument("--report-only", action="store_true", help="rebuild the report from the suite files in --out")
     ev.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two reports (dirs or report.json)")
     ev.add_argument("--fail-on-regression", action="store_true", help="with --compare: exit 1 on any regression")

@@ -20,7 +20,7 @@ from typing import Any
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.evals.variants import flip_rate, rerun_record
 from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels, summarize_writeups
-from interviewer.grading.grader import Grader
+from interviewer.grading.grader import Grader, ProbeMemo
 from interviewer.grading.scorecard import Scorecard
 from interviewer.grading.writeup import writeup_card
 from interviewer.interview.context import Strategy
@@ -39,6 +39,7 @@ class EvalOptions:
     focused: bool = False
     command: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    memo: ProbeMemo | None = None  # --memo: P(yes) answers kept between runs (grading suites)
 
 
 def percentiles(xs: list[float]) -> dict[str, float | int | None]:
@@ -63,7 +64,7 @@ class Progress:
 
 def _grader(llm: LLM, framework: str, problem_id: str | None, opts: EvalOptions) -> Grader:
     problem = get_problem(problem_id) if problem_id else None
-    return Grader(llm, get_rubric(framework), problem, strategy=opts.strategy)
+    return Grader(llm, get_rubric(framework), problem, strategy=opts.strategy, memo=opts.memo)
 
 
 def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
@@ -160,7 +161,8 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
     bar = Progress(sum(len([f for f in v.labels if not frameworks or f in frameworks]) for v in items.values()), say)
 
     def grade(item: Any, framework: str) -> Scorecard:
-        grader = Grader(llm, get_rubric(framework), get_problem(item.problem), strategy=opts.strategy)
+        grader = Grader(llm, get_rubric(framework), get_problem(item.problem), strategy=opts.strategy,
+                        memo=opts.memo)
         return grade_answers(grader, item.answers, item.level, total_minutes=grader.rubric.total_minutes,
                              elapsed=len(item.answers) * item.minutes_per_turn, mode="eval")
 

@@ -15,12 +15,14 @@ the server reuses the cached prefix across the flags of a phase.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -90,6 +92,19 @@ class ProbeMemo:
 
     def __len__(self) -> int:
         return len(self._done)
+
+    def save(self, path: Path) -> None:
+        """Write the answers down (an eval's `--memo`: a re-run after a change to the rules that
+        read P(yes) asks the model nothing it was asked before)."""
+        with self._lock:
+            path.write_text(json.dumps(self._done, sort_keys=True), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> ProbeMemo:
+        memo = cls()
+        if path.is_file():
+            memo._done = {str(k): float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        return memo
 
 
 class YesNo(BaseModel):
@@ -360,7 +375,8 @@ class Grader:
         same prompt asked again (an interview's final card) is answered from the memo."""
         if self.memo is None:
             return self._ask_yes(messages, flag_id)
-        return self.memo.get(f"{self.llm.model}\n{json.dumps(messages)}", lambda: self._ask_yes(messages, flag_id))
+        key = hashlib.sha256(f"{self.llm.model}\n{json.dumps(messages)}".encode()).hexdigest()
+        return self.memo.get(key, lambda: self._ask_yes(messages, flag_id))
 
     def _ask_yes(self, messages: list[dict[str, str]], flag_id: str) -> float:
         if not self._constrained:

@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from interviewer.content.problems import HiddenFact, Problem
-
 Intent = Literal["answer", "move_on", "dont_know", "end"]
 # The judge answers "is this utterance that request?" with P(yes); None = no LLM available.
 Judge = Callable[[str, Intent], float]
@@ -84,6 +82,9 @@ _CUES: dict[Intent, list[str]] = {
         r"that'?s (?:all|everything) (?:i have|from me|for me|for today)",
         r"(?:let'?s|we can|can we) (?:wrap up|stop|end|finish)(?: here| now| (?:the|this) interview| it here)?",
         r"wrap (?:it|this|things) up",
+        r"i'?ll (?:stop|end|wrap up) (?:there|here)",
+        r"(?:i'?m|i am) (?:happy|ready|fine|good) to (?:wrap up|stop|end|finish)(?: (?:here|now|there))?"
+        r"(?: unless (?:there'?s|you have) anything else)?",
         r"stop (?:the|this) (?:interview|session)",
         r"i(?: want| would like|'d like) to (?:stop|end|finish|quit)(?: (?:now|here|the interview))?",
         r"(?:i'?m|i am) out of time",
@@ -130,6 +131,8 @@ def read(text: str, topics: frozenset[str] = frozenset()) -> tuple[Intent, bool]
         tail = sentences[-1]
         if _REQUEST_START.match(tail) and read(tail, topics) == ("move_on", True):
             return "move_on", True
+        if read(tail, topics) == ("end", True):  # "... I'm happy to wrap up here." (the graph confirms first)
+            return "end", True
     if len(words) > MAX_WORDS:
         return "answer", True
     best: tuple[int, Intent] | None = None
@@ -177,6 +180,8 @@ def confirms(text: str) -> bool:
     return len(norm.split()) <= 6 and bool(_YES.match(norm)) and not _NO.search(norm)
 
 
+_LOOSE_STARTS = {"any", "roughly", "approximately"}  # "Any leftover noise is ..." is a statement
+LOOSE_WORDS = 8  # ... unless short, with no "?": "Any latency constraints"
 _QUESTION_START = re.compile(
     r"^\s*(?:how|what|who|which|where|when|why|is|are|do|does|did|can|could|should|will|would|may|"
     r"have|has|any|roughly|approximately)\b",
@@ -187,16 +192,6 @@ _QUESTION_START = re.compile(
 def questions(text: str) -> list[str]:
     """The candidate's questions: sentences ending in '?' or opening like a question."""
     parts = re.split(r"(?<=[?.!])\s+|\n+", text)
-    return [p.strip() for p in parts if p.strip().endswith("?") or (_QUESTION_START.match(p) and len(p) < 200)]
-
-
-def matching_facts(text: str, problem: Problem) -> list[HiddenFact]:
-    """Hidden facts whose keywords occur in the candidate's questions (word-boundary match)."""
-    asked = " ".join(questions(text)).lower()
-    if not asked:
-        return []
-    found = []
-    for fact in problem.hidden_facts:
-        if any(re.search(rf"\b{re.escape(k.lower())}\b", asked) for k in fact.keywords):
-            found.append(fact)
-    return found
+    return [p.strip() for p in parts if p.strip().endswith("?") or (
+        (m := _QUESTION_START.match(p)) and len(p) < 200
+        and (m.group(0).strip().lower() not in _LOOSE_STARTS or len(p.split()) <= LOOSE_WORDS))]

@@ -21,7 +21,7 @@ from interviewer.grading.grader import GRADER_SLOT
 from interviewer.grading.placement import phases_of
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
-from interviewer.interview import bridge, following, intent, policy
+from interviewer.interview import bridge, coverage, facts, following, intent, policy
 from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
@@ -207,21 +207,24 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         write({"delta": reply})
         update["confirm_end"] = True
     elif state.get("bridge_from") and ctx.questions == "authored" and (state.get("bridge_why") == "followed" or (
-            phase.opener and policy.covered(phase.opener, policy.candidate_sentences(state)))):
+            phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
+                              or coverage.begun(phase, ctx.rubric(state), before)))):
         # the candidate's answer already moved on (or already answered the phase's opener): say so,
         # and ask about what they said there
         write({"delta": f"Let's move on to {phase.title.lower()}. "})
-        said, more = reply_words.authored(state, ctx, phase, write)
+        said, more = reply_words.authored(state, ctx, phase, write, entering=True)
         reply = f"Let's move on to {phase.title.lower()}. {said}"
         update.update(more)
     elif state.get("bridge_from") and phase.opener:
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
-        facts = policy.facts_for(last["text"], ctx.problem(state)) if last["role"] == "candidate" else []
-        if facts:  # their question is answered before the interview moves on
-            reply = f"{' '.join(f.fact.strip() for f in facts)} {reply}"
-            update["facts_revealed"] = [f.id for f in facts if f.id not in state.get("facts_revealed", [])]
+        topics = ctx.catalog.guide.fact_topics if ctx.catalog.guide else None
+        given = [f for f in (facts.facts_for(last["text"], ctx.problem(state), topics) if last["role"] == "candidate"
+                             else []) if f.id not in state.get("facts_revealed", [])]  # told once
+        if given:  # their question is answered before the interview moves on
+            reply = f"{' '.join(f.fact.strip() for f in given)} {reply}"
+            update["facts_revealed"] = [f.id for f in given if f.id not in state.get("facts_revealed", [])]
         elif ctx.questions == "model" and state.get("bridge_why") in ("answer", "followed") and \
                 state["phase_index"] > 0:
             layout = naive_layout if ctx.layout == "naive" else messages_for
@@ -296,8 +299,12 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
         return "advance"  # nothing left to ask in this phase: "I don't know" moves on
     text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
     # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
-    if red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) and \
-            phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:
+    due = red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or (
+        ctx.questions == "authored" and policy.pushback_due(state, rubric, ctx.catalog.rubric(), phase,
+                                                           ctx.catalog.bank(state["problem_id"]), ctx.probe_cap))
+    # and so is a clarifying question: the candidate is still asking
+    due = due or bool(intent.questions(text))
+    if due and phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:
         return "interviewer"
     if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
         return "advance"

@@ -15,7 +15,7 @@ from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag, FlagKind, Phase
 from interviewer.grading.retrieval import terms
 from interviewer.grading.scorecard import FlagResult
-from interviewer.interview import intent
+from interviewer.interview import facts, intent
 from interviewer.interview.state import InterviewState
 
 
@@ -154,13 +154,13 @@ class Plan:
 
 
 def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem: Problem,
-              flags: dict[str, FlagResult], probe_cap: int) -> Plan:
+              flags: dict[str, FlagResult], probe_cap: int, topics: dict[str, list[str]] | None = None) -> Plan:
     """Decide what this turn does, from the state alone."""
     plan = Plan()
     last = state["transcript"][-1]
     text = last["text"] if last["role"] == "candidate" else ""
     facts_lines = []
-    matched = intent.matching_facts(text, problem) if text else []
+    matched = facts.facts_for(text, problem, topics) if text else []
     if matched:
         facts_lines.append("Answer their question with these facts, in your own words: "
                            + " ".join(f.fact for f in matched))

@@ -30,26 +30,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from interviewer.content.probes import BankItem, ProbeBank
+from interviewer.content.probes import BankItem, Guide, ProbeBank
 from interviewer.content.problems import HiddenFact, Problem
 from interviewer.content.rubric import Flag, Phase, Rubric
-from interviewer.grading import lexical
-from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult
-from interviewer.grading.sentences import Sentence, number
+from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
-from interviewer.interview import conduct, intent
-from interviewer.interview.guards import STOP, words
+from interviewer.interview import conduct, facts, intent
+from interviewer.interview.coverage import candidate_sentences, covered, shown
+from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
+from interviewer.interview.guards import words
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
 
 Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
                "probe", "follow_up"]
-RECENT_SENTENCES = 12  # what "recently said" means for not asking it again
-COVERED_WORDS = 3  # content words a question shares with the recent answers that make it already answered
-SHOWN_TERMS = 2  # a green flag's terms one sentence must name to count as shown before its grade lands
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
 QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
+LONG_MATCH = 80  # characters: a cue matching more than this (a list) is less specific than a short one
 DEEPER_PER_PHASE = 2
 
 _EXTRACT = re.compile(
@@ -94,7 +92,10 @@ REPHRASE = "I couldn't follow that. Could you say it again, in terms of the syst
 REDIRECT = "Let's keep to the design problem."
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
-NARROW = "Let's make it smaller: what is the first thing you would try here, even roughly?"
+PARTIAL = "I have no figure for the rest: what would you assume there?"
+_AGAIN = re.compile(r"\b(?:again|remind me|repeat (?:that|the)|one more time)\b", re.IGNORECASE)
+_CHECKING = re.compile(r"\b(?:is that right|right\?|correct\?|does that (?:match|sound|make sense)|make sense\?|"
+                       r"fair\?|agreed\?|okay\?|ok\?)", re.IGNORECASE)
 
 
 @dataclass
@@ -107,31 +108,6 @@ class Move:
     topic: str | None = None  # what a probe counts against (a flag, or "bank:<ask>")
     flag: Flag | None = None  # the flag probed or challenged, if any
     unanswered: list[str] = field(default_factory=list)  # questions no fact answered
-
-
-MAX_FACTS = 3  # a clarifying answer gives at most this many facts (two per question): those named most
-
-
-def facts_for(text: str, problem: Problem) -> list[HiddenFact]:
-    """The facts the candidate's questions ask for: per question the two whose keywords it names
-    most (the earliest named first on a tie), at most MAX_FACTS in all."""
-    out: list[HiddenFact] = []
-    for question in intent.questions(text):
-        low = question.lower()
-        scored = []
-        for fact in problem.hidden_facts:
-            at = [m.start() for k in fact.keywords if (m := re.search(rf"\b{re.escape(k.lower())}\b", low))]
-            if at:
-                scored.append((-len(at), min(at), fact))
-        for _, _, fact in sorted(scored, key=lambda s: (s[0], s[1]))[:2]:
-            if fact not in out:
-                out.append(fact)
-    return out[:MAX_FACTS]
-
-
-def candidate_sentences(state: InterviewState) -> list[Sentence]:
-    return number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
-                   if t["role"] == "candidate"])
 
 
 def asked_so_far(state: InterviewState) -> list[str]:
@@ -177,23 +153,59 @@ def _fresh(items: list[BankItem], asked: list[str]) -> list[BankItem]:
 
 def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
               other_items: list[BankItem], asked: list[str], cap: int) -> Move | None:
-    """A mistake the answer itself shows: the bank's cues (this phase first), then the rubric's."""
+    """A mistake the answer itself shows, by the bank's cues and the rubric's: this phase's first,
+    then the most specific (a cue matching a long stretch, like a feature list, yields to one that
+    names the act, like a leaky feature inside the list), the bank's before the rubric's."""
     probes = state.get("probes", {})
-    for item in _fresh(bank_items, asked) + _fresh(other_items, asked):
+    found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
+    for n, item in enumerate(_fresh(bank_items, asked) + _fresh(other_items, asked)):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
-            return Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")
-    for ph in [phase]:  # the rubric's generic pushbacks only where they belong: this phase
-        for flag in ph.red_flags:
-            if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
-                    not conduct.asked_before(flag.challenge, asked):
-                m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
-                said = said_first(text, m.span()) if m else ""
-                return Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)
-    return None
+            key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, False, n)
+            found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
+    for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
+        if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
+                not conduct.asked_before(flag.challenge, asked):
+            m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
+            key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
+            said = said_first(text, m.span()) if m else ""
+            found.append((key, Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked: list[str],
+           pushed: Move | None) -> Move | None:
+    """Each ask answered from the facts (a fact given before is not re-read unless asked "again"),
+    tooling questions told they don't matter, the rest met with "what would you assume?"; then a
+    challenge, if the same turn showed a mistake."""
+    told = set(state.get("facts_revealed", []))
+    again = bool(_AGAIN.search(text))  # "what was the budget again?": the one time a fact is re-read
+    matched = [f for f in matched if f.id not in told or again]
+    tooling = [a for a in unasked if facts.TOOLING.search(a)]
+    rest = [a for a in unasked if a not in tooling and not _CHECKING.search(a)]
+    parts = [f.fact.strip() for f in matched] + ([facts.TOOLING_ANSWER] if tooling else [])
+    if rest and not (parts and pushed):  # one question per reply: a challenge outranks "what would you assume?"
+        parts.append(NO_FACT if not parts else PARTIAL)
+    if not parts:  # every ask was about a fact already given: no re-reading, the talk goes on
+        return None
+    said = " ".join(parts)
+    return Move("answer", f"{said} {pushed.text}" if pushed else said, facts=matched,
+                topic=pushed.topic if pushed else None, unanswered=rest[:1])
+
+
+def pushback_due(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
+                 cap: int) -> bool:
+    """The last answer shows a mistake not challenged yet (the phase waits for it, within a grace)."""
+    last = state["transcript"][-1]
+    if last["role"] != "candidate" or not last["text"].strip():
+        return False
+    items = bank.for_phase(phase, default) if bank else []
+    others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
+    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap) is not None
 
 
 def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
-           bank: ProbeBank | None, flags: dict[str, FlagResult], cap: int) -> Move:
+           bank: ProbeBank | None, flags: dict[str, FlagResult], cap: int, guide: Guide | None = None,
+           entering: bool = False) -> Move:
     """This turn's move, from the state alone (see the module docstring for the order)."""
     last = state["transcript"][-1]
     text = last["text"].strip() if last["role"] == "candidate" else ""
@@ -202,7 +214,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     said = candidate_sentences(state)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
-    fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said)
+    fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
     again = fresh.text if fresh else conduct.fallback_question(asked)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
@@ -214,22 +226,20 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("decline", f"{first} {again}",
                     topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
     others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
-    if state.get("intent") == "dont_know":
-        return after_dont_know(state, phase, items, asked, flags, cap, said)
+    if state.get("intent") == "dont_know" or specific(text):
+        return after_dont_know(state, phase, items, asked, flags, cap, said, guide, rubric)
     questions = intent.questions(text)
-    matched = facts_for(text, problem)
+    matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else None)
     if questions and not matched and (_SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
     if questions:
         if not matched and _OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
-        told = set(state.get("facts_revealed", []))
-        facts = " ".join(("As I said: " if f.id in told else "") + f.fact.strip() for f in matched) if matched \
-            else NO_FACT
-        pushed = challenge(text, state, phase, rubric.phases, items, others, asked, cap)
-        return Move("answer", f"{facts} {pushed.text}" if pushed else facts, facts=matched,
-                    topic=pushed.topic if pushed else None, unanswered=[] if matched else questions[:1])
+        replied = answer(text, state, matched, unasked,
+                         challenge(text, state, phase, rubric.phases, items, others, asked, cap))
+        if replied:
+            return replied
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
         return pushed
     probes = state.get("probes", {})
@@ -243,55 +253,47 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
-    if probe := probe_missing(phase, items, asked, flags, probes, cap, said):
+    if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
         return probe
     if deeper:
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
+    if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
+            not covered(phase.opener, said):
+        return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     return Move("follow_up", conduct.fallback_question(asked))
 
 
-def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence]) -> bool:
-    """The candidate showed the green flag: graded met, or (while its grade is still running) one of
-    their sentences names SHOWN_TERMS of its terms, or their recent answers talk about what it asks.
-    Asking for what they just said reads as not listening."""
-    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
-    return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS or \
-        len(content(recent) & content(f"{flag.question} {flag.evidence}")) >= COVERED_WORDS
-
-
-def content(text: str) -> set[str]:
-    return {w for w in words(text) if w not in STOP and len(w) > 3}
-
-
-def covered(ask: str, said: list[Sentence]) -> bool:
-    """The question asks about what the candidate's recent answers already said."""
-    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
-    return len(content(ask) & content(recent)) >= COVERED_WORDS
-
-
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
-                  probes: dict[str, int], cap: int, said: list[Sentence] | None = None) -> Move | None:
-    """The heaviest green flag of the phase not shown yet, asked by the bank, else by its rubric hint."""
-    for flag in sorted((f for f in phase.green_flags if not shown(f, flags, said or [])), key=lambda f: -f.weight):
+                  probes: dict[str, int], cap: int, said: list[Sentence] | None = None,
+                  rubric: Rubric | None = None) -> Move | None:
+    """The heaviest green flag of the phase not shown yet, asked by the bank, else by its rubric hint
+    (neither when the candidate's recent answers already talk about what it asks)."""
+    missing = [f for f in phase.green_flags if not shown(f, flags, said or [], phase, rubric)]
+    for flag in sorted(missing, key=lambda f: -f.weight):
         if probes.get(flag.id, 0) >= cap:
             continue
         own = [i for i in _fresh(items, asked) if i.move == "probe" and (flag.id in i.flags or set(
             flag.reference_from) & set(i.flags)) and not covered(i.ask, said or [])]
-        words_ = own[0].ask if own else (flag.hint if flag.hint and flag.hint.endswith("?") else None)
+        hint = flag.hint if flag.hint and flag.hint.endswith("?") and not covered(flag.hint, said or []) else None
+        words_ = own[0].ask if own else hint
         if words_ and not conduct.asked_before(words_, asked):
             return Move("probe", words_, topic=flag.id, flag=flag)
     return None
 
 
 def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], asked: list[str],
-                    flags: dict[str, FlagResult], cap: int, said: list[Sentence]) -> Move:
-    """One narrowing question on the topic they could not answer; the next topic after that."""
+                    flags: dict[str, FlagResult], cap: int, said: list[Sentence], guide: Guide | None,
+                    rubric: Rubric | None = None) -> Move:
+    """One narrowing question on the topic they could not answer (dont_know.py); the next topic after that."""
     last = state.get("last_probe")
     probes = state.get("probes", {})
-    if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked):
+    if ask := narrowing_for(state["transcript"][-1]["text"], state, guide, asked):
+        return Move("narrow", f"That's fine. {ask}", topic=f"narrow:{last or phase.id}")
+    if last and probes.get(f"narrow:{last}", 0) < 1 and not conduct.asked_before(NARROW, asked) and \
+            not just_narrowed(state, guide):
         return Move("narrow", f"That's fine. {NARROW}", topic=f"narrow:{last}")
     closed = {**probes, **({last: cap} if last else {})}
-    nxt = probe_missing(phase, items, asked, flags, closed, cap, said)
+    nxt = probe_missing(phase, items, asked, flags, closed, cap, said, rubric)
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
     return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")

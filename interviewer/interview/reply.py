@@ -33,8 +33,9 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
     """The reply if it passes every guard; else an authored question not asked yet (a pushback
     when one was due)."""
     problem, rubric = ctx.problem(state), ctx.rubric(state)
-    # an authored challenge quotes the candidate on purpose; its question is checked on its own
-    checked = reply.split('". ', 1)[-1] if move and move.kind == "challenge" else reply
+    # an authored challenge or follow-up quotes the candidate on purpose; its question is checked on its own
+    quoted = reply.startswith('You said "') or bool(move and move.kind == "challenge")
+    checked = reply.split('". ', 1)[-1] if quoted else reply
     answer = "" if move and move.kind in ("answer", "decline", "redirect") else last_answer(state)
     if not guards.faults(checked, problem, rubric, answer):
         return reply
@@ -45,11 +46,13 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
     return opener or conduct.fallback_question(asked)
 
 
-def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write) -> tuple[str, dict[str, Any]]:
-    """The move's own words, shown at once."""
+def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
+             entering: bool = False) -> tuple[str, dict[str, Any]]:
+    """The move's own words, shown at once (`entering`: the phase was just entered)."""
     rubric = ctx.rubric(state)
     move = policy.decide(state, rubric, ctx.catalog.rubric(), phase, ctx.problem(state),
-                         ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap)
+                         ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap,
+                         ctx.catalog.guide, entering)
     reply = safe(move.text, state, ctx, phase, move)
     write({"delta": reply})
     update: dict[str, Any] = {}
@@ -71,7 +74,8 @@ def written_by_model(state: InterviewState, ctx: Context, phase: Phase, write: W
     phases = ctx.rubric(state).phases
     if policy.is_extraction(last_answer(state)):  # never hand a manipulation to the model
         return authored(state, ctx, phase, write)
-    plan = plan_turn(state, phases, phase, ctx.problem(state), state.get("flags", {}), ctx.probe_cap)
+    plan = plan_turn(state, phases, phase, ctx.problem(state), state.get("flags", {}), ctx.probe_cap,
+                     ctx.catalog.guide.fact_topics if ctx.catalog.guide else None)
     update: dict[str, Any] = plan.update()
     notes = render("interviewer_notes", facts=plan.facts + diagram_note(state), task=plan.task)
     if state["transcript"][-1]["role"] == "candidate":

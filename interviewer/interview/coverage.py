@@ -1,0 +1,61 @@
+"""What the candidate has already said: the interviewer never asks for it again.
+
+Asking for what was just said reads as not listening (the commonest fault in labeled replies). A
+green flag counts as shown when graded met, or, while its grade is still running, when one
+sentence names SHOWN_TERMS of its terms, or the last answer names any of them, or so does a
+sentence placed in the flag's phase (anywhere in the interview), or the recent answers talk about
+what it asks. A phase counts as already begun when enough of the candidate's
+sentences belong to it (grading/placement.py): its generic opener would then ask for it again.
+"""
+
+from __future__ import annotations
+
+from interviewer.content.rubric import Flag, Phase, Rubric
+from interviewer.grading import lexical
+from interviewer.grading.placement import votes
+from interviewer.grading.quotes import Segment
+from interviewer.grading.scorecard import FlagResult
+from interviewer.grading.sentences import Sentence, number
+from interviewer.interview.guards import STOP, words
+from interviewer.interview.planner import verdict_of
+from interviewer.interview.state import InterviewState
+
+RECENT_SENTENCES = 12  # what "recently said" means for not asking it again
+COVERED_WORDS = 3  # content words a question shares with the recent answers that make it already answered
+SHOWN_TERMS = 2  # a green flag's terms one sentence must name to count as shown before its grade lands
+BEGUN_SENTENCES = 2  # sentences placed in a phase before it is entered: its opener is not asked
+
+
+def candidate_sentences(state: InterviewState) -> list[Sentence]:
+    return number([Segment(f"turn {i}", t["text"]) for i, t in enumerate(state["transcript"])
+                   if t["role"] == "candidate"])
+
+
+def last_turn(said: list[Sentence]) -> list[Sentence]:
+    """The sentences of the candidate's latest answer."""
+    return [s for s in said if said and s.where == said[-1].where]
+
+
+def content(text: str) -> set[str]:
+    return {w for w in words(text) if w not in STOP and len(w) > 3}
+
+
+def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence], phase: Phase | None = None,
+          rubric: Rubric | None = None) -> bool:
+    """The candidate showed the green flag (see the module docstring)."""
+    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
+    placed = [s for s in said if phase and rubric and phase.id in set().union(*votes(s.text, rubric))]
+    return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS or \
+        lexical.best(flag, last_turn(said))[0] >= 1 or lexical.best(flag, placed)[0] >= 1 or \
+        len(content(recent) & content(f"{flag.question} {flag.evidence}")) >= COVERED_WORDS
+
+
+def covered(ask: str, said: list[Sentence]) -> bool:
+    """The question asks about what the candidate's recent answers already said."""
+    recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
+    return len(content(ask) & content(recent)) >= COVERED_WORDS
+
+
+def begun(phase: Phase, rubric: Rubric, said: list[Sentence]) -> bool:
+    """The candidate already talked about this phase before it was entered."""
+    return sum(phase.id in v for s in said for v in votes(s.text, rubric)) >= BEGUN_SENTENCES

@@ -1,0 +1,95 @@
+"""The interviewer listens: it makes a question smaller after "I don't know" on the topic named,
+keeps the phase while the candidate is still asking, does not re-read a fact already given, and
+pushes back on the most specific mistake, wherever in the interview it is said. Through the graph API (Sessions) on the scripted fake LLM, questions authored."""
+
+from __future__ import annotations
+
+from interviewer.content.catalog import Catalog, get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
+
+RUBRIC = get_rubric("default")
+GUIDE = Catalog.load().guide
+
+
+def start(problem: str = "payment_fraud") -> tuple[Sessions, str, SimClock]:
+    clock = SimClock()
+    ctx = Context(llm=scripted_llm(Script(InterviewScript(JudgeScript(RUBRIC, {}), intent_yes=0.1))),
+                  clock=clock, strategy="per_flag", grade=False)
+    s = Sessions(ctx)
+    sid, opening = s.start(problem)
+    list(opening)
+    return s, sid, clock
+
+
+def say(s: Sessions, sid: str, text: str, clock: SimClock, minutes: float = 1.0) -> str:
+    clock.advance(minutes * 60)
+    return "".join(s.send(sid, text))
+
+
+def test_i_dont_know_on_a_named_topic_gets_a_smaller_question_on_that_topic_then_moves_on() -> None:
+    s, sid, clock = start("ads_click_prediction")
+    say(s, sid, "The goal is revenue per impression, and I'd predict click probability for each ad.", clock)
+    reply = say(s, sid, "I don't know how I'd calibrate the predicted probabilities well enough for pricing.", clock)
+    assert GUIDE is not None
+    assert reply == "That's fine. " + GUIDE.matching("calibrate")[0].ask
+    again = say(s, sid, "Sorry, no idea.", clock)
+    assert again.startswith("That's fine") and not any(i.ask in again for i in GUIDE.narrowing), \
+        "a second don't-know in a row moves on instead of narrowing again"
+
+
+def test_a_bare_i_dont_know_narrows_the_question_it_could_not_answer() -> None:
+    s, sid, clock = start("payment_fraud")
+    say(s, sid, "We want fewer fraud losses without declining good customers; I'd score each payment.", clock)
+    transcript = s.load(sid).transcript
+    last_question = transcript[-1]["text"]
+    reply = say(s, sid, "I don't know.", clock)
+    assert GUIDE is not None and reply.startswith("That's fine.")
+    matched = GUIDE.matching(last_question)
+    assert not matched or reply == "That's fine. " + matched[0].ask
+
+
+def test_a_clarifying_question_keeps_the_phase_even_when_its_time_is_spent() -> None:
+    s, sid, clock = start("payment_fraud")
+    budget = RUBRIC.phase("problem_framing").budget.target_minutes
+    reply = say(s, sid, "How many transactions do we score a day, and what share of them is fraud?", clock,
+                minutes=budget + 0.5)
+    assert s.load(sid).phase_id == "problem_framing", "still clarifying: the phase waits (within the grace)"
+    assert "0.12%" in reply and "Let's move on" not in reply
+
+
+def test_a_mistake_from_a_later_phase_is_challenged_when_it_is_said() -> None:
+    s, sid, clock = start("payment_fraud")
+    say(s, sid, "We want fewer fraud losses without declining good customers.", clock)
+    reply = say(s, sid, "To evaluate it I'd split randomly and report accuracy on the test set.", clock)
+    flag = next(f for f in RUBRIC.phase("inference_and_evaluation").red_flags if f.id == "ie_r_accuracy_only")
+    assert s.load(sid).phase_id == "problem_framing"
+    assert reply.endswith(flag.challenge or "?") and reply.startswith('You said "')
+
+
+def test_a_wrap_up_at_the_end_of_a_long_answer_asks_to_confirm_the_end() -> None:
+    s, sid, clock = start("payment_fraud")
+    reply = say(s, sid, "I think that covers it: chargeback labels, a transformer, accuracy-based evaluation and "
+                "monitoring. I'm happy to wrap up here unless there's anything else.", clock)
+    assert not s.load(sid).done and "end" in reply.lower()
+
+
+def test_a_fact_already_given_is_not_read_again_unless_asked_again() -> None:
+    s, sid, clock = start("payment_fraud")
+    first = say(s, sid, "What latency budget does scoring get?", clock)
+    assert "100 ms" in first
+    reply = say(s, sid, "Given that latency budget, what does the merchant see when we decline?", clock)
+    assert "100 ms" not in reply, "the budget was told; only the new ask is answered"
+    again = say(s, sid, "Sorry, what was the latency budget again?", clock)
+    assert "100 ms" in again
+
+
+def test_a_leaky_feature_inside_a_feature_list_is_challenged_rather_than_the_list() -> None:
+    s, sid, clock = start("search_ranking")
+    reply = say(s, sid, "Features: query length, listing price, seller rating, listing age, shipping cost, photo "
+                "count, title length, category, review count, and sales in the 24 hours after the search.", clock)
+    leak = next(f for f in RUBRIC.phase("data_and_features").red_flags if f.id == "df_r_label_leakage_or_bias")
+    assert leak.challenge and reply.endswith(leak.challenge)
