@@ -1,6 +1,7 @@
 """The interviewer listens: it makes a question smaller after "I don't know" on the topic named,
 keeps the phase while the candidate is still asking, does not re-read a fact already given, and
-pushes back on the most specific mistake, wherever in the interview it is said. Through the graph API (Sessions) on the scripted fake LLM, questions authored."""
+pushes back on the most specific mistake, wherever in the interview it is said. Through the graph
+API (Sessions) on the scripted fake LLM, questions authored."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from interviewer.grading.calibration import (
     load_calibration,
 )
 from interviewer.grading.grader import Grader
+from interviewer.grading.judgement import NOT_AN_ACT
 from interviewer.grading.quotes import Segment
 from interviewer.grading.sentences import number, split
 from interviewer.grading.writeup import grade_writeup
@@ -385,7 +386,9 @@ def test_a_met_green_clears_the_red_flag_that_negates_it_on_the_same_sentence() 
     got = flags_of(card)
     assert got["dd_g_concrete_monitoring"].credited == "met"
     assert got["dd_r_vague_monitoring"].credited == "not_raised"
-    assert "dd_g_concrete_monitoring" in got["dd_r_vague_monitoring"].rationale
+    # the sentence is concrete ("alert when ... drifts"): no quote shows vague monitoring, so the
+    # red is not raised whatever the model said (and a met green would clear it besides)
+    assert got["dd_r_vague_monitoring"].rationale.startswith(NOT_AN_ACT)
     # no edge case named: shown once, as its green not addressed, never also as a red flag
     assert got["dd_g_edge_cases"].credited == "not_addressed"
     assert got["dd_r_ignores_edge_cases"].credited == "not_raised"

@@ -49,6 +49,10 @@ class Flag(Strict):
         "Red flags: regular expressions that show the flag in one answer (checked in code on every "
         "turn, so the interviewer can push back at once, whatever the phase)."))
     cues_unless: list[str] = Field(default_factory=list, description="Expressions that cancel the cues.")
+    act_sentences: int = Field(1, ge=1, le=5, description=(
+        "Red flags: how many of the candidate's sentences must show the act (by the cues, else the "
+        "terms) before the flag is raised: 2 for a flag about dwelling on something, where one passing "
+        "mention is not the flag."))
     challenge: str | None = Field(None, min_length=20, max_length=200, pattern=r"\?$", description=(
         "Red flags with cues: the pushback asked when the model's own reply to a challenge note does "
         "not push back (a pointed question, without the answer)."))
@@ -110,6 +114,10 @@ class Phase(Strict):
         default_factory=list, description="Heading/content words that place write-up text here."
     )
     opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
+    follow_ups: list[Annotated[str, StringConstraints(min_length=20, max_length=200, pattern=r"^[^?]+\?$")]] = Field(
+        default_factory=list, description=(
+            "Plain follow-up questions that fit any answer in this phase, asked in order when no probe, "
+            "challenge or deeper question is due (before the interview's generic ones); no hints."))
     diagram: bool = Field(False, description="The phase a whiteboard diagram is graded in (its facts join "
                                              "the candidate's answers there).")
 

@@ -17,7 +17,7 @@ import re
 from functools import cache
 
 from interviewer.content.rubric import Flag
-from interviewer.grading.sentences import Sentence
+from interviewer.grading.sentences import Sentence, split
 
 LIST_ITEMS = 6  # a line of at least this many comma-separated items ...
 LIST_WORDS = 3.0  # ... of at most this many words each, on average, is a list, not a statement
@@ -69,3 +69,21 @@ def best(flag: Flag, sentences: list[Sentence]) -> tuple[int, Sentence | None]:
         if n > top:
             top, where = n, s
     return top, where
+
+
+def acts(flag: Flag, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences that show a red flag's act: by its cues, else (for a flag about doing something,
+    whose terms name that act, not a missing thing) by its terms. A question asks; it shows nothing,
+    and neither does a bare list."""
+    said = [x for x in sentences if not is_question(x.text)]
+    if flag.cues:
+        return [x for x in said if flag.shown_in(x.text)]
+    if flag.raised_when == "yes":
+        return [x for x in said if found(flag, x.text) and not is_list(x.text)]
+    return []
+
+
+def shows(flag: Flag, text: str) -> bool:
+    """An answer shows a red flag by its cues in as many of its sentences as the flag asks for
+    (the interviewer's pushback and the grader's quote rest on the same act)."""
+    return sum(flag.shown_in(x) for x in split(text) if not is_question(x)) >= flag.act_sentences

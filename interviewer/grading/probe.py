@@ -91,9 +91,12 @@ def result(
     # a red flag claims the candidate did something wrong: it stands only on a quote of that act,
     # never on an absence (shown once, as the green not met) and never on a clarifying question.
     # A red for a missing thing can still be shown by an act its cues name ("maximize accuracy").
-    acts = [x for x in sentences if kind == "red" and not lexical.is_question(x.text) and flag.shown_in(x.text)]
-    absence = kind == "red" and flag.raised_when == "no" and not by_wrong_act and not acts
-    if kind == "red" and flag.raised_when == "no" and not by_wrong_act and acts:
+    # A red "did something wrong" flag needs its act quoted: a sentence its cues (else its terms)
+    # show, as many as the flag asks for (dwelling on infrastructure is several sentences, not one).
+    acts = lexical.acts(flag, sentences) if kind == "red" else []
+    gated = kind == "red" and not by_wrong_act and (bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no")
+    absence = gated and (not acts if flag.raised_when == "no" else len(acts) < flag.act_sentences)
+    if kind == "red" and acts and not by_wrong_act:
         cited = acts[:CITED]
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited
                 if kind == "green" or not lexical.is_question(x.text)]

@@ -44,6 +44,9 @@ FALLBACKS = [  # asked in order when the model's reply was a copy; never one alr
 ]
 
 
+LAST_FALLBACK = "What else would you want to get right before launch?"
+
+
 def norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 
@@ -160,12 +163,13 @@ def asked_before(text: str, asked: list[str]) -> bool:
     return any(is_repeat(q, asked) for q in questions(text) or [text])
 
 
-def fallback_question(asked: list[str], challenge: bool = False) -> str:
-    """The first stock question not asked yet in the session (a challenge when one was due)."""
-    for q in (CHALLENGES + FALLBACKS if challenge else FALLBACKS):
+def fallback_question(asked: list[str], challenge: bool = False, own: list[str] | None = None) -> str:
+    """The first stock question not asked yet in the session (a challenge when one was due): the
+    phase's own follow-ups (`own`, from the rubric) before the interview's generic ones."""
+    for q in (CHALLENGES if challenge else []) + (own or []) + FALLBACKS:
         if not asked_before(q, asked):
             return q
-    return "What else would you want to get right before launch?"
+    return LAST_FALLBACK
 
 
 # What makes a question a challenge rather than a suggestion ("What if we used a bigger model?").

@@ -13,6 +13,7 @@ from typing import Any
 
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag, FlagKind, Phase
+from interviewer.grading import lexical
 from interviewer.grading.retrieval import terms
 from interviewer.grading.scorecard import FlagResult
 from interviewer.interview import facts, intent
@@ -39,7 +40,8 @@ def verdict_of(flags: dict[str, FlagResult], flag_id: str) -> str | None:
 
 def red_flags_shown(text: str, phases: list[Phase], probes: dict[str, int], probe_cap: int) -> list[Flag]:
     """Red flags of any phase that this answer shows by their cues, not yet challenged to the cap."""
-    return [f for ph in phases for f in ph.red_flags if text and f.shown_in(text) and probes.get(f.id, 0) < probe_cap]
+    return [f for ph in phases for f in ph.red_flags
+            if text and lexical.shows(f, text) and probes.get(f.id, 0) < probe_cap]
 
 
 def vague(text: str) -> bool:

@@ -12,9 +12,10 @@ Every candidate turn gets exactly one move, chosen in this order:
 5. after **"I don't know"**, one narrowing question on the topic, then the next topic;
 6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's),
    quoting the candidate's own words, or a red flag the grader raised in this phase;
-7. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items);
-8. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items, then
-   the rubric's hint for it);
+7. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items; only
+   then, as a deeper question offered unprompted reads as a hint);
+8. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items; the
+   rubric's hint only for a problem without a bank);
 9. otherwise a stock follow-up not asked before.
 
 Phase changes are the graph's (nodes.route_answer, with following.py saying where to): asked for
@@ -33,11 +34,12 @@ from typing import Literal
 from interviewer.content.probes import BankItem, Guide, ProbeBank
 from interviewer.content.problems import HiddenFact, Problem
 from interviewer.content.rubric import Flag, Phase, Rubric
+from interviewer.grading import lexical
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
 from interviewer.interview import conduct, facts, intent
-from interviewer.interview.coverage import candidate_sentences, covered, shown
+from interviewer.interview.coverage import begun, candidate_sentences, covered, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
 from interviewer.interview.planner import verdict_of
@@ -163,7 +165,7 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
             key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, False, n)
             found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
     for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
-        if flag.challenge and flag.shown_in(text) and probes.get(flag.id, 0) < cap and \
+        if flag.challenge and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
                 not conduct.asked_before(flag.challenge, asked):
             m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
             key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
@@ -215,7 +217,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
-    again = fresh.text if fresh else conduct.fallback_question(asked)
+    again = fresh.text if fresh else conduct.fallback_question(asked, own=phase.follow_ups)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
@@ -255,12 +257,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
     if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
         return probe
-    if deeper:
-        return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said):
+            not covered(phase.opener, said) and not begun(phase, rubric, said):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
-    return Move("follow_up", conduct.fallback_question(asked))
+    return Move("follow_up", conduct.fallback_question(asked, own=phase.follow_ups))
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
@@ -274,7 +274,9 @@ def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: 
             continue
         own = [i for i in _fresh(items, asked) if i.move == "probe" and (flag.id in i.flags or set(
             flag.reference_from) & set(i.flags)) and not covered(i.ask, said or [])]
-        hint = flag.hint if flag.hint and flag.hint.endswith("?") and not covered(flag.hint, said or []) else None
+        # the rubric's generic hint stands in only for a problem without a bank of its own
+        hint = flag.hint if not items and flag.hint and flag.hint.endswith("?") and \
+            not covered(flag.hint, said or []) else None
         words_ = own[0].ask if own else hint
         if words_ and not conduct.asked_before(words_, asked):
             return Move("probe", words_, topic=flag.id, flag=flag)
@@ -296,4 +298,4 @@ def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], 
     nxt = probe_missing(phase, items, asked, flags, closed, cap, said, rubric)
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
-    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
+    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked, own=phase.follow_ups)}")
