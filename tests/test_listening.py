@@ -94,3 +94,11 @@ def test_a_leaky_feature_inside_a_feature_list_is_challenged_rather_than_the_lis
                 "count, title length, category, review count, and sales in the 24 hours after the search.", clock)
     leak = next(f for f in RUBRIC.phase("data_and_features").red_flags if f.id == "df_r_label_leakage_or_bias")
     assert leak.challenge and reply.endswith(leak.challenge)
+
+
+def test_asked_to_move_on_after_a_mistake_the_interview_moves_but_pushes_back_first() -> None:
+    s, sid, clock = start("video_recommendations")
+    reply = say(s, sid, "The objective is simple: maximize watch time. Let's move on to the high-level design.", clock)
+    assert s.load(sid).phase_id == "high_level_design", "the request is honoured"
+    assert reply.startswith('Before we move on to high-level design: You said "maximize watch time". ')
+    assert reply.endswith("?") and reply.count("?") == 1

@@ -114,10 +114,6 @@ class Phase(Strict):
         default_factory=list, description="Heading/content words that place write-up text here."
     )
     opener: str = Field("", description="The interviewer's question when the interview enters this phase.")
-    follow_ups: list[Annotated[str, StringConstraints(min_length=20, max_length=200, pattern=r"^[^?]+\?$")]] = Field(
-        default_factory=list, description=(
-            "Plain follow-up questions that fit any answer in this phase, asked in order when no probe, "
-            "challenge or deeper question is due (before the interview's generic ones); no hints."))
     diagram: bool = Field(False, description="The phase a whiteboard diagram is graded in (its facts join "
                                              "the candidate's answers there).")
 

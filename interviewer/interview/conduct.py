@@ -34,13 +34,19 @@ _PRAISE = re.compile(
     re.IGNORECASE,
 )
 _END = re.compile(r"[.!?,;:]")
-FALLBACKS = [  # asked in order when the model's reply was a copy; never one already asked
+FALLBACKS = [  # asked in order when nothing specific is due; never one already asked. Each is about
+    # "what you just described": labeled replies accept these far more often than questions that
+    # presume a topic the candidate may not have raised ("which of those signals ...")
     "What is the biggest risk in what you just described, and how would you catch it early?",
     "Which numbers would tell you this part works, and what values would you expect?",
     "Of everything you described so far, which piece would you build first, and why that one?",
     "Which design choice you made here would you most like to revisit, and why?",
     "Where would this break first as traffic grows tenfold?",
     "What would you cut if you had half the time to ship it?",
+    "Which assumption in what you just described are you least sure of, and how would you check it?",
+    "If what you just described went wrong in production, how would you find out?",
+    "What is the main trade-off in what you just described, and why is it worth it?",
+    "What would you need to measure before committing to what you just described?",
 ]
 
 
@@ -163,10 +169,9 @@ def asked_before(text: str, asked: list[str]) -> bool:
     return any(is_repeat(q, asked) for q in questions(text) or [text])
 
 
-def fallback_question(asked: list[str], challenge: bool = False, own: list[str] | None = None) -> str:
-    """The first stock question not asked yet in the session (a challenge when one was due): the
-    phase's own follow-ups (`own`, from the rubric) before the interview's generic ones."""
-    for q in (CHALLENGES if challenge else []) + (own or []) + FALLBACKS:
+def fallback_question(asked: list[str], challenge: bool = False) -> str:
+    """The first stock question not asked yet in the session (a challenge when one was due)."""
+    for q in (CHALLENGES if challenge else []) + FALLBACKS:
         if not asked_before(q, asked):
             return q
     return LAST_FALLBACK

@@ -187,6 +187,14 @@ def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int
     ctx.grades.submit(state["session_id"], turn_no, work)
 
 
+def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move | None:
+    """The authored challenge to a mistake the last answer shows, if one is due."""
+    if ctx.questions != "authored":
+        return None
+    return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase,
+                           ctx.catalog.bank(state["problem_id"]), ctx.probe_cap)
+
+
 def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     """The interviewer's turn in the current phase: an opener, a confirmation, or a planned reply."""
     ctx = runtime.context
@@ -206,6 +214,11 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         reply = CONFIRM_END
         write({"delta": reply})
         update["confirm_end"] = True
+    elif state.get("bridge_from") and (pushed := pushback(state, ctx, phase)):
+        # the phase moves on, but the mistake just said is not let pass
+        reply = f"Before we move on to {phase.title.lower()}: {pushed.text}"
+        write({"delta": reply})
+        update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
     elif state.get("bridge_from") and ctx.questions == "authored" and (state.get("bridge_why") == "followed" or (
             phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
                               or coverage.begun(phase, ctx.rubric(state), before)))):
@@ -299,9 +312,7 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
         return "advance"  # nothing left to ask in this phase: "I don't know" moves on
     text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
     # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
-    due = red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or (
-        ctx.questions == "authored" and policy.pushback_due(state, rubric, ctx.catalog.rubric(), phase,
-                                                           ctx.catalog.bank(state["problem_id"]), ctx.probe_cap))
+    due = bool(red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or pushback(state, ctx, phase))
     # and so is a clarifying question: the candidate is still asking
     due = due or bool(intent.questions(text))
     if due and phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:

@@ -194,15 +194,16 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
                 topic=pushed.topic if pushed else None, unanswered=rest[:1])
 
 
-def pushback_due(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
-                 cap: int) -> bool:
-    """The last answer shows a mistake not challenged yet (the phase waits for it, within a grace)."""
+def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
+             cap: int) -> Move | None:
+    """The challenge to a mistake the last answer shows, not yet made (the phase waits for it,
+    within a grace; a phase change asked for makes it first: "Before we move on ...")."""
     last = state["transcript"][-1]
     if last["role"] != "candidate" or not last["text"].strip():
-        return False
+        return None
     items = bank.for_phase(phase, default) if bank else []
     others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
-    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap) is not None
+    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap)
 
 
 def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
@@ -217,7 +218,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
-    again = fresh.text if fresh else conduct.fallback_question(asked, own=phase.follow_ups)
+    again = fresh.text if fresh else conduct.fallback_question(asked)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
@@ -260,7 +261,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
             not covered(phase.opener, said) and not begun(phase, rubric, said):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
-    return Move("follow_up", conduct.fallback_question(asked, own=phase.follow_ups))
+    return Move("follow_up", conduct.fallback_question(asked))
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
@@ -298,4 +299,4 @@ def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], 
     nxt = probe_missing(phase, items, asked, flags, closed, cap, said, rubric)
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
-    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked, own=phase.follow_ups)}")
+    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
