@@ -15,7 +15,7 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from interviewer.interview import nodes
+from interviewer.interview import nodes, routing
 from interviewer.interview.context import Context
 from interviewer.interview.state import InterviewInput, InterviewState
 
@@ -29,8 +29,8 @@ def build_graph(checkpointer: Any) -> CompiledStateGraph[Any, Any, Any, Any]:
     graph.add_node("wrapup", nodes.wrapup)
     graph.add_edge(START, "opening")
     graph.add_edge("opening", "candidate")
-    graph.add_conditional_edges("candidate", nodes.route_answer)
+    graph.add_conditional_edges("candidate", routing.route_answer)
     graph.add_edge("interviewer", "candidate")
-    graph.add_conditional_edges("advance", nodes.route_phase)
+    graph.add_conditional_edges("advance", routing.route_phase)
     graph.add_edge("wrapup", END)
     return graph.compile(checkpointer=checkpointer)

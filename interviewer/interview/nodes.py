@@ -9,7 +9,7 @@ latency. The rubric and problem come from the ids in the state, through the runt
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Literal
+from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -26,13 +26,19 @@ from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
 from interviewer.interview.planner import (
-    after_dont_know,
     messages_for,
     naive_layout,
-    red_flags_shown,
-    verdict_of,
 )
+from interviewer.interview.routing import pushback
 from interviewer.interview.state import InterviewState, Turn, merge_flags
+from interviewer.interview.timing import (
+    drill_index,
+    elapsed_min,
+    idle_update,
+    phase_elapsed_min,
+    stamp,
+    total_minutes,
+)
 from interviewer.interview.whiteboard import latest
 from interviewer.llm.client import LLMError, NoLogprobs
 from interviewer.llm.usage import current_session
@@ -40,35 +46,8 @@ from interviewer.llm.usage import current_session
 # On the embedded server the interviewer keeps slot 0 (and its cached transcript prefix); the
 # grader works in the last slot, so a grade never evicts the next reply's prefix.
 INTERVIEWER_SLOT = reply_words.INTERVIEWER_SLOT
-IDLE_CAP_S = 600.0  # the longest pause between two turns that still counts as interview time
-GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 CONFIRM_END = ("It sounds like you'd like to finish here. Shall I end the interview and put together your "
                "scorecard? Say yes to end it, or just keep going.")
-
-
-def clock_s(state: InterviewState, now: float) -> float:
-    """Interview seconds at clock reading `now`: the session clock less the idle time taken out
-    (see `idle_update`)."""
-    return now - state["started_at"] - state.get("paused_s", 0.0)
-
-
-def elapsed_min(state: InterviewState, ctx: Context) -> float:
-    return clock_s(state, ctx.clock.now()) / 60.0
-
-
-def idle_update(state: InterviewState, ctx: Context) -> dict[str, float]:
-    """A gap between turns longer than IDLE_CAP_S (the app or the model was down, the candidate
-    left the tab) counts as IDLE_CAP_S: the rest is taken off the interview's clock."""
-    gap = elapsed_min(state, ctx) * 60 - state["transcript"][-1]["t"]
-    return {"paused_s": gap - IDLE_CAP_S} if gap > IDLE_CAP_S else {}
-
-
-def phase_elapsed_min(state: InterviewState, ctx: Context) -> float:
-    return elapsed_min(state, ctx) - state["phase_started_at"] / 60.0
-
-
-def stamp(state: InterviewState, ctx: Context) -> float:
-    return round(elapsed_min(state, ctx) * 60, 1)
 
 
 def system_prompt(state: InterviewState, ctx: Context) -> str:
@@ -123,18 +102,6 @@ def opening(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
             "transcript": [Turn(role="interviewer", text=text, phase=rubric.phases[first].id, t=0.0)]}
 
 
-def drill_index(state: InterviewState, ctx: Context) -> int:
-    """The phase a drill practises (0 for a full interview)."""
-    drill = state.get("drill")
-    return [p.id for p in ctx.rubric(state).phases].index(drill) if drill else 0
-
-
-def total_minutes(state: InterviewState, ctx: Context) -> float:
-    """The session's length: the framework's, or a drilled phase's budget."""
-    rubric = ctx.rubric(state)
-    return rubric.phase(state["drill"]).budget.target_minutes if state.get("drill") else rubric.total_minutes
-
-
 def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     phases = ctx.rubric(state).phases
@@ -185,14 +152,6 @@ def submit_grade(state: InterviewState, ctx: Context, phase: Phase, turn_no: int
         return {r.flag_id: r for rs in diagram_settled(grader, results, segs, placed, at).values() for r in rs}
 
     ctx.grades.submit(state["session_id"], turn_no, work)
-
-
-def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move | None:
-    """The authored challenge to a mistake the last answer shows, if one is due."""
-    if ctx.questions != "authored":
-        return None
-    return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase,
-                           ctx.catalog.bank(state["problem_id"]), ctx.probe_cap)
 
 
 def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -287,48 +246,3 @@ def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     runtime.stream_writer({"delta": text})
     return {"flags": fresh, "done": True, "scorecard": card.model_dump(), "phase_minutes": minutes,
             "transcript": [Turn(role="interviewer", text=text, phase=phases[i].id, t=stamp(state, ctx))]}
-
-
-# -- routers ------------------------------------------------------------------------------
-
-
-def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:
-    """After the candidate's turn: end, change phase, or reply in this one."""
-    ctx = runtime.context
-    rubric = ctx.rubric(state)
-    phases = rubric.phases
-    phase = phases[state["phase_index"]]
-    if state["action"] == "end" or state.get("intent") == "end_confirmed":
-        return "wrapup"
-    if elapsed_min(state, ctx) >= total_minutes(state, ctx):
-        return "wrapup"
-    if state.get("intent") == "end":
-        return "interviewer"
-    if state["action"] == "next_phase" or state.get("intent") == "move_on" or state.get("jump_to") is not None:
-        return "advance"
-    last = phase is phases[-1] or bool(state.get("drill"))
-    if state.get("intent") == "dont_know" and not last and state.get("last_probe") and \
-            after_dont_know(state, phase, state.get("flags", {}), ctx.probe_cap)[1] is None:
-        return "advance"  # nothing left to ask in this phase: "I don't know" moves on
-    text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
-    # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
-    due = bool(red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or pushback(state, ctx, phase))
-    # and so is a clarifying question: the candidate is still asking
-    due = due or bool(intent.questions(text))
-    if due and phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:
-        return "interviewer"
-    if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
-        return "advance"
-    flags = state.get("flags", {})
-    covered = all(verdict_of(flags, f.id) == "met" for f in phase.green_flags)
-    # covered early still waits out the phase's minimum: one generous grade must not skip a phase
-    if not last and covered and phase_elapsed_min(state, ctx) >= phase.budget.min_minutes:
-        return "advance"
-    return "interviewer"
-
-
-def route_phase(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "interviewer"]:
-    """After a phase change: the next phase's opener, or wrap-up after the last one."""
-    if state.get("drill"):
-        return "wrapup"  # a drill is one phase: moving on ends it
-    return "wrapup" if state["phase_index"] >= len(runtime.context.rubric(state).phases) else "interviewer"

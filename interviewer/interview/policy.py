@@ -18,7 +18,7 @@ Every candidate turn gets exactly one move, chosen in this order:
    rubric's hint only for a problem without a bank);
 9. otherwise a stock follow-up not asked before.
 
-Phase changes are the graph's (nodes.route_answer, with following.py saying where to): asked for
+Phase changes are the graph's (routing.route_answer, with following.py saying where to): asked for
 ("skip ahead to modeling" goes to Modeling), an answer that moved to the next phase, the phase
 covered, or its time spent. The
 words come from authored content (problems/probes/, the rubric), so a move costs no LLM call and
@@ -39,7 +39,7 @@ from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
 from interviewer.interview import conduct, facts, intent
-from interviewer.interview.coverage import begun, candidate_sentences, covered, shown
+from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
 from interviewer.interview.planner import verdict_of
@@ -259,7 +259,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
         return probe
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said) and not begun(phase, rubric, said):
+            not covered(phase.opener, said) and not begun(phase, rubric, last_turn(said)):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     return Move("follow_up", conduct.fallback_question(asked))
 

@@ -21,9 +21,10 @@ from interviewer.diagram import DiagramError, parse
 from interviewer.grading.scorecard import FlagResult, Scorecard
 from interviewer.interview.context import Context
 from interviewer.interview.graph import build_graph
-from interviewer.interview.nodes import IDLE_CAP_S, clock_s, submit_grade
+from interviewer.interview.nodes import submit_grade
 from interviewer.interview.state import InterviewInput, InterviewState, Turn, merge_flags
 from interviewer.interview.store import open_checkpointer
+from interviewer.interview.timing import IDLE_CAP_S, clock_s
 from interviewer.practice.history import History, Record, card_fields
 
 DIAGRAM_TURNS = 100_000  # grade keys of saved diagrams (answers use their turn number)
