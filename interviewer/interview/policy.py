@@ -94,7 +94,6 @@ REPHRASE = "I couldn't follow that. Could you say it again, in terms of the syst
 REDIRECT = "Let's keep to the design problem."
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
-PARTIAL = "I have no figure for the rest: what would you assume there?"
 _AGAIN = re.compile(r"\b(?:again|remind me|repeat (?:that|the)|one more time)\b", re.IGNORECASE)
 _CHECKING = re.compile(r"\b(?:is that right|right\?|correct\?|does that (?:match|sound|make sense)|make sense\?|"
                        r"fair\?|agreed\?|okay\?|ok\?)", re.IGNORECASE)
@@ -185,8 +184,8 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
     tooling = [a for a in unasked if facts.TOOLING.search(a)]
     rest = [a for a in unasked if a not in tooling and not _CHECKING.search(a)]
     parts = [f.fact.strip() for f in matched] + ([facts.TOOLING_ANSWER] if tooling else [])
-    if rest and not (parts and pushed):  # one question per reply: a challenge outranks "what would you assume?"
-        parts.append(NO_FACT if not parts else PARTIAL)
+    if rest and not parts:  # a part left open beside an answered one reads as confusing: no "for the rest"
+        parts.append(NO_FACT)
     if not parts:  # every ask was about a fact already given: no re-reading, the talk goes on
         return None
     said = " ".join(parts)
