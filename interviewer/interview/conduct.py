@@ -34,20 +34,39 @@ _PRAISE = re.compile(
     re.IGNORECASE,
 )
 _END = re.compile(r"[.!?,;:]")
-FALLBACKS = [  # asked in order when nothing specific is due; never one already asked. Each is about
-    # "what you just described": labeled replies accept these far more often than questions that
-    # presume a topic the candidate may not have raised ("which of those signals ...")
-    "What is the biggest risk in what you just described, and how would you catch it early?",
-    "Which numbers would tell you this part works, and what values would you expect?",
-    "Of everything you described so far, which piece would you build first, and why that one?",
-    "Which design choice you made here would you most like to revisit, and why?",
-    "Where would this break first as traffic grows tenfold?",
-    "What would you cut if you had half the time to ship it?",
-    "Which assumption in what you just described are you least sure of, and how would you check it?",
-    "If what you just described went wrong in production, how would you find out?",
-    "What is the main trade-off in what you just described, and why is it worth it?",
-    "What would you need to measure before committing to what you just described?",
-]
+# Asked in order when nothing specific is due; never one already asked. Each is about "what you
+# just described": labeled replies accept these far more often than questions that presume a topic
+# the candidate may not have raised ("which of those signals ..."). Each fits some stages of an
+# interview only (tenfold traffic is no question while a model is being chosen): the stages it
+# fits, read from the phase id (a phase of a custom framework with an unknown id takes them all).
+FALLBACK_FITS: dict[str, tuple[str, ...]] = {
+    "What is the biggest risk in what you just described, and how would you catch it early?":
+        ("design", "data", "modeling", "serving", "deep"),
+    "Which numbers would tell you this part works, and what values would you expect?":
+        ("design", "modeling", "serving", "deep"),
+    "Of everything you described so far, which piece would you build first, and why that one?": ("design", "data"),
+    "Which design choice you made here would you most like to revisit, and why?": ("design", "modeling", "deep"),
+    "Where would this break first as traffic grows tenfold?": ("design", "serving", "deep"),
+    "What would you cut if you had half the time to ship it?": ("design", "deep"),
+    "Which assumption in what you just described are you least sure of, and how would you check it?":
+        ("framing", "design", "data", "modeling", "serving", "deep"),
+    "If what you just described went wrong in production, how would you find out?":
+        ("data", "modeling", "serving", "deep"),
+    "What is the main trade-off in what you just described, and why is it worth it?":
+        ("design", "data", "modeling", "serving", "deep"),
+    "What would you need to measure before committing to what you just described?": ("framing", "design", "modeling"),
+    "What else would you want to know before you start designing?": ("framing",),
+    "How would you state the goal of this system in one sentence, and how would we know it was met?": ("framing",),
+}
+FALLBACKS = list(FALLBACK_FITS)
+_STAGES = [("framing", r"fram|clarif|requirement|scop"), ("serving", r"serv|infer|eval|deploy"),
+           ("design", r"high_level|architect|design"), ("data", r"data|feature"), ("modeling", r"model"),
+           ("deep", r"deep|dive|wrap")]
+
+
+def stage(phase_id: str | None) -> str | None:
+    """The interview stage a phase id reads as (None: unknown, every stock question fits)."""
+    return next((name for name, pattern in _STAGES if phase_id and re.search(pattern, phase_id)), None)
 
 
 LAST_FALLBACK = "What else would you want to get right before launch?"
@@ -169,9 +188,12 @@ def asked_before(text: str, asked: list[str]) -> bool:
     return any(is_repeat(q, asked) for q in questions(text) or [text])
 
 
-def fallback_question(asked: list[str], challenge: bool = False) -> str:
-    """The first stock question not asked yet in the session (a challenge when one was due)."""
-    for q in (CHALLENGES if challenge else []) + FALLBACKS:
+def fallback_question(asked: list[str], challenge: bool = False, phase_id: str | None = None) -> str:
+    """The first stock question not asked yet in the session (a challenge when one was due) that
+    fits the phase's stage."""
+    at = stage(phase_id)
+    fitting = [q for q, fits in FALLBACK_FITS.items() if at is None or at in fits]
+    for q in (CHALLENGES if challenge else []) + fitting + [q for q in FALLBACKS if q not in fitting]:
         if not asked_before(q, asked):
             return q
     return LAST_FALLBACK

@@ -27,7 +27,7 @@ JUDGE_AT = 0.5
 _FILLER = set("""
 a an the ok okay so well um uh hmm yeah yes yep sure right alright fine honestly frankly actually
 really sorry thanks thank you please just i i'm im we we're us our me my it it's this that that's
-here now think guess can could shall should would will maybe let's lets let to go i'll i'd one part
+here now think guess can could shall should would will maybe let's lets let to go i'll i'd one part with
 """.split())
 
 _CUES: dict[Intent, list[str]] = {
@@ -113,7 +113,8 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[’`]", "'", text.lower()).replace("-", " ").split())
 
 
-_REQUEST_START = re.compile(r"^(?:ok(?:ay)?,? )?(?:let'?s|can we|could we|shall we|please)\b")
+_REQUEST_START = re.compile(r"^(?:(?:ok(?:ay)?|so|with that|alright|right|now|then|good|great),? )*"
+                            r"(?:let'?s|can we|could we|shall we|please)\b")
 
 
 def read(text: str, topics: frozenset[str] = frozenset()) -> tuple[Intent, bool]:

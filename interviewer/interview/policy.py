@@ -92,6 +92,9 @@ DECLINES = ["I can't share my notes, the rubric or a model answer: working it ou
             "That stays with me, I'm afraid.", "I'll keep that to myself; let's carry on."]
 REPHRASE = "I couldn't follow that. Could you say it again, in terms of the system you're designing?"
 REDIRECT = "Let's keep to the design problem."
+# after "I don't know" with nothing left to narrow or probe: a fresh start, not "what you just described"
+AFTER_DONT_KNOW = ["Which part of this problem do you feel most sure about, so we can start from there?",
+                   "What would you do first on day one of this project?"]
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
 _AGAIN = re.compile(r"\b(?:again|remind me|repeat (?:that|the)|one more time)\b", re.IGNORECASE)
@@ -217,7 +220,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
-    again = fresh.text if fresh else conduct.fallback_question(asked)
+    again = fresh.text if fresh else conduct.fallback_question(asked, phase_id=phase.id)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
@@ -260,7 +263,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
             not covered(phase.opener, said) and not begun(phase, rubric, last_turn(said)):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
-    return Move("follow_up", conduct.fallback_question(asked))
+    return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id))
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
@@ -298,4 +301,5 @@ def after_dont_know(state: InterviewState, phase: Phase, items: list[BankItem], 
     nxt = probe_missing(phase, items, asked, flags, closed, cap, said, rubric)
     if nxt:
         return Move(nxt.kind, f"That's fine, let's leave it. {nxt.text}", topic=nxt.topic, flag=nxt.flag)
-    return Move("follow_up", f"That's fine. {conduct.fallback_question(asked)}")
+    nothing = next((q for q in AFTER_DONT_KNOW if not conduct.asked_before(q, asked)), AFTER_DONT_KNOW[-1])
+    return Move("follow_up", f"That's fine, let's leave it there. {nothing}")

@@ -43,7 +43,7 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
     if challenge:
         return conduct.fallback_question(asked, challenge=True)
     opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) else ""
-    return opener or conduct.fallback_question(asked)
+    return opener or conduct.fallback_question(asked, phase_id=phase.id)
 
 
 def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
