@@ -11,6 +11,7 @@ check that passes replies the labels reject is measuring a proxy).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -123,10 +124,24 @@ def load_played(directory: Path) -> dict[str, dict[str, Any]]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
 
 
+def version_key(name: str) -> tuple[str, int]:
+    """'v12' after 'v9': the set's letter (v: the scripted transcripts, h: the labeled interviews
+    played as a held-out set), then the number."""
+    m = re.fullmatch(r"([a-z]+)(\d+)", name)
+    return (m.group(1), int(m.group(2))) if m else (name, 0)
+
+
+def latest(versions: dict[str, Any], letter: str) -> str | None:
+    """The newest labeled version of one set."""
+    mine = [v for v in versions if version_key(v)[0] == letter]
+    return max(mine, key=version_key) if mine else None
+
+
 def run_versions(base: Path | None = None) -> dict[str, Any]:
     """Each labeled version of the played replies (evals/replies/<version>/{played,labels}), summarized."""
     base = base or REPLY_DIR
     out = {}
-    for version in sorted(p for p in base.iterdir() if (p / "labels").is_dir() and any((p / "labels").iterdir())):
+    for version in sorted((p for p in base.iterdir() if (p / "labels").is_dir() and any((p / "labels").iterdir())),
+                          key=lambda p: version_key(p.name)):
         out[version.name] = summarize(load_played(version / "played"), load_labels(version / "labels"))
     return out

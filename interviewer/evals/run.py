@@ -172,14 +172,16 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
 
 def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
     """Labeled interviewer replies per version: acceptable share and the automated checks' agreement."""
-    from interviewer.evals.replies import run_versions
+    from interviewer.evals.replies import latest, run_versions
 
     versions = run_versions()
-    latest = versions[max(versions)] if versions else {}
+    scripted, held = latest(versions, "v"), latest(versions, "h")
     shares = ", ".join(f"{v}: {s.get('acceptable')}" for v, s in versions.items())
     say(f"replies: {shares}")
-    return {"summary": {**latest, "versions": versions}, "latency": percentiles([]), "latency_unit": "reply",
-            "items": []}
+    summary = {**(versions[scripted] if scripted else {}), "versions": versions}
+    if held:  # the labeled interviews played through the interviewer: replies not read while tuning it first
+        summary["held_out_version"], summary["held_out_acceptable"] = held, versions[held].get("acceptable")
+    return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 
 RUNNERS: dict[str, Callable[[LLM, EvalOptions, Callable[[str], None]], dict[str, Any]]] = {
