@@ -1,0 +1,49 @@
+"""Play a reply set through the interviewer, for labeling (no model needed).
+
+    .venv/bin/python evals/replies/play.py v evals/replies/v14/played   # the 25 scripted transcripts
+    .venv/bin/python evals/replies/play.py h evals/replies/h8/played    # the 18 labeled interviews
+
+Questions are authored and grading is off: the policy reads the answers' own words, as it does
+until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
+answer. Then label `played/` into `labels/` (or only the changed replies into `delta/`, see
+evals/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from interviewer.content.catalog import get_rubric
+from interviewer.evals.interviews import load_interviews
+from interviewer.evals.replies import play
+from interviewer.evals.transcripts import Transcript, TurnSpec, load_transcripts
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
+
+
+def transcripts(which: str) -> dict[str, Transcript]:
+    if which == "v":
+        return load_transcripts()
+    return {name: Transcript(id=it.id, problem=it.problem, level=it.level,
+                             persona="mixed" if it.persona == "middling" else it.persona,
+                             minutes_per_turn=it.minutes_per_turn, turns=[TurnSpec(say=a) for a in it.answers])
+            for name, it in load_interviews().items()}
+
+
+def main(which: str, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    llm = scripted_llm(Script(InterviewScript(JudgeScript(get_rubric(), {}), intent_yes=0.1)))
+    n = 0
+    for name, tr in sorted(transcripts(which).items()):
+        run = play(llm, tr)
+        (out / f"{name}.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+        n += len(run["replies"]) - 1
+    print(f"{n} replies in {out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h"):
+        sys.exit(__doc__)
+    main(sys.argv[1], Path(sys.argv[2]))
