@@ -232,6 +232,13 @@ def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
             "bridge_why": "followed" if followed else "asked" if asked else "answer"}
 
 
+def end_message(spent: float, total: float) -> str:
+    """What happened, said plainly: time ran out, or the candidate ended early (and when)."""
+    if spent >= total - 0.5:
+        return "Thanks, that's time. Your scorecard is ready below."
+    return f"You ended the interview at {spent:.1f} of {total:g} minutes. Your scorecard is ready below."
+
+
 def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     current_session.set(state["session_id"])  # the final card's grading is this session's usage
@@ -242,7 +249,7 @@ def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state["phase_index"] == i or (not state.get("drill") and state["phase_index"] < len(phases)):
         minutes[phases[i].id] = round(phase_elapsed_min(state, ctx), 2)
     card = scorecard_from(state, merge_flags(state.get("flags", {}), fresh), minutes, ctx, total_minutes(state, ctx))
-    text = "Thanks, that's time. Your scorecard is ready below."
+    text = end_message(elapsed_min(state, ctx), total_minutes(state, ctx))
     runtime.stream_writer({"delta": text})
     return {"flags": fresh, "done": True, "scorecard": card.model_dump(), "phase_minutes": minutes,
             "transcript": [Turn(role="interviewer", text=text, phase=phases[i].id, t=stamp(state, ctx))]}
