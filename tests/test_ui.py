@@ -94,6 +94,26 @@ def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path:
     assert retried.chat[-1]["content"] == REPLY and len(retried.chat) == 3
 
 
+def test_end_after_a_turn_that_failed_midway_grades_the_kept_answer(tmp_path: Path) -> None:
+    judge = JudgeScript(RUBRIC, {})
+    down = {"v": True}
+
+    def respond(body: dict) -> FakeReply | str:
+        if body.get("response_format") or body.get("max_tokens") == 4:
+            return judge(body)
+        return FakeReply(status=503) if down["v"] else REPLY
+
+    sessions = Sessions(Context(questions="model", llm=scripted_llm(Script(respond)), clock=SimClock()))
+    ui = UI(sessions, scripted_llm(Script(respond)), export_dir=tmp_path)
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    list(ui.send("Our goal is fewer fraud losses at checkout.", sid))  # the reply fails: the answer is kept
+    assert sessions.load(sid).interrupted
+    card = sessions.end(sid)  # no "retry it first"
+    view = sessions.load(sid)
+    assert view.done and card is not None
+    assert "Our goal is fewer fraud losses at checkout." in [t["text"] for t in view.transcript]
+
+
 def test_page_reload_and_app_restart_resume_the_interview(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     ui, clock, _ = make_ui(tmp_path, db=db)

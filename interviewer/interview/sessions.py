@@ -217,6 +217,11 @@ class Sessions:
         return self._resume(session_id, {"action": "next_phase", "text": ""})
 
     def end(self, session_id: str) -> Scorecard:
+        """End now, whatever state the last turn is in: a turn that failed midway keeps its answer,
+        which is graded with the rest (ending never needs a retry first)."""
+        if self.load(session_id).interrupted:  # the reply failed: close that turn, back to waiting
+            with self._lock(session_id):
+                self.graph.update_state(self._config(session_id), {}, as_node="interviewer")
         for _ in self._resume(session_id, {"action": "end", "text": ""}):
             pass
         card = self.load(session_id).scorecard
