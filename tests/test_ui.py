@@ -260,3 +260,19 @@ def test_a_hidden_tab_stops_the_interview_clock(tmp_path: Path) -> None:
     list(ui.send("We want to cut fraud losses.", sid))
     view = ui.sessions.load(sid)
     assert view.transcript[-2]["t"] == 90.0 and view.elapsed_min == pytest.approx(1.5)
+
+
+def test_flags_are_told_apart_by_words_not_only_by_colour(tmp_path: Path) -> None:
+    from interviewer.grading.scorecard import render_markdown
+
+    ui, _, _ = make_ui(tmp_path, table={"pf_g_business_objective": ("yes", ["fewer fraud losses"])})
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    list(ui.send("Our goal is fewer fraud losses without declining good customers.", sid))
+    card = ui.sessions.end(sid)
+    text = render_markdown(card)
+    met = [f for ph in card.phases for f in ph.met]
+    missing = [f for ph in card.phases for f in ph.missing]
+    assert met and missing
+    assert all(f"🟢 Strength: **{f.credited}**: {f.statement}" in text for f in met)
+    assert all(f"🔴 Concern: **raised**: {f.statement}" in text for ph in card.phases for f in ph.raised)
+    assert all(f"⚪ Not shown: {f.statement}" in text for f in missing)

@@ -64,7 +64,7 @@ def rubric_panel(view: SessionView) -> str:
             if r is None:
                 continue
             if r.credited in ("met", "partial", "raised"):
-                icon = "🟢" if kind == "green" else "🔴"
+                icon = "🟢 Strength:" if kind == "green" else "🔴 Concern:"  # words, not colour alone
                 quotes = "; ".join(f"“{html.escape(e.quote)}” ({e.where})" for e in r.evidence)
                 lines.append(f"{icon} **{ph.title}** — {html.escape(flag.statement)} *({r.credited})*  \n{quotes}")
             elif r.verdict in ("met", "partial", "raised"):

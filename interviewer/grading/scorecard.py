@@ -292,12 +292,12 @@ def render_markdown(card: Scorecard) -> str:
         if ph.expected:
             lines += [f"_Expected at the {card.level} level: {ph.expected.strip()}_", ""]
         for f in ph.met + ph.raised:
-            mark = "🟢" if f.kind == "green" else "🔴"
+            mark = "🟢 Strength:" if f.kind == "green" else "🔴 Concern:"  # readable without colour or emoji
             label = f.credited.replace("_", " ")
             lines.append(f"- {mark} **{label}**: {f.statement}")
             lines += [f"  - \"{e.quote}\" ({e.where})" for e in f.evidence]
         for f in ph.missing:
-            lines.append(f"- ⚪ missing: {f.statement}")
+            lines.append(f"- ⚪ Not shown: {f.statement}")
         unverified = [f for f in ph.flags if f.unverified_quotes and not f.verified]
         for f in unverified:
             lines.append(f"- ⚠️ not credited (quote not found in the candidate's text): {f.statement}")
