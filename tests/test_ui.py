@@ -69,7 +69,7 @@ def test_empty_and_oversized_answers_are_refused_without_losing_anything(tmp_pat
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     before = len(script.interviewer_prompts)
     assert "Type an answer first" in list(ui.send("   ", sid))[-1].notice
-    assert "limit is 20,000" in list(ui.send("x" * 200_000, sid))[-1].notice
+    assert "limit is 6,000" in list(ui.send("x" * 200_000, sid))[-1].notice
     assert len(script.interviewer_prompts) == before
     assert len(ui.sessions.load(sid).transcript) == 1
 

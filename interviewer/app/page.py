@@ -9,7 +9,7 @@ import gradio as gr  # noqa: E402,I001  (after the offline guards)
 import pandas as pd
 
 from interviewer.app.history_ui import COLUMNS, HistoryUI
-from interviewer.app.ui import UI, Outputs
+from interviewer.app.ui import MAX_ANSWER_CHARS, UI, Outputs
 from interviewer.app.views import TEMPLATES, diagram_preview
 from interviewer.app.voice_ui import MODES, VoiceUI
 from interviewer.content.catalog import Catalog
@@ -84,6 +84,7 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                     chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None,
                                       group_consecutive_messages=False, buttons=["copy", "copy_all"])
                     answer = gr.Textbox(label="Your answer", lines=3, elem_id="answer",
+                                        info=f"Up to {MAX_ANSWER_CHARS:,} characters per answer.",
                                         placeholder="Type your answer; Shift+Enter for a new line")
                     with gr.Row():
                         send = gr.Button("Send", variant="primary", elem_id="send-btn")

@@ -28,7 +28,7 @@ from interviewer.interview.sessions import SessionError, Sessions
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
 from interviewer.llm.client import LLM, LLMError
 
-MAX_ANSWER_CHARS = 20_000
+MAX_ANSWER_CHARS = 6_000  # about 900 words: a long spoken answer; a pasted essay belongs in Grade a write-up
 
 
 @dataclass
@@ -126,7 +126,8 @@ class UI:
             return
         if len(text) > MAX_ANSWER_CHARS:
             out = self._outputs(sid, notice=f"That answer is {len(text):,} characters; the limit is "
-                                            f"{MAX_ANSWER_CHARS:,}. Split it into several turns.")
+                                            f"{MAX_ANSWER_CHARS:,}. Split it into several turns, or grade it as a "
+                                            "write-up.")
             out.keep = text
             yield out
             return
