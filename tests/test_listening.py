@@ -102,3 +102,12 @@ def test_asked_to_move_on_after_a_mistake_the_interview_moves_but_pushes_back_fi
     assert s.load(sid).phase_id == "high_level_design", "the request is honoured"
     assert reply.startswith('Before we move on to high-level design: You said "maximize watch time". ')
     assert reply.endswith("?") and reply.count("?") == 1
+
+
+def test_a_bank_challenge_does_not_fire_on_an_idea_the_candidate_rejects() -> None:
+    bank = Catalog.load().bank("notification_ranking")
+    assert bank is not None
+    challenges = [i for i in bank.probes if i.move == "challenge"]
+    rejected = "I'd train an uplift model rather than an open classifier, because opens are not incremental."
+    assert not any(i.shown_in(rejected) for i in challenges)
+    assert any(i.shown_in("I'd rank by a classifier trained on opens.") for i in challenges)

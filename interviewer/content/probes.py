@@ -19,6 +19,10 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from interviewer.content.rubric import SLUG, Phase, Rubric, Strict
 
 Move = Literal["probe", "challenge", "deeper"]
+NEGATION_REACH = 30  # characters before a cue's match that can reject it
+_NEGATED = re.compile(r"\b(?:not|rather than|instead of|than|never|no|without|avoid\w*|don't|won't|isn't|aren't)\b"
+                      r"[^.;:,]*$")
+_REJECTS = re.compile(r"\b(?:not|rather than|instead of|never|without)\b")  # inside the match itself
 Ask = Annotated[str, StringConstraints(min_length=20, max_length=240, pattern=r"^[^?]+\?$")]
 
 
@@ -50,8 +54,16 @@ class BankItem(Strict):
         return re.compile(self.cue) if self.cue else None
 
     def shown_in(self, answer: str) -> re.Match[str] | None:
-        """The span of the answer that shows the mistake this challenge is about."""
-        return self.pattern.search(answer.lower()) if self.pattern else None
+        """The span of the answer that shows the mistake this challenge is about; not one the
+        candidate rejects in the same breath ("rather than an open classifier")."""
+        if not self.pattern:
+            return None
+        low = answer.lower()
+        for m in self.pattern.finditer(low):
+            if not _NEGATED.search(low[max(0, m.start() - NEGATION_REACH):m.start()]) and \
+                    not _REJECTS.search(m.group()):
+                return m
+        return None
 
 
 class ProbeBank(Strict):
