@@ -74,7 +74,9 @@ def test_empty_and_oversized_answers_are_refused_without_losing_anything(tmp_pat
     assert len(ui.sessions.load(sid).transcript) == 1
 
 
-def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path: Path) -> None:
+def flaky_ui(tmp_path: Path) -> tuple[UI, dict[str, bool]]:
+    """A page whose model words replies (questions=model) and answers 503 while `down["v"]`; the
+    grader's checks still work."""
     judge = JudgeScript(RUBRIC, {})
     down = {"v": True}
 
@@ -84,7 +86,11 @@ def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path:
         return FakeReply(status=503) if down["v"] else REPLY
 
     llm = scripted_llm(Script(respond))
-    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm, export_dir=tmp_path)
+    return UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm, export_dir=tmp_path), down
+
+
+def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path: Path) -> None:
+    ui, down = flaky_ui(tmp_path)
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     failed = list(ui.send("My answer about the fraud model.", sid))[-1]
     assert "503" in failed.chat[-1]["content"] and "Retry" in failed.chat[-1]["content"]
@@ -95,16 +101,8 @@ def test_backend_down_shows_a_message_keeps_the_answer_and_retry_works(tmp_path:
 
 
 def test_end_after_a_turn_that_failed_midway_grades_the_kept_answer(tmp_path: Path) -> None:
-    judge = JudgeScript(RUBRIC, {})
-    down = {"v": True}
-
-    def respond(body: dict) -> FakeReply | str:
-        if body.get("response_format") or body.get("max_tokens") == 4:
-            return judge(body)
-        return FakeReply(status=503) if down["v"] else REPLY
-
-    sessions = Sessions(Context(questions="model", llm=scripted_llm(Script(respond)), clock=SimClock()))
-    ui = UI(sessions, scripted_llm(Script(respond)), export_dir=tmp_path)
+    ui, _ = flaky_ui(tmp_path)  # down all along
+    sessions = ui.sessions
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     list(ui.send("Our goal is fewer fraud losses at checkout.", sid))  # the reply fails: the answer is kept
     assert sessions.load(sid).interrupted

@@ -35,6 +35,11 @@ class Catalog:
         """The bundled content plus the given folders; a later file may not reuse an id."""
         return _load(Path(rubrics_dir) if rubrics_dir else None, Path(problems_dir) if problems_dir else None)
 
+    @property
+    def fact_topics(self) -> dict[str, list[str]]:
+        """How candidates ask for each kind of fact (the guide's), for the fact matcher."""
+        return self.guide.fact_topics if self.guide else {}
+
     def rubric(self, rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
         if rubric_id not in self.rubrics:
             raise KeyError(f"unknown framework '{rubric_id}'; choose one of: {', '.join(sorted(self.rubrics))}")

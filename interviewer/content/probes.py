@@ -14,7 +14,7 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from interviewer.content.rubric import SLUG, Phase, Rubric, Strict
 
@@ -26,22 +26,23 @@ _REJECTS = re.compile(r"\b(?:not|rather than|instead of|never|without)\b")  # in
 Ask = Annotated[str, StringConstraints(min_length=20, max_length=240, pattern=r"^[^?]+\?$")]
 
 
+def _compiles(cue: str) -> str:
+    try:
+        re.compile(cue)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from exc
+    return cue
+
+
+Cue = Annotated[str, AfterValidator(_compiles)]  # a regular expression, checked when the file loads
+
+
 class BankItem(Strict):
     phase: str = Field(pattern=SLUG, description="A phase id of the default framework.")
     move: Move
     flags: list[Annotated[str, StringConstraints(pattern=SLUG)]] = Field(min_length=1, max_length=3)
-    cue: str | None = Field(None, description="Challenges: a regular expression over the lower-cased answer.")
+    cue: Cue | None = Field(None, description="Challenges: a regular expression over the lower-cased answer.")
     ask: Ask = Field(description="One question ending in '?', spoken to the candidate.")
-
-    @field_validator("cue")
-    @classmethod
-    def _compiles(cls, cue: str | None) -> str | None:
-        if cue is not None:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from exc
-        return cue
 
     @model_validator(mode="after")
     def _challenge_has_cue(self) -> BankItem:
@@ -98,17 +99,9 @@ def fallback_phases(bank: ProbeBank | None, rubric: Rubric, default: Rubric) -> 
 
 
 class NarrowItem(Strict):
-    cue: str = Field(description="A regular expression over the lower-cased words the candidate did not know.")
+    cue: Cue = Field(description="A regular expression over the lower-cased words the candidate did not know.")
     ask: Ask = Field(description="A smaller question toward the same topic, without its answer.")
 
-    @field_validator("cue")
-    @classmethod
-    def _compiles(cls, cue: str) -> str:
-        try:
-            re.compile(cue)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from exc
-        return cue
 
 
 class Guide(Strict):

@@ -11,6 +11,7 @@ check that passes replies the labels reject is measuring a proxy).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -119,8 +120,6 @@ def summarize(played: dict[str, dict[str, Any]], labels: dict[str, ReplyLabels])
 
 
 def load_played(directory: Path) -> dict[str, dict[str, Any]]:
-    import json
-
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
 
 

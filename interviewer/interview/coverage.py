@@ -40,13 +40,18 @@ def content(text: str) -> set[str]:
     return {w for w in words(text) if w not in STOP and len(w) > 3}
 
 
-def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence], phase: Phase | None = None,
-          rubric: Rubric | None = None) -> bool:
-    """The candidate showed the green flag (see the module docstring)."""
+def placed_in(phase: Phase, rubric: Rubric, said: list[Sentence]) -> list[Sentence]:
+    """The candidate's sentences that belong to this phase by their content (grading/placement.py)."""
+    return [s for s in said if phase.id in set().union(*votes(s.text, rubric))]
+
+
+def shown(flag: Flag, flags: dict[str, FlagResult], said: list[Sentence], placed: list[Sentence] | None = None,
+          ) -> bool:
+    """The candidate showed the green flag (see the module docstring); `placed`: their sentences
+    placed in the flag's phase (placed_in)."""
     recent = " ".join(s.text for s in said[-RECENT_SENTENCES:])
-    placed = [s for s in said if phase and rubric and phase.id in set().union(*votes(s.text, rubric))]
     return verdict_of(flags, flag.id) == "met" or lexical.best(flag, said)[0] >= SHOWN_TERMS or \
-        lexical.best(flag, last_turn(said))[0] >= 1 or lexical.best(flag, placed)[0] >= 1 or \
+        lexical.best(flag, last_turn(said))[0] >= 1 or lexical.best(flag, placed or [])[0] >= 1 or \
         len(content(recent) & content(f"{flag.question} {flag.evidence}")) >= COVERED_WORDS
 
 

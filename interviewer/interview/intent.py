@@ -130,9 +130,10 @@ def read(text: str, topics: frozenset[str] = frozenset()) -> tuple[Intent, bool]
     sentences = re.split(r"(?<=[.!?])\s+", norm.strip())
     if len(sentences) > 1:  # an answer may end on a request of its own: "... Let's move on to deep dives."
         tail = sentences[-1]
-        if _REQUEST_START.match(tail) and read(tail, topics) == ("move_on", True):
+        said = read(tail, topics)
+        if _REQUEST_START.match(tail) and said == ("move_on", True):
             return "move_on", True
-        if read(tail, topics) == ("end", True):  # "... I'm happy to wrap up here." (the graph confirms first)
+        if said == ("end", True):  # "... I'm happy to wrap up here." (the graph confirms first)
             return "end", True
     if len(words) > MAX_WORDS:
         return "answer", True

@@ -191,12 +191,12 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
-        topics = ctx.catalog.guide.fact_topics if ctx.catalog.guide else None
-        given = [f for f in (facts.facts_for(last["text"], ctx.problem(state), topics) if last["role"] == "candidate"
-                             else []) if f.id not in state.get("facts_revealed", [])]  # told once
+        asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics) \
+            if last["role"] == "candidate" else []
+        given = [f for f in asked if f.id not in state.get("facts_revealed", [])]  # told once
         if given:  # their question is answered before the interview moves on
             reply = f"{' '.join(f.fact.strip() for f in given)} {reply}"
-            update["facts_revealed"] = [f.id for f in given if f.id not in state.get("facts_revealed", [])]
+            update["facts_revealed"] = [f.id for f in given]
         elif ctx.questions == "model" and state.get("bridge_why") in ("answer", "followed") and \
                 state["phase_index"] > 0:
             layout = naive_layout if ctx.layout == "naive" else messages_for

@@ -39,7 +39,7 @@ from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
 from interviewer.interview import conduct, facts, intent
-from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, shown
+from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, placed_in, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
 from interviewer.interview.planner import verdict_of
@@ -196,6 +196,15 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
                 topic=pushed.topic if pushed else None, unanswered=rest[:1])
 
 
+def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: Phase,
+               ) -> tuple[list[BankItem], list[BankItem]]:
+    """The bank's items for this phase, and those of every other phase."""
+    if bank is None:
+        return [], []
+    others = [i for p in rubric.phases if p is not phase for i in bank.for_phase(p, default)]
+    return bank.for_phase(phase, default), others
+
+
 def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
              cap: int) -> Move | None:
     """The challenge to a mistake the last answer shows, not yet made (the phase waits for it,
@@ -203,8 +212,7 @@ def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phas
     last = state["transcript"][-1]
     if last["role"] != "candidate" or not last["text"].strip():
         return None
-    items = bank.for_phase(phase, default) if bank else []
-    others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
+    items, others = bank_items(bank, rubric, default, phase)
     return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap)
 
 
@@ -215,7 +223,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     last = state["transcript"][-1]
     text = last["text"].strip() if last["role"] == "candidate" else ""
     asked = asked_so_far(state)
-    items = bank.for_phase(phase, default) if bank else []
+    items, others = bank_items(bank, rubric, default, phase)
     said = candidate_sentences(state)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
@@ -230,11 +238,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             DECLINE_GRADE in t["text"] for t in state["transcript"]) else DECLINES[min(given, len(DECLINES) - 1)]
         return Move("decline", f"{first} {again}",
                     topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
-    others = [i for p in rubric.phases if p is not phase for i in (bank.for_phase(p, default) if bank else [])]
     if state.get("intent") == "dont_know" or specific(text):
         return after_dont_know(state, phase, items, asked, flags, cap, said, guide, rubric)
     questions = intent.questions(text)
-    matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else None)
+    matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else {})
     if questions and not matched and (_SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
@@ -271,7 +278,8 @@ def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: 
                   rubric: Rubric | None = None) -> Move | None:
     """The heaviest green flag of the phase not shown yet, asked by the bank, else by its rubric hint
     (neither when the candidate's recent answers already talk about what it asks)."""
-    missing = [f for f in phase.green_flags if not shown(f, flags, said or [], phase, rubric)]
+    placed = placed_in(phase, rubric, said or []) if rubric else []  # once for all of the phase's flags
+    missing = [f for f in phase.green_flags if not shown(f, flags, said or [], placed)]
     for flag in sorted(missing, key=lambda f: -f.weight):
         if probes.get(flag.id, 0) >= cap:
             continue

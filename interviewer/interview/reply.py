@@ -33,9 +33,8 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
     """The reply if it passes every guard; else an authored question not asked yet (a pushback
     when one was due)."""
     problem, rubric = ctx.problem(state), ctx.rubric(state)
-    # an authored challenge or follow-up quotes the candidate on purpose; its question is checked on its own
-    quoted = reply.startswith('You said "') or bool(move and move.kind == "challenge")
-    checked = reply.split('". ', 1)[-1] if quoted else reply
+    # an authored challenge quotes the candidate on purpose; its question is checked on its own
+    checked = reply.split('". ', 1)[-1] if move and move.kind == "challenge" else reply
     answer = "" if move and move.kind in ("answer", "decline", "redirect") else last_answer(state)
     if not guards.faults(checked, problem, rubric, answer):
         return reply
@@ -75,7 +74,7 @@ def written_by_model(state: InterviewState, ctx: Context, phase: Phase, write: W
     if policy.is_extraction(last_answer(state)):  # never hand a manipulation to the model
         return authored(state, ctx, phase, write)
     plan = plan_turn(state, phases, phase, ctx.problem(state), state.get("flags", {}), ctx.probe_cap,
-                     ctx.catalog.guide.fact_topics if ctx.catalog.guide else None)
+                     ctx.catalog.fact_topics)
     update: dict[str, Any] = plan.update()
     notes = render("interviewer_notes", facts=plan.facts + diagram_note(state), task=plan.task)
     if state["transcript"][-1]["role"] == "candidate":
