@@ -68,6 +68,37 @@ def test_chat_runs_a_piped_interview_against_a_server(tmp_path: Path) -> None:
     assert '"mode": "interview"' in card
 
 
+def test_chat_paces_a_fast_piped_interview_by_its_answers(tmp_path: Path) -> None:
+    """Answers piped in seconds still move the interview on: a phase runs its share of answers, so
+    a modeling answer is not met by framing questions (the clock alone never left framing)."""
+    from interviewer.content.catalog import get_rubric
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import FakeServer, Script
+
+    answers = [
+        "The goal is fewer fraud losses without blocking good customers.",
+        "So the ML objective is the probability a payment is fraud, thresholded by the cost of a block.",
+        "Labels come from chargebacks, which arrive weeks later.",
+        "Events flow into a feature store, a scorer answers at checkout, and decisions are logged.",
+        "Training runs nightly on the logged decisions and the chargeback labels.",
+        "Features: the card's velocity over the last hour, the merchant's fraud rate, and device reuse.",
+        "Representation: counts over windows, the merchant as a learned embedding, amounts log-scaled.",
+        "I would watch for label bias: we only see chargebacks on approved payments.",
+        "Sampling a small share of would-be blocks through gives unbiased labels.",
+        "Late labels mean the last weeks of data are missing most of their positives.",
+    ]
+    script = InterviewScript(JudgeScript(get_rubric("default"), {}))
+    with FakeServer(Script(script)) as srv:
+        out = subprocess.run(
+            [sys.executable, "-m", "interviewer.app.cli", "chat", "--problem", "payment_fraud", "--base-url",
+             srv.base_url, "--db", str(tmp_path / "s.sqlite")],
+            cwd=ROOT, input="\n".join(answers) + "\n/end\n", capture_output=True, text=True, timeout=180,
+        )
+    assert out.returncode == 0, out.stderr
+    assert "[High-level design 2/6" in out.stdout and "[Data and features 3/6" in out.stdout
+    assert "Let's move on to data and features." in out.stdout
+
+
 def test_chat_with_an_unknown_problem_is_a_clear_error() -> None:
     out = run("chat", "--problem", "nope", "--base-url", "http://127.0.0.1:9/v1")
     assert out.returncode == 2 and "unknown problem 'nope'" in out.stderr and "Traceback" not in out.stderr

@@ -25,10 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make(table: dict[str, tuple[str, list[str]]] | None = None, db: Path | None = None,
-         framework_clock: SimClock | None = None) -> tuple[Sessions, InterviewScript, SimClock]:
+         framework_clock: SimClock | None = None, pace: float = 2.5) -> tuple[Sessions, InterviewScript, SimClock]:
+    """`pace`: the minutes an answer counts for moving on (0: the clock alone, for tests of what
+    happens within one phase)."""
     script = InterviewScript(JudgeScript(RUBRIC, table or {}))
     clock = framework_clock or SimClock()
-    deps = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")
+    deps = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag",
+                   minutes_per_answer=pace)
     return Sessions(deps, db_path=db), script, clock
 
 
@@ -75,7 +78,7 @@ def test_clarifying_question_is_answered_from_hidden_facts() -> None:
 
 def test_red_flag_answer_is_probed_on_the_next_turn() -> None:
     red = RUBRIC.flag("hld_r_swe_details")[2]  # a flag only the grader sees (no cue), raised on an act
-    s, script, clock = make({red.id: ("yes", ["a REST API in front of a Postgres cluster"])})
+    s, script, clock = make({red.id: ("yes", ["a REST API in front of a Postgres cluster"])}, pace=0)
     sid, opening = s.start("payment_fraud")
     list(opening)
     clock.advance(10)
@@ -100,7 +103,7 @@ def test_missing_green_flag_is_probed_without_revealing_the_rubric() -> None:
 
 
 def test_probes_per_topic_are_capped_and_dont_know_is_accepted() -> None:
-    s, script, clock = make()
+    s, script, clock = make(pace=0)
     sid, opening = s.start("payment_fraud")
     list(opening)
     targets = []
@@ -152,7 +155,7 @@ def test_budget_exhaustion_advances() -> None:
 def test_covered_phase_advances() -> None:
     pf = RUBRIC.phase("problem_framing")
     table = {f.id: ("yes", ["fewer fraud losses"]) for f in pf.green_flags}
-    s, _, clock = make(table)
+    s, _, clock = make(table, pace=0)  # the minimum read on the clock alone
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "The business goal is fewer fraud losses at checkout.", clock, minutes=2)

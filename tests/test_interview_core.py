@@ -23,10 +23,12 @@ SENTENCES = [  # the issue's three: each once ended, moved on or closed the topi
 
 
 def make(table: dict[str, tuple[str, list[str]]] | None = None, intent_yes: float = 0.1,
-         strategy: str = "per_flag") -> tuple[Sessions, InterviewScript, SimClock]:
+         strategy: str = "per_flag", pace: float = 2.5) -> tuple[Sessions, InterviewScript, SimClock]:
+    """`pace`: the minutes an answer counts for moving on (0: the clock alone)."""
     script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLIES, intent_yes=intent_yes)
     clock = SimClock()
-    ctx = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy=strategy)  # type: ignore[arg-type]
+    ctx = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy=strategy,  # type: ignore[arg-type]
+                  minutes_per_answer=pace)
     return Sessions(ctx), script, clock
 
 
@@ -42,7 +44,7 @@ def say(s: Sessions, sid: str, text: str, clock: SimClock, minutes: float = 0.3)
 
 
 def test_design_sentences_that_name_a_request_keep_the_interview_in_its_phase() -> None:
-    s, script, clock = make(intent_yes=0.99)  # even a yes-saying LLM is never asked about them
+    s, script, clock = make(intent_yes=0.99, pace=0)  # even a yes-saying LLM is never asked about them
     sid = started(s)
     assert [say(s, sid, text, clock) for text in SENTENCES] == REPLIES[:3]
     view = s.load(sid)
@@ -62,7 +64,7 @@ def test_ending_from_free_text_asks_first_and_a_yes_ends_with_a_scorecard() -> N
 
 
 def test_anything_but_a_yes_after_the_question_carries_on() -> None:
-    s, _, clock = make()
+    s, _, clock = make(pace=0)
     sid = started(s)
     assert say(s, sid, "That's all I have.", clock) == CONFIRM_END
     assert say(s, sid, "No, wait: the labels come from chargebacks.", clock) == REPLIES[0]

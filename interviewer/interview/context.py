@@ -35,6 +35,8 @@ class Context:
     final_wait_s: float = 120.0  # how long wrap-up waits for the last grades
     max_tokens: int = 100  # one to three sentences; a cut-off tail is trimmed to the last full sentence
     probe_cap: int = 2
+    # The least one answer counts for a phase's pacing (timing.phase_pace_min); 0 paces by the clock alone.
+    minutes_per_answer: float = 2.5
     window: int = 16  # transcript messages sent verbatim
     # While the candidate reads the problem, have the server process the stable prefix (system
     # prompt + opening) so the first answer's reply starts from a warm cache. Local servers only.

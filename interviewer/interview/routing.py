@@ -1,6 +1,7 @@
 """The graph's routers: after each candidate turn, end, change phase or reply in this one.
 
-A phase moves on when the candidate asks, when its time is spent or when its green flags are all
+A phase moves on when the candidate asks, when its time is spent (or its share of answers given,
+timing.phase_pace_min) or when its green flags are all
 met (after its minimum); it waits, within GRACE_MIN, while the candidate is still asking or a
 mistake they just showed is not yet challenged.
 """
@@ -16,7 +17,7 @@ from interviewer.interview import intent, policy
 from interviewer.interview.context import Context
 from interviewer.interview.planner import after_dont_know, red_flags_shown, verdict_of
 from interviewer.interview.state import InterviewState
-from interviewer.interview.timing import elapsed_min, phase_elapsed_min, total_minutes
+from interviewer.interview.timing import elapsed_min, phase_pace_min, total_minutes
 
 GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 
@@ -52,14 +53,15 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     due = bool(red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or pushback(state, ctx, phase))
     # and so is a clarifying question: the candidate is still asking
     due = due or bool(intent.questions(text))
-    if due and phase_elapsed_min(state, ctx) < phase.budget.target_minutes + GRACE_MIN:
+    pace = phase_pace_min(state, ctx)
+    if due and pace < phase.budget.target_minutes + GRACE_MIN:
         return "interviewer"
-    if phase_elapsed_min(state, ctx) >= phase.budget.target_minutes and not last:
+    if pace >= phase.budget.target_minutes and not last:
         return "advance"
     flags = state.get("flags", {})
     covered = all(verdict_of(flags, f.id) == "met" for f in phase.green_flags)
     # covered early still waits out the phase's minimum: one generous grade must not skip a phase
-    if not last and covered and phase_elapsed_min(state, ctx) >= phase.budget.min_minutes:
+    if not last and covered and pace >= phase.budget.min_minutes:
         return "advance"
     return "interviewer"
 
