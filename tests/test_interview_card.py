@@ -169,3 +169,29 @@ def test_a_prompt_asked_by_two_graders_at_once_costs_one_call() -> None:
     for t in threads:
         t.join()
     assert got == [0.7] * 4 and len(calls) == 1 and len(memo) == 1
+
+
+def test_ending_drops_the_backlog_of_turn_grades_and_grades_once() -> None:
+    """Answers given faster than they grade leave turn grades queued; at the end the final card
+    grades every answer once, so the queued ones are dropped rather than run first."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interviewer.interview.grades import Grades
+
+    s, _, clock = make({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
+    s.context.grades.pool = ThreadPoolExecutor(max_workers=1)
+    s.context.grade_wait_s, s.context.final_wait_s = 0.0, 5.0
+    busy = threading.Event()
+    s.context.grades.pool.submit(busy.wait, 300)  # the one grading worker is busy: every turn grade queues
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    for text in ("The goal is to cut fraud losses.", BASELINE, "Labels come from chargebacks."):
+        say(s, sid, text, clock)
+    assert len(s.context.grades.pending[sid]) == 3
+    card = s.end(sid)
+    busy.set()
+    assert s.context.grades.pending[sid] == {}  # dropped, not left to run after the card
+    modeling = next(p for p in card.phases if p.phase_id == "modeling")
+    assert next(f for f in modeling.flags if f.flag_id == "mod_g_baseline").credited == "met"
+    assert isinstance(s.context.grades, Grades)

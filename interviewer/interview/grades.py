@@ -82,5 +82,14 @@ class Grades:
             merged = merge_flags(merged, got)
         return merged
 
+    def drop_queued(self, session_id: str) -> int:
+        """Cancel the session's turn grades that have not started: at the end the final card grades
+        every flag once over all the answers, so a backlog of turn grades (answers given faster than
+        they grade) would only delay it. Returns how many were dropped."""
+        dropped = [n for n, fut in self.pending.get(session_id, {}).items() if fut.cancel()]
+        for n in dropped:
+            self.pending[session_id].pop(n, None)
+        return len(dropped)
+
     def running(self, session_id: str) -> int:
         return sum(not f.done() for f in self.pending.get(session_id, {}).values())

@@ -243,6 +243,8 @@ def wrapup(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     current_session.set(state["session_id"])  # the final card's grading is this session's usage
     phases = ctx.rubric(state).phases
+    if ctx.grade:  # the final card grades everything once: a backlog of turn grades only delays it
+        ctx.grades.drop_queued(state["session_id"])
     fresh = ctx.grades.collect(state["session_id"], ctx.final_wait_s)
     i = drill_index(state, ctx) if state.get("drill") else min(state["phase_index"], len(phases) - 1)
     minutes = {**state.get("phase_minutes", {})}
