@@ -123,6 +123,20 @@ def test_skip_ahead_to_modeling_goes_to_modeling_and_back_to_data() -> None:
     assert s.load(sid).phase_id == "data_and_features"
 
 
+def test_an_answer_that_opens_by_moving_is_followed_without_an_announcement() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    reply = say(s, sid, "OK, let's skip ahead to modeling for a minute, because it decides the features. I'd start "
+                        "with logistic regression on today's rule signals as the baseline, then gradient-boosted "
+                        "trees.", clock)
+    assert s.load(sid).phase_id == "modeling"
+    assert not reply.startswith("Let's move on") and reply.count("?") == 1
+    say(s, sid, "Back to features, now that we know they feed trees: card velocity over an hour and device age.",
+        clock)
+    assert s.load(sid).phase_id == "data_and_features"
+
+
 def test_an_answer_that_moved_to_the_next_phase_takes_the_interview_there() -> None:
     s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
     sid, opening = s.start("payment_fraud")
@@ -135,7 +149,8 @@ def test_an_answer_that_moved_to_the_next_phase_takes_the_interview_there() -> N
                         "features like card velocity over an hour, device age and merchant fraud rate, encoded "
                         "as buckets, because fraud rings reuse devices.", clock)
     assert s.load(sid).phase_id == "data_and_features"
-    assert reply.startswith("Let's move on to data and features.") and reply.count("?") == 1
+    # the tracker follows; the reply does not announce a move the candidate already made
+    assert not reply.startswith("Let's move on") and reply.count("?") == 1
     assert "What data would you train on" not in reply  # not the opener they just answered
 
 

@@ -193,7 +193,10 @@ def fallback_question(asked: list[str], challenge: bool = False, phase_id: str |
     fits the phase's stage."""
     at = stage(phase_id)
     fitting = [q for q, fits in FALLBACK_FITS.items() if at is None or at in fits]
-    for q in (CHALLENGES if challenge else []) + fitting + [q for q in FALLBACKS if q not in fitting]:
+    # past framing, a question about what to ask before designing never fits
+    others = [q for q in FALLBACKS
+              if q not in fitting and (at in (None, "framing") or FALLBACK_FITS[q] != ("framing",))]
+    for q in (CHALLENGES if challenge else []) + fitting + others:
         if not asked_before(q, asked):
             return q
     return LAST_FALLBACK

@@ -19,7 +19,14 @@ ALIASES = {  # words a candidate uses for a phase, beside its title's own words
     "requirements clarifying framing", "system_architecture": "architecture design metrics high-level",
     "model_serving": "serving deployment production monitoring",
 }
-_GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return)\b")
+_GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return|on to|onto)\b")
+# An answer that opens by taking the interview somewhere: "Let's move to the high-level design. ...",
+# "Back to features, now that ...", "Let's skip ahead to modeling for a minute, because ...".
+_FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|now|alright|right|well|good|great|sure|thanks)[,:.!]?\s+)+")
+_OPENS_MOVE = re.compile(
+    r"^(?:let'?s|let us|i'?ll|i will|i'?d like to|i want to|"
+    r"moving|going|back|turning|switching|skipping|jumping|on to|onto)\b")
+OPENING_WORDS = 10  # the opening clause of such a request is short
 FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
 FOLLOW_SHARE = 0.6  # ... when this share of its sentences name the next one
 
@@ -52,6 +59,16 @@ def followed_phase(text: str, phases: list[Phase], current: int, votes: list[set
     return current + 1 if sum(nxt in v for v in votes) >= FOLLOW_SHARE * len(votes) else None
 
 
+def opening_request(text: str, phases: list[Phase]) -> int | None:
+    """The phase an answer's opening clause takes the interview to ("Let's move to the high-level
+    design.", "Back to modeling."), the rest of the answer being content for it."""
+    low = _FILLER.sub("", text.strip().lower())
+    clause = re.split(r"[.,;:!?\n]| because | since | now that ", low, maxsplit=1)[0]
+    if len(words(clause)) > OPENING_WORDS or not _OPENS_MOVE.match(clause):
+        return None
+    return named_phase(clause, phases)
+
+
 def phase_words(phases: list[Phase]) -> frozenset[str]:
     """The words that name the interview's phases (titles and their usual names): beside a request
     to move they say where to go, not design content."""
@@ -59,10 +76,15 @@ def phase_words(phases: list[Phase]) -> frozenset[str]:
 
 
 def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_here: bool) -> int | None:
-    """Where the candidate took the interview: the phase a request names, or the next phase an
-    answer moved to (its content placed there and not here) once this phase's question was answered."""
+    """Where the candidate took the interview: the phase a request names, the phase an answer opens
+    by moving to, or the next phase an answer moved to (its content placed there and not here) once
+    this phase's question was answered."""
     if said == "move_on":
         return named_phase(text, rubric.phases)
-    if said != "answer" or not text or not answered_here:
+    if said != "answer" or not text:
+        return None
+    if (opened := opening_request(text, rubric.phases)) is not None:
+        return opened
+    if not answered_here:
         return None
     return followed_phase(text, rubric.phases, current, votes(text, rubric))

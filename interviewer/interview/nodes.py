@@ -175,17 +175,20 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         update["confirm_end"] = True
     elif state.get("bridge_from") and (pushed := pushback(state, ctx, phase)):
         # the phase moves on, but the mistake just said is not let pass
-        reply = f"Before we move on to {phase.title.lower()}: {pushed.text}"
+        reply = pushed.text if already_there(state, ctx, phase) else \
+            f"Before we move on to {phase.title.lower()}: {pushed.text}"
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
     elif state.get("bridge_from") and ctx.questions == "authored" and (state.get("bridge_why") == "followed" or (
             phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
                               or coverage.begun(phase, ctx.rubric(state), before)))):
-        # the candidate's answer already moved on (or already answered the phase's opener): say so,
-        # and ask about what they said there
-        write({"delta": f"Let's move on to {phase.title.lower()}. "})
+        # the candidate's answer already moved on (or already answered the phase's opener): ask about
+        # what they said there, announcing the move only when their last answer was not there yet
+        announce = "" if already_there(state, ctx, phase) else f"Let's move on to {phase.title.lower()}. "
+        if announce:
+            write({"delta": announce})
         said, more = reply_words.authored(state, ctx, phase, write, entering=True)
-        reply = f"Let's move on to {phase.title.lower()}. {said}"
+        reply = f"{announce}{said}"
         update.update(more)
     elif state.get("bridge_from") and phase.opener:
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
@@ -215,6 +218,14 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         submit_grade(state, ctx, phase, n_candidate)
     update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=stamp(state, ctx))]
     return update
+
+
+def already_there(state: InterviewState, ctx: Context, phase: Phase) -> bool:
+    """The candidate took the interview into this phase themselves, or their last answer was
+    already about it: announcing "Let's move on to ..." would read as not listening."""
+    if state.get("bridge_why") == "followed":
+        return True
+    return coverage.begun(phase, ctx.rubric(state), coverage.last_turn(coverage.candidate_sentences(state)))
 
 
 def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
