@@ -195,3 +195,19 @@ def test_ending_drops_the_backlog_of_turn_grades_and_grades_once() -> None:
     modeling = next(p for p in card.phases if p.phase_id == "modeling")
     assert next(f for f in modeling.flags if f.flag_id == "mod_g_baseline").credited == "met"
     assert isinstance(s.context.grades, Grades)
+
+
+def test_a_sentence_that_dismisses_the_baseline_is_no_evidence_of_one() -> None:
+    """'There's no need for a baseline' shows the jump to a complex model; a small judge may still
+    say yes to 'proposed a baseline' on it. The card holds the red, never the green beside it."""
+    said = "There's no need for a baseline here; I'd go straight to a transformer over the full history."
+    s, _, clock = make({"mod_g_baseline": ("yes", [said]), "mod_r_jumps_to_complex": ("yes", [said])})
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, said, clock)
+    card = s.end(sid)
+    modeling = {f.flag_id: f for p in card.phases if p.phase_id == "modeling" for f in p.flags}
+    assert modeling["mod_g_baseline"].credited == "not_addressed"
+    assert "opposite red flag" in modeling["mod_g_baseline"].rationale
+    assert modeling["mod_r_jumps_to_complex"].credited == "raised"
+    assert modeling["mod_r_jumps_to_complex"].evidence[0].quote.startswith("There's no need for a baseline")

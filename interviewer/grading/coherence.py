@@ -5,6 +5,9 @@ candidate said they would monitor it without naming metrics" against "the candid
 concrete monitoring metrics". A small model answers each question on its own and can both meet
 the green and raise the red on the same sentence. The rules are logic, not fitted:
 
+- a sentence that shows the red's act by its cues ("there's no need for a baseline", "cold start
+  isn't really a concern") is no evidence for the green it opposes: a green whose every quote is
+  such a sentence, or whose other quotes name none of its terms, is not addressed;
 - the green met: the red is not raised (the scorecard would contradict itself);
 - otherwise the red's own verdict stands, and it stands only with a quote of the act (probe.py):
   something missing is shown once, as the green not met, never also as a red flag.
@@ -15,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from interviewer.content.rubric import Flag, Phase
+from interviewer.grading import lexical
 from interviewer.grading.scorecard import NOT_GRADED, FlagResult
 
 CLEARED = "Not raised: the opposite green flag is met ({}). "
+CONTRADICTED = "Not addressed: its only evidence shows the opposite red flag's act ({}). "
 
 
 def settle(red: Flag, green: str, verdict: str) -> str:
@@ -34,8 +39,30 @@ def verdicts(phase: Phase, given: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def uncontradicted(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
+    """Greens with the quotes that show an opposing red flag's act taken out (module docstring)."""
+    against = {f.opposes: f for f in phase.red_flags if f.opposes and f.cues}
+    out = []
+    for r in results:
+        red = against.get(r.flag_id)
+        if red is not None and r.kind == "green" and r.evidence and r.verdict != "not_addressed":
+            kept = [e for e in r.evidence if not red.shown_in(e.quote)]
+            green = next(f for f in phase.green_flags if f.id == r.flag_id)
+            if len(kept) < len(r.evidence) and green.terms and not any(
+                    lexical.found(green, e.quote) or e.where.startswith("diagram") for e in kept):
+                kept = []  # what is left does not name what the green asks about
+            if not kept:
+                r = r.model_copy(update={"verdict": "not_addressed", "verified": True, "evidence": r.evidence,
+                                         "rationale": CONTRADICTED.format(red.id) + r.rationale})
+            elif len(kept) < len(r.evidence):
+                r = r.model_copy(update={"evidence": kept})
+        out.append(r)
+    return out
+
+
 def cohere(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
     """The phase's results with opposed red flags settled; a changed one says why in its rationale."""
+    results = uncontradicted(phase, results)
     # a flag whose call failed says nothing either way: it settles nothing and is not settled
     credited = {r.flag_id: r.credited for r in results if not r.rationale.startswith(NOT_GRADED)}
     settled = verdicts(phase, credited)
