@@ -10,24 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.app.history_cli import add_command as add_history_command
-from interviewer.app.options import (
-    add_backend_flags,
-    add_content_flags,
-    add_store_flags,
-    catalog_of,
-    interview_context,
-    settings_from,
-)
+from interviewer.app.options import add_content_flags, add_store_flags, catalog_of, interview_context
 from interviewer.app.speech_cli import add_command as add_speech_command
 from interviewer.content.files import DataFileError
 from interviewer.evals.commands import add_commands as add_eval_commands
 from interviewer.grading.writeup import InputError
 from interviewer.interview.sessions import SessionError
-from interviewer.interview.store import StoreError
 from interviewer.llm.backend import stderr_progress
 from interviewer.llm.client import LLMError
 from interviewer.llm.embedded import ModelError
+from interviewer.llm.flags import add_backend_flags, settings_from
 from interviewer.speech import SpeechError
+from interviewer.storage import StoreError
 
 
 def cmd_problems(args: argparse.Namespace) -> int:

@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer.app.options import add_store_flags, catalog_of, settings_from
+from interviewer.app.options import add_store_flags, catalog_of
 from interviewer.grading.scorecard import Scorecard
+from interviewer.interview.context import Context
 from interviewer.interview.sessions import SessionError, Sessions
+from interviewer.llm.client import LLM
+from interviewer.llm.flags import settings_from
 from interviewer.practice.history import Record
 from interviewer.practice.progress import progress
 
@@ -19,9 +22,6 @@ ACTIONS = ["list", "show", "delete", "export", "progress"]
 
 def reader(args: argparse.Namespace) -> Sessions:
     """The store's sessions, read only: History never calls the LLM, so none is started."""
-    from interviewer.interview.context import Context
-    from interviewer.llm.client import LLM
-
     settings = settings_from(args)
     llm = LLM(settings, base_url=settings.base_url or "http://127.0.0.1:9/v1")
     return Sessions(Context(llm=llm, catalog=catalog_of(settings)), db_path=settings.resolved_store)

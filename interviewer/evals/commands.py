@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from interviewer.app.options import add_backend_flags, settings_from
 from interviewer.grading.grader import ProbeMemo
 from interviewer.grading.writeup import InputError
 from interviewer.llm.backend import stderr_progress
+from interviewer.llm.flags import add_backend_flags, settings_from
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -72,7 +72,8 @@ def _argv_for_record(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from interviewer.grading.calibration import CALIBRATION_DIR, fit_suite, save
+    from interviewer.evals.calibrate import fit_suite, save
+    from interviewer.grading.calibration import CALIBRATION_DIR
 
     cal = fit_suite(args.suite_file, args.family)
     path = save(cal, args.out or Path(str(CALIBRATION_DIR)) / f"{args.family}.yaml")

@@ -31,11 +31,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.content.files import load_model, yaml_files
+from interviewer.content.private import private_overlap
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.interview import conduct
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context, Strategy
-from interviewer.interview.guards import private_overlap
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.sessions import Sessions
 from interviewer.llm.client import LLM
