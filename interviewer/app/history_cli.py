@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.app.options import add_store_flags, catalog_of
+from interviewer.content.rubric import LEVELS
 from interviewer.grading.scorecard import Scorecard
 from interviewer.interview.context import Context
 from interviewer.interview.sessions import SessionError, Sessions
@@ -95,7 +96,7 @@ def add_command(sub: Any) -> None:
     p = sub.add_parser("history", help="past sessions and write-ups: list, show, delete, export, progress")
     p.add_argument("action", nargs="?", choices=ACTIONS, default="list")
     p.add_argument("id", nargs="?", help="a session or write-up id (show, delete)")
-    p.add_argument("--level", choices=["mid", "senior", "staff"], help="only this level (progress: default senior)")
+    p.add_argument("--level", choices=LEVELS, help="only this level (progress: default senior)")
     p.add_argument("--out", help="export: write the JSON here instead of standard output")
     add_store_flags(p)
     p.set_defaults(func=cmd_history)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Level = Literal["mid", "senior", "staff"]
-LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
+LEVELS: tuple[Level, ...] = get_args(Level)
 FlagKind = Literal["green", "red"]
 
 SLUG = r"^[a-z][a-z0-9_]*$"

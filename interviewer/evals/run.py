@@ -23,15 +23,15 @@ from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels, sum
 from interviewer.grading.grader import Grader, ProbeMemo
 from interviewer.grading.scorecard import Scorecard
 from interviewer.grading.writeup import writeup_card
-from interviewer.interview.context import Strategy
 from interviewer.llm.client import LLM
+from interviewer.llm.settings import GraderStrategy
 
 SUITES = ("writeups", "variants", "transcripts", "personas", "interviews", "replies")
 
 
 @dataclass
 class EvalOptions:
-    strategy: Strategy = "auto"
+    strategy: GraderStrategy = "auto"
     level: str = "senior"
     runs: int = 1
     concurrency: int = 1

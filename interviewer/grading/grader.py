@@ -49,8 +49,8 @@ from interviewer.grading.sentences import Sentence, number
 from interviewer.grading.triage import REMOVED, Triage, triage
 from interviewer.llm import tokens
 from interviewer.llm.client import LLM, BackendUnavailable, LLMError, NoLogprobs
+from interviewer.llm.settings import GraderStrategy, Strategy
 
-Strategy = Literal["probe", "per_flag", "per_phase"]
 GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 0 and its cache
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
@@ -127,7 +127,7 @@ class Grader:
 
     def __init__(
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
-        strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
+        strategy: GraderStrategy = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
         calibration: Calibration | None = None, live: bool = False, memo: ProbeMemo | None = None,
     ) -> None:
