@@ -25,24 +25,19 @@ from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from interviewer.content.files import BUNDLED, load_model
-from interviewer.content.rubric import Flag, FlagKind, Strict
+from interviewer.content.rubric import Flag, FlagKind, Ordered, Strict
 from interviewer.grading.scorecard import Verdict
 
 CALIBRATION_DIR = BUNDLED / "rubrics" / "calibration"
 
 
-class GreenThresholds(Strict):
+class GreenThresholds(Ordered):
+    order = ("partial", "met")
     met: float = Field(ge=-1, le=2)
     partial: float = Field(ge=-1, le=2)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> GreenThresholds:
-        if self.partial > self.met:
-            raise ValueError("partial must not exceed met")
-        return self
 
 
 class RedThresholds(Strict):

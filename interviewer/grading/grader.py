@@ -259,6 +259,14 @@ class Grader:
         if self.progress:
             self.progress(done, self._total, msg)
 
+    def _not_graded(self, what: str, exc: LLMError) -> str:
+        """Say that a call failed and give the reason its results carry; a server that cannot be
+        reached stops the calls still to come (they would fail the same way, each after a timeout)."""
+        self._say(f"{what}: not graded ({exc})")
+        if isinstance(exc, BackendUnavailable):
+            self._abort = str(exc)
+        return f"{NOT_GRADED}{exc}"
+
     def _grade_one_flag(self, phase: Phase, kind: FlagKind, flag: Flag, segments: list[Segment]) -> FlagResult:
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
@@ -271,10 +279,7 @@ class Grader:
                 schema, max_tokens=FLAG_REPLY_TOKENS, purpose=f"grader:{flag.id}",
             )
         except LLMError as exc:
-            self._say(f"{flag.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
+            return empty_result(kind, flag, self._not_graded(flag.id, exc))
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
         return to_result(kind, flag, judged, segments)
 
@@ -288,10 +293,7 @@ class Grader:
                 phase_schema(phase), max_tokens=PHASE_REPLY_TOKENS * len(phase.flags), purpose=f"grader:{phase.id}",
             )
         except LLMError as exc:
-            self._say(f"{phase.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_results(phase, f"{NOT_GRADED}{exc}")
+            return empty_results(phase, self._not_graded(phase.id, exc))
         self._say(f"graded phase {phase.id}")
         return [to_result(kind, f, getattr(judged, f.id), segments) for kind, f in phase.flags]
 
@@ -344,10 +346,7 @@ class Grader:
                 p_also = self._p_yes(probe.prompt(problem, phase, also, flag.also_raised_if), flag.id) \
                     if also.sentences else 0.0
         except LLMError as exc:
-            self._say(f"{flag.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
+            return empty_result(kind, flag, self._not_graded(flag.id, exc))
         res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase)
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)
