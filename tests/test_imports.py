@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "interviewer"
 # Lowest first. A unit (a subpackage, or a module directly under interviewer/) may import only from
 # its own unit and from units in lower layers; units in the same layer are independent of each other.
 LAYERS: list[set[str]] = [
-    {"interviewer", "llm", "content", "storage"},  # the root holds only the version
+    {"interviewer", "llm", "content", "storage", "markdown"},  # the root holds only the version
     {"diagram", "speech", "testing"},
     {"grading"},
     {"practice"},
