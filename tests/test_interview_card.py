@@ -15,7 +15,8 @@ from interviewer.grading import lexical
 from interviewer.grading.document import grade_answers
 from interviewer.grading.placement import by_sentences, phases_of
 from interviewer.grading.quotes import Segment
-from tests.test_graph import make, say
+from tests.conftest import SessionsFactory
+from tests.test_graph import say
 from tests.test_probe_grader import RUBRIC, ProbeScript, flags_of, has, probe_grader
 
 BASELINE = "As a baseline I'd keep today's rules plus a logistic regression on the same signals."
@@ -38,9 +39,9 @@ def test_an_answer_is_placed_by_its_content_not_the_clock() -> None:
     assert {"problem_framing", "modeling", "inference_and_evaluation"} <= set(phases_of("turn 1", placed))
 
 
-def test_a_baseline_said_in_high_level_design_is_credited_to_modeling() -> None:
+def test_a_baseline_said_in_high_level_design_is_credited_to_modeling(make_sessions: SessionsFactory) -> None:
     """Through the chat: the clock reads high-level design, the card still credits the baseline."""
-    s, _, clock = make({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
+    s, _, clock = make_sessions({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "The goal is to cut fraud losses on card payments without blocking good customers.", clock)
