@@ -14,15 +14,17 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import median, write  # noqa: E402
 from interviewer.app.options import catalog_of, interview_context  # noqa: E402
 from interviewer.interview.clock import SimClock  # noqa: E402
+from interviewer.interview.context import Layout  # noqa: E402
 from interviewer.interview.sessions import Sessions  # noqa: E402
 from interviewer.llm.backend import open_backend  # noqa: E402
-from interviewer.llm.settings import Settings  # noqa: E402
+from interviewer.llm.settings import STRATEGIES, LocalModel, Settings  # noqa: E402
 
 TURNS = [
     "How many transactions per second do we handle, and what's the latency budget for a decision?",
@@ -61,10 +63,11 @@ TURNS = [
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--local-model", default="1.5b")
-    ap.add_argument("--strategy", default="auto", help="grader strategy (auto = probe on the embedded model)")
+    ap.add_argument("--local-model", choices=get_args(LocalModel), default="1.5b")
+    ap.add_argument("--strategy", choices=STRATEGIES, default="auto",
+                    help="grader strategy (auto = probe on the embedded model)")
     ap.add_argument("--transcript", type=Path, help="also write the transcript here (Markdown)")
-    ap.add_argument("--layout", choices=["cache_first", "naive"], default="cache_first",
+    ap.add_argument("--layout", choices=get_args(Layout), default="cache_first",
                     help="naive: the turn's note ahead of the system prompt (for comparison only)")
     ap.add_argument("--no-grade", action="store_true", help="skip grading: the interviewer's calls alone")
     ap.add_argument("--name", default="interview_turns", help="results file name")

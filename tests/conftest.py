@@ -1,4 +1,5 @@
-"""Shared fixtures: offline guards, the scripted fake LLM, cassette and live backends."""
+"""Shared fixtures: offline guards, the scripted fake LLM and interview sessions on it, cassette and
+live backends."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
 import interviewer.llm.offline  # noqa: F401  (telemetry off before anything imports gradio)
+from interviewer.content.catalog import get_rubric
+from interviewer.interview.clock import SimClock
+from interviewer.interview.context import Context
+from interviewer.interview.sessions import Sessions
 from interviewer.llm.client import LLM
-from interviewer.llm.settings import Settings
+from interviewer.llm.settings import GraderStrategy, Settings
+from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+from interviewer.testing.fake_llm import Script, scripted_llm
 
 os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
@@ -52,6 +60,34 @@ def wire_llm(embedded_url: str | None) -> LLM:
     """An LLM on the wire: the recorded embedded-server exchange, replayed byte for byte."""
     settings = Settings(base_url=embedded_url or REPLAY_URL, model="local", max_retries=0)
     return LLM(settings)
+
+
+Table = dict[str, tuple[str, list[str]]]  # flag id -> (the judge's verdict, its quotes)
+Built = tuple[Sessions, InterviewScript, SimClock]
+
+
+class SessionsFactory(Protocol):
+    def __call__(self, table: Table | None = None, *, strategy: GraderStrategy = ..., db: Path | None = ...,
+                 clock: SimClock | None = ..., pace: float = ..., **script: Any) -> Built: ...
+
+
+def interview_sessions(table: Table | None = None, *, strategy: GraderStrategy = "per_flag", db: Path | None = None,
+                       clock: SimClock | None = None, pace: float = 2.5, **script: Any) -> Built:
+    """Interviews of the default framework on the scripted fake LLM and a simulated clock, with the
+    script to read what was asked. `table` is the judge's verdicts; `script` InterviewScript's own
+    options (reply, intent_yes); `db` a SQLite store (in memory without); `pace` the minutes an
+    answer counts for moving on (0: the clock alone, for tests of what happens within one phase)."""
+    said = InterviewScript(JudgeScript(get_rubric("default"), table or {}), **script)
+    clock = clock or SimClock()
+    context = Context(questions="model", llm=scripted_llm(Script(said)), clock=clock, strategy=strategy,
+                      minutes_per_answer=pace)
+    return Sessions(context, db_path=db), said, clock
+
+
+@pytest.fixture
+def make_sessions() -> SessionsFactory:
+    """`make_sessions(table, reply=..., strategy=...)` -> (sessions, script, clock): one per call."""
+    return interview_sessions
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from interviewer.interview.planner import as_them
 from interviewer.interview.sessions import Sessions
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
+from tests.conftest import SessionsFactory
 
 RUBRIC = get_rubric("default")
 
@@ -57,14 +58,9 @@ def test_near_repeats_and_the_candidates_own_questions_count_as_asked() -> None:
     assert conduct.fallback_question(asked) == conduct.FALLBACKS[1]
 
 
-def make(reply: str | list[str]) -> tuple[Sessions, InterviewScript, SimClock]:
-    script = InterviewScript(JudgeScript(RUBRIC, {}), reply=reply)
-    clock = SimClock()
-    return Sessions(Context(questions="model", llm=scripted_llm(Script(script)), clock=clock)), script, clock
-
-
-def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_reply() -> None:
-    s, script, clock = make("Why a transformer before anything simpler?")
+def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_reply(
+        make_sessions: SessionsFactory) -> None:
+    s, script, clock = make_sessions(reply="Why a transformer before anything simpler?", strategy="auto")
     sid, opening = s.start("harmful_content_detection")
     list(opening)
     clock.advance(30)
@@ -81,8 +77,8 @@ def test_jumping_to_a_transformer_in_problem_framing_is_challenged_in_the_next_r
     ("But why? Consider using a simpler model, such as logistic regression, to get a baseline.", None),  # the answer
 ])
 def test_a_red_flag_challenge_is_checked_whole_and_the_flags_own_pushback_replaces_a_suggestion(
-        model_says: str, shown: str | None) -> None:
-    s, _, clock = make(model_says)
+        model_says: str, shown: str | None, make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=model_says, strategy="auto")
     sid, opening = s.start("harmful_content_detection")
     list(opening)
     clock.advance(30)
@@ -90,8 +86,8 @@ def test_a_red_flag_challenge_is_checked_whole_and_the_flags_own_pushback_replac
     assert reply == (shown or RUBRIC.flag("mod_r_jumps_to_complex")[2].challenge)
 
 
-def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet() -> None:
-    s, _, clock = make("What is the business goal here, and how would you measure it?")
+def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply="What is the business goal here, and how would you measure it?", strategy="auto")
     sid, opening = s.start("payment_fraud")
     list(opening)
     replies = []
@@ -103,8 +99,8 @@ def test_a_model_that_repeats_itself_is_replaced_by_a_question_not_asked_yet() -
     assert not any(r.lower().startswith(("great", "absolutely")) for r in replies)
 
 
-def test_a_red_flag_shown_as_the_budget_runs_out_is_challenged_before_moving_on() -> None:
-    s, script, clock = make("Why monitor it that way, and what would you alert on?")
+def test_a_red_flag_shown_as_the_budget_runs_out_is_challenged_before_moving_on(make_sessions: SessionsFactory) -> None:
+    s, script, clock = make_sessions(reply="Why monitor it that way, and what would you alert on?", strategy="auto")
     sid, opening = s.start("payment_fraud")
     list(opening)
     clock.advance(6 * 60 + 10)  # problem framing's 6 minutes are spent
@@ -116,8 +112,10 @@ def test_a_red_flag_shown_as_the_budget_runs_out_is_challenged_before_moving_on(
     assert s.load(sid).phase_id == "high_level_design", "the phase moves on after the challenge"
 
 
-def test_a_challenge_the_model_botched_is_still_a_challenge() -> None:
-    s, _, clock = make("We'd route tickets with a model.")  # the model parrots the candidate
+def test_a_challenge_the_model_botched_is_still_a_challenge(make_sessions: SessionsFactory) -> None:
+    # the model parrots the candidate
+    s, _, clock = make_sessions(reply="We'd route tickets with a model.",
+                                strategy="auto")
     sid, opening = s.start("support_ticket_routing")
     list(opening)
     clock.advance(20)
@@ -125,8 +123,9 @@ def test_a_challenge_the_model_botched_is_still_a_challenge() -> None:
     assert reply == conduct.CHALLENGES[0]
 
 
-def test_the_phase_opener_is_never_the_fallback_twice() -> None:
-    s, _, clock = make("Let's dig deeper into a few areas. What do you see as the riskiest part of this design?")
+def test_the_phase_opener_is_never_the_fallback_twice(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply="Let's dig deeper into a few areas. "
+                                      "What do you see as the riskiest part of this design?", strategy="auto")
     sid, opening = s.start("payment_fraud")
     list(opening)
     for _ in range(5):
@@ -167,7 +166,8 @@ def test_a_budget_phase_change_answers_the_last_answer_in_one_clause_first() -> 
     assert clean_ack("Fair: chargebacks lag by weeks", ["x"]) == "Fair: chargebacks lag by weeks."
 
 
-def test_a_near_repeat_after_an_acceptance_is_held_to_its_question_mark_and_replaced() -> None:
+def test_a_near_repeat_after_an_acceptance_is_held_to_its_question_mark_and_replaced(
+        make_sessions: SessionsFactory) -> None:
     earlier = ["Thanks for joining.", "How would you define fraud in this context?"]
     out, shown = guarded("That's fine. How would you define fraud in this context?", earlier)
     assert out is None and shown == ""
@@ -176,7 +176,8 @@ def test_a_near_repeat_after_an_acceptance_is_held_to_its_question_mark_and_repl
     assert out is None and shown == ""
     out, shown = guarded("That's fine. Which label would you trust most?", earlier)  # new: streams
     assert out == shown == "That's fine. Which label would you trust most?"
-    s, _, clock = make(["What is the business goal?", "That's fine. What is the business goal?"])
+    s, _, clock = make_sessions(reply=["What is the business goal?", "That's fine. What is the business goal?"],
+                                strategy="auto")
     sid, opening = s.start("payment_fraud")
     list(opening)
     clock.advance(20)

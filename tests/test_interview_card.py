@@ -15,7 +15,8 @@ from interviewer.grading import lexical
 from interviewer.grading.document import grade_answers
 from interviewer.grading.placement import by_sentences, phases_of
 from interviewer.grading.quotes import Segment
-from tests.test_graph import make, say
+from tests.conftest import SessionsFactory
+from tests.test_graph import say
 from tests.test_probe_grader import RUBRIC, ProbeScript, flags_of, has, probe_grader
 
 BASELINE = "As a baseline I'd keep today's rules plus a logistic regression on the same signals."
@@ -38,9 +39,9 @@ def test_an_answer_is_placed_by_its_content_not_the_clock() -> None:
     assert {"problem_framing", "modeling", "inference_and_evaluation"} <= set(phases_of("turn 1", placed))
 
 
-def test_a_baseline_said_in_high_level_design_is_credited_to_modeling() -> None:
+def test_a_baseline_said_in_high_level_design_is_credited_to_modeling(make_sessions: SessionsFactory) -> None:
     """Through the chat: the clock reads high-level design, the card still credits the baseline."""
-    s, _, clock = make({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
+    s, _, clock = make_sessions({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "The goal is to cut fraud losses on card payments without blocking good customers.", clock)
@@ -171,7 +172,7 @@ def test_a_prompt_asked_by_two_graders_at_once_costs_one_call() -> None:
     assert got == [0.7] * 4 and len(calls) == 1 and len(memo) == 1
 
 
-def test_ending_drops_the_backlog_of_turn_grades_and_grades_once() -> None:
+def test_ending_drops_the_backlog_of_turn_grades_and_grades_once(make_sessions: SessionsFactory) -> None:
     """Answers given faster than they grade leave turn grades queued; at the end the final card
     grades every answer once, so the queued ones are dropped rather than run first."""
     import threading
@@ -179,7 +180,7 @@ def test_ending_drops_the_backlog_of_turn_grades_and_grades_once() -> None:
 
     from interviewer.interview.grades import Grades
 
-    s, _, clock = make({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
+    s, _, clock = make_sessions({"mod_g_baseline": ("yes", ["today's rules plus a logistic regression"])})
     s.context.grades.pool = ThreadPoolExecutor(max_workers=1)
     s.context.grade_wait_s, s.context.final_wait_s = 0.0, 5.0
     busy = threading.Event()
@@ -197,11 +198,11 @@ def test_ending_drops_the_backlog_of_turn_grades_and_grades_once() -> None:
     assert isinstance(s.context.grades, Grades)
 
 
-def test_a_sentence_that_dismisses_the_baseline_is_no_evidence_of_one() -> None:
+def test_a_sentence_that_dismisses_the_baseline_is_no_evidence_of_one(make_sessions: SessionsFactory) -> None:
     """'There's no need for a baseline' shows the jump to a complex model; a small judge may still
     say yes to 'proposed a baseline' on it. The card holds the red, never the green beside it."""
     said = "There's no need for a baseline here; I'd go straight to a transformer over the full history."
-    s, _, clock = make({"mod_g_baseline": ("yes", [said]), "mod_r_jumps_to_complex": ("yes", [said])})
+    s, _, clock = make_sessions({"mod_g_baseline": ("yes", [said]), "mod_r_jumps_to_complex": ("yes", [said])})
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, said, clock)

@@ -10,6 +10,7 @@ from interviewer.interview.nodes import CONFIRM_END
 from interviewer.interview.sessions import Sessions
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
+from tests.conftest import SessionsFactory
 
 RUBRIC = get_rubric("default")
 REPLIES = ["What does a false decline cost you?", "Which signal arrives first after a payment?",
@@ -20,16 +21,6 @@ SENTENCES = [  # the issue's three: each once ended, moved on or closed the topi
     "After that we move on to the ranking model.",
     "I am not sure the label is reliable, so I would audit it.",
 ]
-
-
-def make(table: dict[str, tuple[str, list[str]]] | None = None, intent_yes: float = 0.1,
-         strategy: str = "per_flag", pace: float = 2.5) -> tuple[Sessions, InterviewScript, SimClock]:
-    """`pace`: the minutes an answer counts for moving on (0: the clock alone)."""
-    script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply=REPLIES, intent_yes=intent_yes)
-    clock = SimClock()
-    ctx = Context(questions="model", llm=scripted_llm(Script(script)), clock=clock, strategy=strategy,  # type: ignore[arg-type]
-                  minutes_per_answer=pace)
-    return Sessions(ctx), script, clock
 
 
 def started(s: Sessions) -> str:
@@ -43,8 +34,9 @@ def say(s: Sessions, sid: str, text: str, clock: SimClock, minutes: float = 0.3)
     return "".join(s.send(sid, text))
 
 
-def test_design_sentences_that_name_a_request_keep_the_interview_in_its_phase() -> None:
-    s, script, clock = make(intent_yes=0.99, pace=0)  # even a yes-saying LLM is never asked about them
+def test_design_sentences_that_name_a_request_keep_the_interview_in_its_phase(make_sessions: SessionsFactory) -> None:
+    # even a yes-saying LLM is never asked about them; pace 0: the phase moves by the clock alone
+    s, script, clock = make_sessions(intent_yes=0.99, reply=REPLIES, pace=0)
     sid = started(s)
     assert [say(s, sid, text, clock) for text in SENTENCES] == REPLIES[:3]
     view = s.load(sid)
@@ -53,8 +45,8 @@ def test_design_sentences_that_name_a_request_keep_the_interview_in_its_phase() 
     assert script.intent_checks == []
 
 
-def test_ending_from_free_text_asks_first_and_a_yes_ends_with_a_scorecard() -> None:
-    s, _, clock = make()
+def test_ending_from_free_text_asks_first_and_a_yes_ends_with_a_scorecard(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=REPLIES)
     sid = started(s)
     assert say(s, sid, "I'm done.", clock) == CONFIRM_END
     assert not s.load(sid).done
@@ -63,8 +55,8 @@ def test_ending_from_free_text_asks_first_and_a_yes_ends_with_a_scorecard() -> N
     assert view.done and view.scorecard is not None
 
 
-def test_anything_but_a_yes_after_the_question_carries_on() -> None:
-    s, _, clock = make(pace=0)
+def test_anything_but_a_yes_after_the_question_carries_on(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=REPLIES, pace=0)
     sid = started(s)
     assert say(s, sid, "That's all I have.", clock) == CONFIRM_END
     assert say(s, sid, "No, wait: the labels come from chargebacks.", clock) == REPLIES[0]
@@ -72,25 +64,25 @@ def test_anything_but_a_yes_after_the_question_carries_on() -> None:
     assert say(s, sid, "yes", clock) == REPLIES[1], "a yes long after the question is only an answer"
 
 
-def test_the_end_button_ends_at_once() -> None:
-    s, _, clock = make()
+def test_the_end_button_ends_at_once(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=REPLIES)
     sid = started(s)
     say(s, sid, "We want to cut fraud losses.", clock)
     card = s.end(sid)
     assert s.load(sid).done and card.mode == "interview"
 
 
-def test_an_unsure_request_is_settled_by_one_llm_token() -> None:
+def test_an_unsure_request_is_settled_by_one_llm_token(make_sessions: SessionsFactory) -> None:
     for yes, moved in ((0.9, True), (0.1, False)):
-        s, script, clock = make(intent_yes=yes)
+        s, script, clock = make_sessions(intent_yes=yes, reply=REPLIES)
         sid = started(s)
         say(s, sid, "Can we talk about the next phase, serving?", clock)
         assert len(script.intent_checks) == 1 and "next phase, serving" in script.intent_checks[0]
         assert (s.load(sid).phase_id != "problem_framing") is moved
 
 
-def test_a_grade_lands_in_the_state_before_the_next_answer() -> None:
-    s, _, clock = make({"pf_g_business_objective": ("yes", ["cut fraud losses"])})
+def test_a_grade_lands_in_the_state_before_the_next_answer(make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions({"pf_g_business_objective": ("yes", ["cut fraud losses"])}, reply=REPLIES)
     sid = started(s)
     say(s, sid, "We want to cut fraud losses by a third.", clock)
     s.context.grades.settle(sid)
@@ -99,9 +91,9 @@ def test_a_grade_lands_in_the_state_before_the_next_answer() -> None:
     assert flag.evidence and "cut fraud losses" in flag.evidence[0].quote
 
 
-def test_an_interview_scorecard_shows_a_not_credited_verdict() -> None:
+def test_an_interview_scorecard_shows_a_not_credited_verdict(make_sessions: SessionsFactory) -> None:
     # The grader says yes with a quote the candidate never said: the verdict stands, unverified.
-    s, _, clock = make({"pf_g_business_objective": ("yes", ["grow revenue tenfold"])})
+    s, _, clock = make_sessions({"pf_g_business_objective": ("yes", ["grow revenue tenfold"])}, reply=REPLIES)
     sid = started(s)
     say(s, sid, "We should catch fraud.", clock)
     s.context.grades.settle(sid)

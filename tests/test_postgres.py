@@ -16,8 +16,9 @@ from interviewer.content.catalog import get_rubric
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.sessions import Sessions
-from interviewer.interview.store import StoreError, open_checkpointer, redact
+from interviewer.interview.store import open_checkpointer
 from interviewer.llm.embedded import free_port
+from interviewer.storage import StoreError, redact
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import FakeServer, Script, scripted_llm
 

@@ -15,9 +15,9 @@ from interviewer.content.catalog import Catalog, get_problem, get_rubric
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.sessions import SessionError, Sessions
-from interviewer.interview.store import StoreError
 from interviewer.practice.history import SCHEMA_VERSION, History
 from interviewer.practice.progress import progress
+from interviewer.storage import StoreError
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
 

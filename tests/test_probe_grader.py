@@ -13,13 +13,12 @@ import pytest
 from interviewer.app.cli import main
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.content.files import DataFileError
+from interviewer.evals.fitting import Item, held_out
 from interviewer.grading.agreement import kappa, qwk
 from interviewer.grading.calibration import (
     Calibration,
     GreenThresholds,
-    Item,
     RedThresholds,
-    held_out,
     load_calibration,
 )
 from interviewer.grading.grader import Grader
@@ -277,7 +276,7 @@ def test_a_red_flag_with_two_ways_to_show_it_is_raised_by_either() -> None:
 
 
 def test_a_red_flag_whose_probe_ranks_no_better_than_chance_is_never_raised() -> None:
-    from interviewer.grading.calibration import fit
+    from interviewer.evals.fitting import fit
 
     items = [Item(d, "r_good", "red", s, lab) for d, s, lab in
              (("a", 0.9, "raised"), ("b", 0.2, "not_raised"), ("c", 0.8, "raised"), ("d", 0.1, "not_raised"))]
@@ -336,7 +335,7 @@ def test_a_comma_list_of_buzzwords_is_no_lexical_evidence() -> None:
 
 
 def test_fitting_weighs_the_terms_when_they_predict_the_labels_and_folds_stay_held_out() -> None:
-    from interviewer.grading.calibration import fit
+    from interviewer.evals.fitting import fit
 
     items = []
     for d in "abcdef":
@@ -421,7 +420,7 @@ def test_a_red_flag_opposing_a_flag_outside_its_phase_names_file_and_field(tmp_p
 def test_a_threshold_is_fitted_on_a_plateau_of_agreement_not_on_a_spike() -> None:
     """Run-to-run noise in P(yes) (up to 0.05 here) moves a threshold set on a single spike: the
     fit prefers thresholds whose neighbours agree almost as well."""
-    from interviewer.grading.calibration import _red_fit
+    from interviewer.evals.fitting import _red_fit
 
     def items(score: float, label: str, n: int) -> list[Item]:
         return [Item("d", f"f{score}{label}{i}", "red", score, label) for i in range(n)]
@@ -488,7 +487,7 @@ def test_a_green_flags_terms_count_more_in_its_own_phase_than_elsewhere_in_a_wri
 
 
 def test_fitting_weighs_the_terms_in_the_phase_when_the_labels_follow_them() -> None:
-    from interviewer.grading.calibration import fit
+    from interviewer.evals.fitting import fit
 
     items = []
     for d in "abcdef":

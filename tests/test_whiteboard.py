@@ -14,12 +14,13 @@ from interviewer.content.catalog import get_rubric
 from interviewer.grading.grader import Grader
 from interviewer.grading.writeup import grade_writeup
 from interviewer.interview.clock import SimClock
-from interviewer.interview.context import Context
 from interviewer.interview.sessions import SessionError, Sessions
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
+from tests.conftest import SessionsFactory
 
 RUBRIC = get_rubric("default")
+REPLY = "Which part would you build first?"
 FULL = """flowchart LR
   events[Payment events] --> features[Feature pipeline]
   features --> train[Model training]
@@ -33,13 +34,6 @@ FEEDBACK_EDGE = "Edge: Approve or decline → Model training (chargebacks as lab
 LIFECYCLE = {"hld_g_full_lifecycle": ("yes", [FEEDBACK_EDGE])}
 
 
-def make(table: dict[str, tuple[str, list[str]]] | None = None) -> tuple[Sessions, SimClock, InterviewScript]:
-    script = InterviewScript(JudgeScript(RUBRIC, table or {}), reply="Which part would you build first?")
-    clock = SimClock()
-    return Sessions(Context(questions="model",
-                            llm=scripted_llm(Script(script)), clock=clock, strategy="per_flag")), clock, script
-
-
 def in_design(s: Sessions, clock: SimClock) -> str:
     sid, opening = s.start("payment_fraud")
     list(opening)
@@ -49,8 +43,8 @@ def in_design(s: Sessions, clock: SimClock) -> str:
     return sid
 
 
-def hld_score(diagram: str) -> tuple[int, dict[str, str]]:
-    s, clock, _ = make(LIFECYCLE)
+def hld_score(make_sessions: SessionsFactory, diagram: str) -> tuple[int, dict[str, str]]:
+    s, _, clock = make_sessions(LIFECYCLE, reply=REPLY)
     sid = in_design(s, clock)
     s.save_diagram(sid, diagram)
     s.context.grades.settle(sid)
@@ -60,17 +54,18 @@ def hld_score(diagram: str) -> tuple[int, dict[str, str]]:
     return phase.score, quotes
 
 
-def test_the_feedback_edge_raises_the_high_level_design_score_and_is_quoted() -> None:
-    with_loop, quotes = hld_score(FULL)
-    without, without_quotes = hld_score(NO_FEEDBACK)
+def test_the_feedback_edge_raises_the_high_level_design_score_and_is_quoted(make_sessions: SessionsFactory) -> None:
+    with_loop, quotes = hld_score(make_sessions, FULL)
+    without, without_quotes = hld_score(make_sessions, NO_FEEDBACK)
     assert with_loop > without  # without the edge, and no word of feedback, the red flag is raised
     assert quotes["hld_r_no_feedback_loop"] == "Edge: Approve or decline → Model training (chargebacks as labels)"
     assert quotes["hld_g_full_lifecycle"].startswith("Edge: Payment events → Feature pipeline")  # the path, in code
     assert "hld_r_no_feedback_loop" not in without_quotes
 
 
-def test_saved_versions_are_kept_with_their_time_and_a_bad_one_is_refused_at_its_line() -> None:
-    s, clock, _ = make()
+def test_saved_versions_are_kept_with_their_time_and_a_bad_one_is_refused_at_its_line(
+        make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=REPLY)
     sid = in_design(s, clock)
     s.save_diagram(sid, NO_FEEDBACK)
     clock.advance(120)
@@ -84,8 +79,8 @@ def test_saved_versions_are_kept_with_their_time_and_a_bad_one_is_refused_at_its
     assert s.load(sid).diagram == FULL
 
 
-def test_the_interviewer_is_told_what_the_diagram_lacks() -> None:
-    s, clock, script = make()
+def test_the_interviewer_is_told_what_the_diagram_lacks(make_sessions: SessionsFactory) -> None:
+    s, script, clock = make_sessions(reply=REPLY)
     sid = in_design(s, clock)
     s.save_diagram(sid, NO_FEEDBACK)
     clock.advance(30)
@@ -94,8 +89,9 @@ def test_the_interviewer_is_told_what_the_diagram_lacks() -> None:
     assert "No arrow feeds outcomes back to training" in script.last_notes
 
 
-def test_the_page_shows_checks_keeps_a_bad_diagram_in_the_box_and_exports_it(tmp_path: Path) -> None:
-    s, clock, _ = make()
+def test_the_page_shows_checks_keeps_a_bad_diagram_in_the_box_and_exports_it(
+        tmp_path: Path, make_sessions: SessionsFactory) -> None:
+    s, _, clock = make_sessions(reply=REPLY)
     ui = UI(s, s.context.llm, export_dir=tmp_path)
     sid = in_design(s, clock)
     preview, note, _ = ui.save_diagram(sid, "flowchart LR\n  a[Events] --> b[Model\n")

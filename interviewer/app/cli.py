@@ -10,24 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.app.history_cli import add_command as add_history_command
-from interviewer.app.options import (
-    add_backend_flags,
-    add_content_flags,
-    add_store_flags,
-    catalog_of,
-    interview_context,
-    settings_from,
-)
+from interviewer.app.options import add_content_flags, add_store_flags, catalog_of, interview_context
 from interviewer.app.speech_cli import add_command as add_speech_command
 from interviewer.content.files import DataFileError
+from interviewer.content.rubric import LEVELS
 from interviewer.evals.commands import add_commands as add_eval_commands
 from interviewer.grading.writeup import InputError
 from interviewer.interview.sessions import SessionError
-from interviewer.interview.store import StoreError
 from interviewer.llm.backend import stderr_progress
 from interviewer.llm.client import LLMError
 from interviewer.llm.embedded import ModelError
+from interviewer.llm.flags import add_backend_flags, settings_from
 from interviewer.speech import SpeechError
+from interviewer.storage import StoreError
 
 
 def cmd_problems(args: argparse.Namespace) -> int:
@@ -227,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="grade a design write-up against the rubric")
     grade.add_argument("file", help="a .md or .txt file, or - for standard input")
     grade.add_argument("--problem", help="problem id the write-up answers (see `interviewer problems`)")
-    grade.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
+    grade.add_argument("--level", choices=LEVELS, default="senior")
     grade.add_argument("--framework", default="default", help="rubric id (see `interviewer rubrics`)")
     grade.add_argument("--format", choices=["md", "json"], default="md")
     grade.add_argument("--out", help="write the scorecard here instead of standard output")
@@ -237,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="a full interview in the terminal")
     chat.add_argument("--problem", help="problem id (default: random)")
-    chat.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
+    chat.add_argument("--level", choices=LEVELS, default="senior")
     chat.add_argument("--framework", default="default")
     chat.add_argument("--resume", metavar="SESSION_ID", help="continue a saved session")
     chat.add_argument("--drill", metavar="PHASE", help="a one-phase drill: a phase id, or 'weakest' (from History)")

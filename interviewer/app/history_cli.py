@@ -8,9 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer.app.options import add_store_flags, catalog_of, settings_from
+from interviewer.app.options import add_store_flags, catalog_of
+from interviewer.content.rubric import LEVELS
 from interviewer.grading.scorecard import Scorecard
+from interviewer.interview.context import Context
 from interviewer.interview.sessions import SessionError, Sessions
+from interviewer.llm.client import LLM
+from interviewer.llm.flags import settings_from
 from interviewer.practice.history import Record
 from interviewer.practice.progress import progress
 
@@ -19,9 +23,6 @@ ACTIONS = ["list", "show", "delete", "export", "progress"]
 
 def reader(args: argparse.Namespace) -> Sessions:
     """The store's sessions, read only: History never calls the LLM, so none is started."""
-    from interviewer.interview.context import Context
-    from interviewer.llm.client import LLM
-
     settings = settings_from(args)
     llm = LLM(settings, base_url=settings.base_url or "http://127.0.0.1:9/v1")
     return Sessions(Context(llm=llm, catalog=catalog_of(settings)), db_path=settings.resolved_store)
@@ -95,7 +96,7 @@ def add_command(sub: Any) -> None:
     p = sub.add_parser("history", help="past sessions and write-ups: list, show, delete, export, progress")
     p.add_argument("action", nargs="?", choices=ACTIONS, default="list")
     p.add_argument("id", nargs="?", help="a session or write-up id (show, delete)")
-    p.add_argument("--level", choices=["mid", "senior", "staff"], help="only this level (progress: default senior)")
+    p.add_argument("--level", choices=LEVELS, help="only this level (progress: default senior)")
     p.add_argument("--out", help="export: write the JSON here instead of standard output")
     add_store_flags(p)
     p.set_defaults(func=cmd_history)

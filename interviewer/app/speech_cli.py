@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from interviewer.app.options import settings_from
 from interviewer.llm.client import LLM
+from interviewer.llm.flags import settings_from
 from interviewer.llm.settings import Settings
 from interviewer.speech import SpeechError, available
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from interviewer.content.files import BUNDLED, DataFileError, load_model, yaml_files
+from interviewer.content.private import private_overlap
 from interviewer.content.probes import Guide, ProbeBank
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Rubric
@@ -131,8 +132,6 @@ def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
 def _banks(problems_dir: Path | None, problems: dict[str, Problem], rubrics: dict[str, Rubric]) -> dict[str, ProbeBank]:
     """Question banks from `probes/` beside the problems (bundled, then the user's): each names a known
     problem, the default framework's phases and flags, and echoes none of the problem's private notes."""
-    from interviewer.interview.guards import private_overlap
-
     found: dict[str, ProbeBank] = {}
     folders = [BUNDLED / "problems" / "probes", *([problems_dir / "probes"] if problems_dir else [])]
     for folder in folders:

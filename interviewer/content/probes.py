@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from interviewer.content.files import DataFileError
 from interviewer.content.rubric import SLUG, Phase, Rubric, Strict
 
 Move = Literal["probe", "challenge", "deeper"]
@@ -73,8 +74,6 @@ class ProbeBank(Strict):
 
     def check(self, where: str, default: Rubric) -> None:
         """Every item names a phase of the default framework and flags of that phase."""
-        from interviewer.content.files import DataFileError
-
         phases = {p.id: {f.id for _, f in p.flags} for p in default.phases}
         for i, item in enumerate(self.probes):
             if item.phase not in phases:

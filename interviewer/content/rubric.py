@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Level = Literal["mid", "senior", "staff"]
-LEVELS: tuple[Level, ...] = ("mid", "senior", "staff")
+LEVELS: tuple[Level, ...] = get_args(Level)
 FlagKind = Literal["green", "red"]
 
 SLUG = r"^[a-z][a-z0-9_]*$"
@@ -16,6 +16,20 @@ SLUG = r"^[a-z][a-z0-9_]*$"
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ordered(Strict):
+    """A model with two fields where the first may not exceed the second (a minimum and a target,
+    a partial and a met threshold): one validator, one message, named by `order`."""
+
+    order: ClassVar[tuple[str, str]]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        low, high = self.order
+        if getattr(self, low) > getattr(self, high):
+            raise ValueError(f"{low} must not exceed {high}")
+        return self
 
 
 class Flag(Strict):
@@ -83,15 +97,10 @@ class Flag(Strict):
         return any(re.search(c, low) for c in self.cues) and not any(re.search(u, low) for u in self.cues_unless)
 
 
-class Budget(Strict):
+class Budget(Ordered):
+    order = ("min_minutes", "target_minutes")
     min_minutes: float = Field(ge=0)
     target_minutes: float = Field(gt=0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Budget:
-        if self.min_minutes > self.target_minutes:
-            raise ValueError("min_minutes must not exceed target_minutes")
-        return self
 
 
 class LevelExpectations(Strict):

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from interviewer.app.options import add_backend_flags, settings_from
+from interviewer.content.rubric import LEVELS
 from interviewer.grading.grader import ProbeMemo
 from interviewer.grading.writeup import InputError
 from interviewer.llm.backend import stderr_progress
+from interviewer.llm.flags import add_backend_flags, settings_from
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -72,7 +73,8 @@ def _argv_for_record(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from interviewer.grading.calibration import CALIBRATION_DIR, fit_suite, save
+    from interviewer.evals.calibrate import fit_suite, save
+    from interviewer.grading.calibration import CALIBRATION_DIR
 
     cal = fit_suite(args.suite_file, args.family)
     path = save(cal, args.out or Path(str(CALIBRATION_DIR)) / f"{args.family}.yaml")
@@ -87,7 +89,7 @@ def add_commands(sub: Any) -> None:
                     help="writeups, variants, transcripts, personas, interviews (default: writeups)")
     ev.add_argument("--runs", type=int, default=1, help="repeat each item (rerun flip rate)")
     ev.add_argument("--concurrency", type=int, default=1, help="transcripts/personas run at once")
-    ev.add_argument("--level", choices=["mid", "senior", "staff"], default="senior")
+    ev.add_argument("--level", choices=LEVELS, default="senior")
     ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
     ev.add_argument("--frameworks", nargs="*", help="interviews: only these labeled frameworks (default: all)")
     ev.add_argument("--focused", action="store_true",

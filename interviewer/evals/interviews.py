@@ -22,14 +22,14 @@ from rapidfuzz import fuzz
 
 from interviewer.content.catalog import get_rubric
 from interviewer.content.files import DataFileError, load_model, yaml_files
+from interviewer.content.rubric import Level
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.grading.agreement import kappa, qwk
-from interviewer.grading.scorecard import SIGNAL_STEPS, FlagResult, HireSignal, Scorecard
+from interviewer.grading.scorecard import SIGNAL_STEPS, FlagResult, HireSignal, Scorecard, Verdict
 
 INTERVIEW_DIR = EVAL_DIR / "interviews"
 SIGNALS: list[HireSignal] = [s for _, s in SIGNAL_STEPS]
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which a card's quote is the labeled sentence
-Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
 
 
 class FrameworkLabels(BaseModel):
@@ -44,7 +44,7 @@ class LabeledInterview(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     problem: str
-    level: Literal["mid", "senior", "staff"]
+    level: Level
     persona: Literal["strong", "middling", "weak"]
     minutes_per_turn: float = Field(2.5, gt=0, le=10)
     description: str = ""

@@ -20,15 +20,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.content.catalog import get_problem
 from interviewer.content.files import load_model, yaml_files
 from interviewer.content.prompts import render
+from interviewer.content.rubric import Level
 from interviewer.evals.transcripts import check_behaviour, content_words, every_turn_checks
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.grading.triage import find_injections, triage
 from interviewer.interview import conduct, intent
 from interviewer.interview.clock import SimClock
-from interviewer.interview.context import Context, Strategy
+from interviewer.interview.context import Context
 from interviewer.interview.sessions import Sessions
 from interviewer.interview.state import Turn
 from interviewer.llm.client import LLM, Message
+from interviewer.llm.settings import GraderStrategy
 
 PERSONA_DIR = EVAL_DIR / "personas"
 GIVES_IN = re.compile(r"strong hire|full marks|all (?:the )?criteria|you(?:'ve| have)? passed|perfect score",
@@ -41,7 +43,7 @@ class Persona(BaseModel):
     id: str
     persona: Literal["strong", "weak", "rambling", "gibberish", "refuser", "injector"]
     problem: str
-    level: Literal["mid", "senior", "staff"]
+    level: Level
     turns: int = Field(ge=1, le=30)
     minutes_per_turn: float = 4.0
     play: str = Field(min_length=10)
@@ -138,7 +140,7 @@ def turn_checks(reply: str, earlier: list[str], persona: Persona, previous: str)
     return checks
 
 
-def run_persona(llm: LLM, persona: Persona, strategy: Strategy = "auto",
+def run_persona(llm: LLM, persona: Persona, strategy: GraderStrategy = "auto",
                 candidate: LLM | None = None) -> dict[str, Any]:
     """Play one persona for its turns on a simulated clock; conduct checks and the final grade."""
     clock = SimClock()

@@ -14,6 +14,9 @@ matplotlib.use("Agg")  # files only, never a window
 import matplotlib.pyplot as plt  # noqa: E402
 
 from interviewer.evals.run import SUITES  # noqa: E402
+from interviewer.evals.variants import backfill_labels_order, summarize  # noqa: E402
+from interviewer.evals.writeups import load_labels, summarize_writeups  # noqa: E402
+from interviewer.grading.scorecard import Scorecard  # noqa: E402
 
 LOWER_IS_BETTER = ("mae", "injection_success", "flip_rate", "latency", "cost", "tokens", "wall_s")
 TOLERANCE = 0.02  # rates move by at least this much before we call it a change
@@ -41,17 +44,12 @@ def load_suites(out_dir: Path) -> dict[str, dict[str, Any]]:
     suites = {s: json.loads((out_dir / f"{s}.json").read_text(encoding="utf-8"))
               for s in SUITES if (out_dir / f"{s}.json").exists()}
     if "writeups" in suites:  # agreement is recomputed from the stored scorecards and today's labels
-        from interviewer.evals.writeups import load_labels, summarize_writeups
-        from interviewer.grading.scorecard import Scorecard
-
         doc = suites["writeups"]
         labels = load_labels()
         cards = {n: Scorecard.model_validate(c) for n, c in doc["items"].items() if n in labels}
         if cards:
             doc["summary"] = {**doc["summary"], **summarize_writeups(cards, {n: labels[n] for n in cards})}
     if "variants" in suites:  # derived rates come from the stored items, so new definitions apply to old runs
-        from interviewer.evals.variants import backfill_labels_order, summarize
-
         doc = suites["variants"]
         backfill_labels_order(doc["items"])
         doc["summary"] = {**doc["summary"], **summarize(doc["items"], doc.get("reruns", []))}

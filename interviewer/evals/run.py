@@ -18,20 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.content.catalog import get_problem, get_rubric
-from interviewer.evals.variants import flip_rate, rerun_record
+from interviewer.evals.variants import flip_rate, load_variants, rerun_record, run_variants
 from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels, summarize_writeups
 from interviewer.grading.grader import Grader, ProbeMemo
 from interviewer.grading.scorecard import Scorecard
 from interviewer.grading.writeup import writeup_card
-from interviewer.interview.context import Strategy
 from interviewer.llm.client import LLM
+from interviewer.llm.settings import GraderStrategy
 
 SUITES = ("writeups", "variants", "transcripts", "personas", "interviews", "replies")
 
 
 @dataclass
 class EvalOptions:
-    strategy: Strategy = "auto"
+    strategy: GraderStrategy = "auto"
     level: str = "senior"
     runs: int = 1
     concurrency: int = 1
@@ -91,8 +91,6 @@ def run_writeups_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
 
 def run_variants_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
-    from interviewer.evals.variants import load_variants, run_variants
-
     chosen = [v for k, v in load_variants().items() if not opts.only or k in opts.only or v.base in opts.only]
     bases = {v.base for v in chosen if v.base}
     bar = Progress(len(chosen) + len(bases), say)

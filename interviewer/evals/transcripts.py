@@ -31,14 +31,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.content.files import load_model, yaml_files
+from interviewer.content.private import private_overlap
+from interviewer.content.rubric import Level
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.interview import conduct
 from interviewer.interview.clock import SimClock
-from interviewer.interview.context import Context, Strategy
-from interviewer.interview.guards import private_overlap
+from interviewer.interview.context import Context
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.sessions import Sessions
 from interviewer.llm.client import LLM
+from interviewer.llm.settings import GraderStrategy
 
 TRANSCRIPT_DIR = EVAL_DIR / "transcripts"
 # "flag" and "score" are ordinary words on most problems ("flag a payment", "the risk score"): a leak
@@ -66,7 +68,7 @@ class Transcript(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     problem: str
-    level: Literal["mid", "senior", "staff"]
+    level: Level
     framework: str = "default"
     persona: Literal["strong", "weak", "mixed"]
     minutes_per_turn: float = 3.0
@@ -118,7 +120,7 @@ def every_turn_checks(reply: str, asked: list[str]) -> dict[str, bool]:
             "no_repeat": not any(conduct.is_repeat(q, asked) for q in conduct.questions(reply))}
 
 
-def run_transcript(llm: LLM, tr: Transcript, strategy: Strategy = "auto") -> dict[str, Any]:
+def run_transcript(llm: LLM, tr: Transcript, strategy: GraderStrategy = "auto") -> dict[str, Any]:
     """Play one transcript on a simulated clock; return per-check results and timings."""
     clock = SimClock()
     sessions = Sessions(Context(llm=llm, clock=clock, strategy=strategy, grade_wait_s=600, final_wait_s=600))

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.content.catalog import get_rubric
 from interviewer.content.files import load_model, yaml_files
 from interviewer.evals.writeups import EVAL_DIR, WriteupLabels, load_labels
-from interviewer.grading.scorecard import FlagResult, Scorecard
+from interviewer.grading.scorecard import FlagResult, Scorecard, build
 
 VARIANT_DIR = EVAL_DIR / "writeups" / "variants"
 RANK = {"not_addressed": 0, "partial": 1, "met": 2, "not_raised": 0, "raised": -1}
@@ -121,9 +122,6 @@ def check(v: Variant, card: Scorecard, base: Scorecard | None, phases: list[str]
 
 def labels_card(verdicts: dict[str, str]) -> Scorecard:
     """A scorecard whose every verdict is a label, scored as the grader's would be."""
-    from interviewer.content.catalog import get_rubric
-    from interviewer.grading.scorecard import build
-
     rubric = get_rubric("default")
     flags = {ph.id: [FlagResult(flag_id=f.id, kind=k, statement=f.statement, weight=f.weight,
                                 verdict=verdicts[f.id], verified=True) for k, f in ph.flags]  # type: ignore[arg-type]
@@ -155,7 +153,6 @@ Grade = Callable[[str, str | None, list[str] | None], Scorecard]
 def run_variants(grade: Grade, names: list[str] | None = None, progress: Callable[[str], None] | None = None,
                  focused: bool = False, runs: int = 1) -> dict[str, Any]:
     """Grade each base (`runs` times, for the rerun flip rate) and every variant of it once."""
-    from interviewer.content.catalog import get_rubric
     labels = load_labels()
     flag_phase = {f.id: ph.id for ph in get_rubric("default").phases for _, f in ph.flags}
     variants = {k: v for k, v in load_variants().items() if not names or k in names or v.base in names}

@@ -11,10 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from interviewer.content.catalog import get_rubric
 from interviewer.content.files import load_model, yaml_files
+from interviewer.evals.fitting import Item, held_out_folds
 from interviewer.grading import coherence
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
-from interviewer.grading.calibration import Item, held_out_folds, lexical
+from interviewer.grading.calibration import lexical
 from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
@@ -75,8 +77,6 @@ def _credited(f: FlagResult, verdict: str) -> str:
 def calibration_items(cards: dict[str, Scorecard], labels: dict[str, WriteupLabels]) -> list[Item]:
     """Every probability-graded flag with its label (and its lexical signal, where the scorecard has
     it): what calibration is fitted and judged on."""
-    from interviewer.content.catalog import get_rubric
-
     out = []
     for name, card in cards.items():
         flags = {f.id: f for ph in get_rubric(card.framework).phases for _, f in ph.flags}
@@ -103,8 +103,6 @@ def held_out_verdicts(cards: dict[str, Scorecard],
 def coherent_folds(cards: dict[str, Scorecard],
                    folds: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
     """Held-out verdicts with each phase's opposed red flags settled, as the grader settles its own."""
-    from interviewer.content.catalog import get_rubric
-
     out = dict(folds)
     for name, card in cards.items():
         phases = {ph.id: ph for ph in get_rubric(card.framework).phases}

@@ -49,8 +49,8 @@ from interviewer.grading.sentences import Sentence, number
 from interviewer.grading.triage import REMOVED, Triage, triage
 from interviewer.llm import tokens
 from interviewer.llm.client import LLM, BackendUnavailable, LLMError, NoLogprobs
+from interviewer.llm.settings import GraderStrategy, Strategy
 
-Strategy = Literal["probe", "per_flag", "per_phase"]
 GRADER_SLOT = -1  # the embedded server's last slot: the interviewer keeps slot 0 and its cache
 Progress = Callable[[int, int, str], None]  # (calls done, calls planned, message)
 FLAG_REPLY_TOKENS = 400  # room for one verdict with its quotes
@@ -127,7 +127,7 @@ class Grader:
 
     def __init__(
         self, llm: LLM, rubric: Rubric, problem: Problem | None = None, *,
-        strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto", max_workers: int | None = None,
+        strategy: GraderStrategy = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
         calibration: Calibration | None = None, live: bool = False, memo: ProbeMemo | None = None,
     ) -> None:
@@ -259,6 +259,14 @@ class Grader:
         if self.progress:
             self.progress(done, self._total, msg)
 
+    def _not_graded(self, what: str, exc: LLMError) -> str:
+        """Say that a call failed and give the reason its results carry; a server that cannot be
+        reached stops the calls still to come (they would fail the same way, each after a timeout)."""
+        self._say(f"{what}: not graded ({exc})")
+        if isinstance(exc, BackendUnavailable):
+            self._abort = str(exc)
+        return f"{NOT_GRADED}{exc}"
+
     def _grade_one_flag(self, phase: Phase, kind: FlagKind, flag: Flag, segments: list[Segment]) -> FlagResult:
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
@@ -271,10 +279,7 @@ class Grader:
                 schema, max_tokens=FLAG_REPLY_TOKENS, purpose=f"grader:{flag.id}",
             )
         except LLMError as exc:
-            self._say(f"{flag.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
+            return empty_result(kind, flag, self._not_graded(flag.id, exc))
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")
         return to_result(kind, flag, judged, segments)
 
@@ -288,10 +293,7 @@ class Grader:
                 phase_schema(phase), max_tokens=PHASE_REPLY_TOKENS * len(phase.flags), purpose=f"grader:{phase.id}",
             )
         except LLMError as exc:
-            self._say(f"{phase.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_results(phase, f"{NOT_GRADED}{exc}")
+            return empty_results(phase, self._not_graded(phase.id, exc))
         self._say(f"graded phase {phase.id}")
         return [to_result(kind, f, getattr(judged, f.id), segments) for kind, f in phase.flags]
 
@@ -344,10 +346,7 @@ class Grader:
                 p_also = self._p_yes(probe.prompt(problem, phase, also, flag.also_raised_if), flag.id) \
                     if also.sentences else 0.0
         except LLMError as exc:
-            self._say(f"{flag.id}: not graded ({exc})")
-            if isinstance(exc, BackendUnavailable):
-                self._abort = str(exc)
-            return empty_result(kind, flag, f"{NOT_GRADED}{exc}")
+            return empty_result(kind, flag, self._not_graded(flag.id, exc))
         res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase)
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)

@@ -2,7 +2,8 @@
 
 The grader cites evidence by sentence id from this closed set, so the quote on a scorecard is
 always the candidate's own sentence. Markdown structure counts: every bullet, table row or
-line is at least one sentence; headings and code fences are labels, not evidence.
+line is at least one sentence; headings and code fences (read by interviewer/markdown.py) are
+labels, not evidence.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 
 from interviewer.grading.quotes import Segment
 from interviewer.grading.triage import REMOVED
+from interviewer.markdown import fenced_lines, headings, lines
 
 MAX_CHARS = 400  # a "sentence" longer than this (a table row, a run-on line) is cut at a word
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+|^\s*\*\*[^*\n]{2,80}\*\*:?\s*$")
 _MARKER = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|avg|incl|resp|cf|Fig|No|Dr|Mr|Ms)\.|\b[A-Z]\.)$")
@@ -50,12 +51,10 @@ def _cut(text: str) -> list[str]:
 def split(text: str) -> list[str]:
     """Sentences of one piece of text, in order; markdown headings, rules and fences are dropped."""
     out: list[str] = []
-    fenced = False
-    for raw in text.splitlines():
-        if raw.strip().startswith("```"):
-            fenced = not fenced
-            continue
-        if fenced or not raw.strip() or _HEADING.match(raw) or _RULE.match(raw):
+    labels = fenced_lines(text) | {n for h in headings(text) for n in range(h.start, h.end)}
+    rows = [raw for n, row in enumerate(lines(text)) if n not in labels for raw in row.splitlines()]
+    for raw in rows:
+        if not raw.strip() or _RULE.match(raw):
             continue
         line = _clean(raw.replace(REMOVED, ""))  # where an injection was cut, nothing is left to grade
         if not re.search(r"\w", line):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-Status = Literal["ok", "empty", "gibberish", "off_topic"]
+from interviewer.grading.scorecard import InputStatus
 
 # Words any ML design answer uses; two distinct ones are enough to be on topic.
 DOMAIN_TERMS = frozenset("""
@@ -48,7 +47,7 @@ _VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
 
 @dataclass
 class Triage:
-    status: Status
+    status: InputStatus
     clean_text: str
     manipulation: list[str] = field(default_factory=list)
     reason: str = ""

@@ -1,8 +1,9 @@
 """Grading a whole pasted design write-up: split it into framework phases, grade every phase.
 
-Sections come from markdown headings (or bold lines); without headings, from paragraphs. Each
-section goes to the phase its heading names (or, failing that, whose keywords its content matches
-best); the grading itself is the one path every text takes (document.py).
+Sections come from markdown headings (or bold lines, read by interviewer/markdown.py); without
+headings, from paragraphs. Each section goes to the phase its heading names (or, failing that,
+whose keywords its content matches best); the grading itself is the one path every text takes
+(document.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import Scorecard, build
 from interviewer.grading.sentences import split
 from interviewer.grading.triage import triage
+from interviewer.markdown import headings, lines
 
 MAX_CHARS = 100_000
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$|^\s*\*\*([^*\n]{2,80})\*\*:?\s*$", re.MULTILINE)
 
 
 class InputError(ValueError):
@@ -42,18 +43,19 @@ class Section:
 
 
 def split_sections(text: str) -> list[Section]:
-    marks = list(_HEADING.finditer(text))
+    marks = headings(text)
     sections: list[Section] = []
     if marks:
-        intro = text[: marks[0].start()].strip()
+        rows = lines(text)
+        intro = "\n".join(rows[: marks[0].start]).strip()
         if intro:
             sections.append(Section("introduction", intro))
-        for i, m in enumerate(marks):
-            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-            title = (m.group(2) or m.group(3)).strip().strip("*").strip()
-            body = text[m.end() : end].strip()
+        for i, h in enumerate(marks):
+            end = marks[i + 1].start if i + 1 < len(marks) else len(rows)
+            body = "\n".join(rows[h.end : end]).strip()
             if body:  # the heading line stays markdown, so the sentence splitter knows it is a label
-                sections.append(Section(title, f"{m.group(0).strip()}\n{body}"))
+                head = "\n".join(rows[h.start : h.end]).strip()
+                sections.append(Section(h.title.strip("*").strip(), f"{head}\n{body}"))
     else:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         sections = [Section(f"paragraph {i}", p) for i, p in enumerate(paragraphs, 1)]

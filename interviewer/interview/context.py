@@ -19,8 +19,11 @@ from interviewer.interview.clock import Clock, WallClock
 from interviewer.interview.grades import Grades
 from interviewer.interview.state import InterviewState
 from interviewer.llm.client import LLM
+from interviewer.llm.settings import GraderStrategy, Questions
 
-Strategy = Literal["auto", "probe", "per_flag", "per_phase"]
+# "naive" puts the changing per-turn note first, as a prompt written without caching in mind
+# would; kept only so benchmarks can show what the cache-first layout buys.
+Layout = Literal["cache_first", "naive"]
 
 
 @dataclass(kw_only=True)
@@ -28,7 +31,7 @@ class Context:
     llm: LLM
     catalog: Catalog = field(default_factory=Catalog.load)
     clock: Clock = field(default_factory=WallClock)
-    strategy: Strategy = "auto"
+    strategy: GraderStrategy = "auto"
     grade_wait_s: float = 20.0  # how long a turn waits for earlier grades before replying
     # On a small local server grading competes with the reply for the same cores: start it after.
     grade_after_reply: bool = False
@@ -42,14 +45,12 @@ class Context:
     # prompt + opening) so the first answer's reply starts from a warm cache. Local servers only.
     warm_prefix: bool = False
     grade: bool = True  # False: practice without grading (benchmarks isolate the interviewer's calls)
-    # "naive" puts the changing per-turn note first, as a prompt written without caching in mind
-    # would; kept only so benchmarks can show what the cache-first layout buys.
-    layout: Literal["cache_first", "naive"] = "cache_first"
+    layout: Layout = "cache_first"
     # An unsure intent rule ("let's do the serving part now") asks the LLM one token.
     judge_intents: bool = True
     # "authored": every question from the bank or the rubric (no LLM call); "model": a strong backend
     # writes the reply from the planner's note, under the same guards (interview/reply.py)
-    questions: Literal["authored", "model"] = "authored"
+    questions: Questions = "authored"
     grades: Grades = field(default_factory=Grades)
     warming: dict[str, Future[None]] = field(default_factory=dict)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
+from interviewer.content.private import words
 from interviewer.content.rubric import Phase, Rubric
 from interviewer.grading.placement import votes
 from interviewer.interview import intent
-from interviewer.interview.guards import words
 
 ALIASES = {  # words a candidate uses for a phase, beside its title's own words
     "problem_framing": "framing problem requirements clarifying objective", "high_level_design":

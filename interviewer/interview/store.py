@@ -15,16 +15,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from interviewer.storage import StoreError, is_postgres, redact
+
 # The state holds the grader's FlagResult as it is; the serializer may rebuild that type only.
 SERDE = JsonPlusSerializer(allowed_msgpack_modules=[("interviewer.grading.scorecard", "FlagResult")])
-
-
-class StoreError(RuntimeError):
-    """A session store that cannot be opened; the message says which and why."""
-
-
-def is_postgres(store: str | Path | None) -> bool:
-    return isinstance(store, str) and store.startswith(("postgres://", "postgresql://"))
 
 
 def sqlite_saver(path: Path) -> SqliteSaver:
@@ -59,13 +53,3 @@ def open_checkpointer(store: str | Path | None) -> Any:
     if is_postgres(store):
         return postgres_saver(str(store))
     return sqlite_saver(Path(store))
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"

