@@ -112,9 +112,11 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
             g_md = gr.Markdown(elem_id="grade-scorecard")
             g_files = gr.File(label="Download scorecard", file_count="multiple")
         with tabs, gr.Tab("History", id="history") as history_tab:
+            with gr.Row():  # the picker gets the row's width: its line tells one session from another
+                h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level", scale=1, min_width=120)
+                h_pick = gr.Dropdown([], label="Session (or click its row below)", elem_id="history-pick", scale=6,
+                                     allow_custom_value=True)
             with gr.Row():
-                h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level")
-                h_pick = gr.Dropdown([], label="Session", elem_id="history-pick", scale=3, allow_custom_value=True)
                 h_open = gr.Button("Open", elem_id="history-open")
                 h_resume = gr.Button("Resume", elem_id="history-resume")
                 h_delete = gr.Button("Delete", variant="stop", elem_id="history-delete")
@@ -132,7 +134,8 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                 p_framework = gr.Dropdown(frameworks, value="default", label="Framework (for drills)")
                 p_drill = gr.Button("Drill my weakest phase", variant="primary", elem_id="drill-btn")
             p_plot = gr.LinePlot(x="session", y="score", color="phase", y_lim=[1, 4], elem_id="progress-plot",
-                                 title="Phase scores by session (1-4)", tooltip=["date", "phase", "score"])
+                                 title="Phase scores by session (1-4)", x_title="session · date · problem",
+                                 x_label_angle=-20, tooltip=["session", "date", "phase", "score", "id"])
             p_md = gr.Markdown(elem_id="progress-summary")
         with tabs, gr.Tab("About", id="about"):
             about = gr.Markdown(elem_id="about")
@@ -221,7 +224,12 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
             o = ui.resume(rid)
             return (*o.as_tuple(), gr.Tabs(selected="interview"), "")
 
+        def on_row(evt: gr.SelectData) -> str:
+            """A click anywhere on a row picks that session (its id is the row's last cell)."""
+            return str(evt.row_value[COLUMNS.index("id")])
+
         history_tab.select(history_rows, h_level, [h_table, h_pick])
+        h_table.select(on_row, None, h_pick).then(hist.open, h_pick, [h_chat, h_chart, h_card, h_notice])
         h_level.change(history_rows, h_level, [h_table, h_pick])
         h_open.click(hist.open, h_pick, [h_chat, h_chart, h_card, h_notice], api_name="history_open")
         h_resume.click(resume_past, h_pick, [*outs, tabs, h_notice]).then(lambda s: s, sid, sid_store)
