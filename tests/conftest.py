@@ -112,3 +112,42 @@ def browser_type_launch_args() -> dict[str, object]:
     return {"executable_path": CHROMIUM, "args": [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]}
+
+
+BROWSER_REPLY = "How would you measure success for the business?"  # what the scripted model says every turn
+GRADER_PACE_S = 0.05  # each grading call takes a moment, as a model's does, so progress can be seen
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page on the scripted fake LLM: the business objective and the baseline are met when said."""
+    from interviewer.app.page import build_app
+    from interviewer.app.ui import UI
+    from interviewer.app.views import CSS
+    from interviewer.content.catalog import get_rubric
+    from interviewer.interview.clock import SimClock
+    from interviewer.interview.context import Context
+    from interviewer.interview.sessions import Sessions
+    from interviewer.llm.embedded import free_port
+    from interviewer.testing.fake_grader import InterviewScript, JudgeScript
+    from interviewer.testing.fake_llm import FakeReply, Script, scripted_llm
+
+    judge = JudgeScript(get_rubric("default"), {"pf_g_business_objective": ("yes", ["cut fraud losses"]),
+                                                "mod_g_baseline": ("yes", ["a logistic regression baseline"])})
+    script = InterviewScript(judge, reply=BROWSER_REPLY)
+
+    def paced(body: dict[str, object]) -> FakeReply:
+        reply = script(body)
+        reply = FakeReply(reply) if isinstance(reply, str) else reply
+        if not body.get("stream"):
+            reply.delay_s = max(reply.delay_s, GRADER_PACE_S)
+        return reply
+
+    llm = scripted_llm(Script(paced))
+    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm,
+            export_dir=tmp_path_factory.mktemp("exports"))
+    app = build_app(ui, secret="browser-test")
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()

@@ -2,46 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from interviewer.app.page import build_app
-from interviewer.app.ui import UI
-from interviewer.app.views import CSS
-from interviewer.content.catalog import get_rubric
-from interviewer.interview.clock import SimClock
-from interviewer.interview.context import Context
-from interviewer.interview.sessions import Sessions
-from interviewer.llm.embedded import free_port
-from interviewer.testing.fake_grader import InterviewScript, JudgeScript
-from interviewer.testing.fake_llm import Script, scripted_llm
+from tests.conftest import BROWSER_REPLY
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-REPLY = "How would you measure success for the business?"
+REPLY = BROWSER_REPLY
 # The scripted model says REPLY every turn; the interviewer never repeats it, and asks the
 # phase's own question instead (it was not asked yet).
 NEXT = "Let's start with the problem itself: what would you want to clarify first?"
 ANSWER = "The business goal is to cut fraud losses while keeping false declines low."
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    rubric = get_rubric("default")
-    judge = JudgeScript(rubric, {"pf_g_business_objective": ("yes", ["cut fraud losses"]),
-                                 "mod_g_baseline": ("yes", ["a logistic regression baseline"])})
-    llm = scripted_llm(Script(InterviewScript(judge, reply=REPLY)))
-    ui = UI(Sessions(Context(questions="model", llm=llm, clock=SimClock())), llm,
-            export_dir=tmp_path_factory.mktemp("exports"))
-    app = build_app(ui, secret="browser-test")
-    port = free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, share=False, css=CSS)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
 
 
 def shot(page: Page, name: str) -> None:
@@ -139,7 +114,7 @@ def test_the_chat_behaves(page: Page, app_url: str) -> None:
     box = page.locator("#answer textarea")
     box.fill("An answer typed before starting")
     page.locator("#send-btn").click()
-    expect(page.locator("#notice")).to_contain_text("Start an interview first", timeout=10_000)
+    expect(page.locator("#answer-notice")).to_contain_text("Start an interview first", timeout=10_000)
     expect(box).to_have_value("An answer typed before starting")
     expect(page.locator("#chat").get_by_role("button", name="Clear")).to_have_count(0)
 
@@ -189,7 +164,6 @@ def test_the_whiteboard_draws_saves_survives_a_reload_and_is_exported(page: Page
     page.goto(app_url)
     page.locator("#start-btn").click()
     expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
-    page.get_by_text("Whiteboard (Mermaid flowchart)").click()
     box = page.locator("#diagram-src textarea")
     box.fill(DIAGRAM)
     drawn = page.locator("#diagram-preview svg").filter(has_text="Fraud model")  # Mermaid's drawing
@@ -203,9 +177,9 @@ def test_the_whiteboard_draws_saves_survives_a_reload_and_is_exported(page: Page
 
     page.reload()
     expect(page.locator("#chat")).to_contain_text("Thanks for joining", timeout=20_000)
-    page.get_by_text("Whiteboard (Mermaid flowchart)").click()
     expect(page.locator("#diagram-src textarea")).to_have_value(DIAGRAM, timeout=20_000)
     expect(drawn).to_be_visible(timeout=20_000)
+    expect(page.locator("#diagram-note")).to_contain_text("Saved version 1", timeout=20_000)  # the save survives
 
     page.locator("#end-btn").click()
     link = page.locator('#downloads a[download="interview.md"]')

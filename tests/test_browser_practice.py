@@ -3,6 +3,7 @@ delete with a confirmation. Five graded sessions are made first through the sess
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,10 @@ def test_history_replays_a_session_and_progress_draws_the_chart(page: Page,
     page.get_by_role("tab", name="Progress").click()
     expect(page.locator("#progress-summary")).to_contain_text("5 graded sessions so far", timeout=20_000)
     expect(page.locator("#progress-plot canvas, #progress-plot svg").first).to_be_visible(timeout=20_000)
-    expect(page.locator("#progress-summary")).to_contain_text("Most often missed")
+    expect(page.locator("#progress-summary")).to_contain_text("Strengths most often not shown")
+    axis = page.locator("#progress-plot svg text")  # each attempt by its place, date and problem
+    for k, day in enumerate(["01", "02", "03", "04", "05"], 1):
+        expect(axis.filter(has_text=f"{k:02d} · 2025-12-{day} · payment_fraud")).to_have_count(1, timeout=20_000)
     shot(page, "progress")
 
     page.locator("#drill-btn").click()
@@ -99,3 +103,45 @@ def test_deleting_asks_first_and_removes_the_row(page: Page, practice: tuple[str
     page.locator("#history-delete").click()  # the picker's session: the newest
     expect(page.locator("#history-notice")).to_contain_text("gone from History", timeout=20_000)
     expect(rows).to_have_count(before - 1, timeout=20_000)
+
+
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  for (const th of document.querySelectorAll('#history-table [role=columnheader]')) {
+    const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      let at = 0;
+      for (const part of n.textContent.split(/(\\s+)/)) {
+        if (part.trim()) {
+          const r = document.createRange();
+          r.setStart(n, at); r.setEnd(n, at + part.length);
+          if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) broken.push(part);
+        }
+        at += part.length;
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_a_row_click_picks_its_session_headers_read_whole_and_a_replay_has_no_trash(
+        page: Page, practice: tuple[str, list[str], Sessions]) -> None:
+    url, sids, _ = practice
+    page.set_viewport_size({"width": 760, "height": 900})  # narrow: where headers broke mid-word
+    page.goto(url)
+    page.get_by_role("tab", name="History").click()
+    table = page.locator("#history-table")
+    expect(table).to_contain_text(sids[0], timeout=20_000)
+    assert page.evaluate(BROKEN_WORDS_JS) == []
+    assert page.locator("#history-table [role=columnheader]").filter(has_text="framework").count() == 1
+    third = table.locator("[role=row]").filter(has_text="2025-12-03")  # the third session, oldest first
+    third.get_by_role("gridcell").nth(2).click()
+    picker = page.locator("#history-pick input")
+    expect(picker).to_have_value(re.compile(f"2025-12-03 .*payment_fraud.*senior.*default.*{re.escape(sids[2])}"),
+                                 timeout=20_000)
+    expect(page.locator("#history-chat")).to_contain_text(OBJECTIVE, timeout=20_000)  # opened at once
+    expect(page.locator("#history-card")).to_contain_text("Hire signal")
+    expect(page.locator("#history-chat").get_by_role("button", name="Clear")).to_have_count(0)
+    expect(page.locator("#history-chat").get_by_role("button", name="Copy conversation")).to_have_count(1)
+    shot(page, "history-row-picked")

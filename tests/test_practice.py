@@ -81,6 +81,23 @@ def test_five_graded_sessions_list_newest_first_with_five_points_per_phase(tmp_p
     assert "5 graded sessions so far" in prog.summary()
 
 
+def test_progress_lists_missed_greens_and_raised_reds_apart(tmp_path: Path) -> None:
+    from interviewer.app.history_ui import summary_md
+
+    _, s = five_sessions(tmp_path / "s.db")
+    red = next(f for ph in RUBRIC.phases for kind, f in ph.flags if kind == "red")
+    listed = s.history.list()
+    listed[:2] = [r.model_copy(update={"missed": [*r.missed, red.id]}) for r in listed[:2]]
+    prog = progress(listed, "senior", Catalog.load(), top=50)
+    assert [(fid, k, n) for fid, _, k, n in prog.raised] == [(red.id, 2, 5)]
+    assert red.id not in {fid for fid, *_ in prog.missed}
+    greens = {f.id for ph in RUBRIC.phases for f in ph.green_flags}
+    assert {fid for fid, *_ in prog.missed} <= greens
+    md = summary_md(prog)
+    concerns = md.index("**Concerns most often raised**")
+    assert md.index("**Strengths most often not shown**") < concerns and f"2/5 — {red.statement}" in md[concerns:]
+
+
 def test_few_sessions_say_how_many_instead_of_a_trend(tmp_path: Path) -> None:
     clock = SimClock()
     s = sessions_on(tmp_path / "s.db", {}, clock)
@@ -261,7 +278,8 @@ def test_history_and_progress_handlers_of_the_page(tmp_path: Path) -> None:
     assert note == ""
     plot, summary = h.progress("senior")
     assert sorted(plot.groupby("phase").size().tolist()) == [5] * len(RUBRIC.phases)
-    assert "5 graded sessions so far" in summary and "Most often missed" in summary
+    assert "5 graded sessions so far" in summary and "Strengths most often not shown" in summary
+    assert "Concerns most often raised" not in summary  # no red flag was raised in these five
     problem, phase = h.drill_choice("senior", "default")
     assert problem != "payment_fraud" and problem in Catalog.load().problems
     means = progress(s.history.list(), "senior", Catalog.load()).means
@@ -271,7 +289,7 @@ def test_history_and_progress_handlers_of_the_page(tmp_path: Path) -> None:
     assert h.delete("") == "Nothing deleted." and len(h.table()[1]) == 5  # the browser's confirm said no
     assert "gone from History" in h.delete(sids[1])
     assert sids[1] not in list(h.table()[0]["id"])
-    assert h.progress("senior")[0]["session"].max() == "04"
+    assert h.progress("senior")[0]["session"].max() == "04 · 2025-12-05 · payment_fraud"  # by date and problem
 
 
 def test_a_graded_write_up_enters_history_from_the_page_and_the_cli(tmp_path: Path,

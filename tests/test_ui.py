@@ -48,7 +48,7 @@ def test_send_streams_reply_updates_flags_and_escapes_html(tmp_path: Path) -> No
     assert "<script>" not in user_msg and "&lt;script&gt;" in user_msg
     clock.advance(60)
     final = list(ui.send("Latency budget matters too.", sid))[-1]
-    assert "cut fraud losses" in final.rubric and "🟢" in final.rubric
+    assert "cut fraud losses" in final.rubric and "<strong>Strength:</strong>" in final.rubric
 
 
 def test_next_phase_and_end_give_a_scorecard_and_downloads(tmp_path: Path) -> None:
@@ -69,7 +69,9 @@ def test_empty_and_oversized_answers_are_refused_without_losing_anything(tmp_pat
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
     before = len(script.interviewer_prompts)
     assert "Type an answer first" in list(ui.send("   ", sid))[-1].notice
-    assert "limit is 6,000" in list(ui.send("x" * 200_000, sid))[-1].notice
+    too_long = list(ui.send("x" * 200_000, sid))[-1]
+    assert "200,000 characters, 194,000 over the 6,000-character limit" in too_long.notice
+    assert too_long.keep == "x" * 200_000  # nothing lost: all of it goes back into the box
     assert len(script.interviewer_prompts) == before
     assert len(ui.sessions.load(sid).transcript) == 1
 

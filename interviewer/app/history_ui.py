@@ -11,16 +11,17 @@ import pandas as pd
 from interviewer.app.views import chat_messages, score_chart
 from interviewer.interview.sessions import SessionError, Sessions
 from interviewer.practice.history import Record
-from interviewer.practice.progress import Progress, drill_problem, progress
+from interviewer.practice.progress import Point, Progress, drill_problem, progress
 
 COLUMNS = ["date", "kind", "problem", "level", "framework", "minutes", "overall", "signal", "id"]
 ALL = "all"
 
 
 def label(rec: Record) -> str:
+    """The picker's line: enough to tell one attempt from another in a store others share too."""
     when = datetime.fromtimestamp(rec.created, UTC).strftime("%Y-%m-%d %H:%M")
     score = f"{rec.overall:.2f}" if rec.overall is not None else rec.status
-    return f"{when} · {rec.problem_id or 'write-up'} · {rec.kind} · {score}"
+    return f"{when} · {rec.problem_id or 'write-up'} · {rec.kind} · {rec.level} · {rec.framework} · {score} · {rec.id}"
 
 
 class HistoryUI:
@@ -75,9 +76,10 @@ class HistoryUI:
     def progress(self, level: str) -> tuple[pd.DataFrame, str]:
         """The per-phase chart's points and the summary: sessions so far, trend, most-missed flags."""
         prog = progress(self.history.list(), level, self.catalog)
-        # sessions as ordered labels ("01", "02", ...): whole attempts on the axis, not 1.1, 1.2, ...
-        frame = pd.DataFrame([{"session": f"{p.n:02d}", "score": p.score, "phase": p.phase, "date": p.when}
-                              for p in prog.points], columns=["session", "score", "phase", "date"])
+        # one label per attempt: its place in time (so the axis sorts), its date and its problem
+        frame = pd.DataFrame([{"session": point_label(p), "score": p.score, "phase": p.phase, "date": p.when,
+                               "id": p.record_id} for p in prog.points],
+                             columns=["session", "score", "phase", "date", "id"])
         return frame, summary_md(prog)
 
     def drill_choice(self, level: str, framework: str) -> tuple[str, str]:
@@ -98,6 +100,14 @@ def summary_md(prog: Progress) -> str:
             titles[p.phase_id] = p.phase
         lines += [f"| {titles[k]} | {v:.2f} | {counts[k]} |" for k, v in prog.means.items()]
     if prog.missed:
-        lines += ["", "**Most often missed** (missed / graded):", ""]
+        lines += ["", "**Strengths most often not shown** (green flags missed / sessions graded):", ""]
         lines += [f"- {k}/{n} — {statement}" for _, statement, k, n in prog.missed]
+    if prog.raised:
+        lines += ["", "**Concerns most often raised** (red flags raised / sessions graded):", ""]
+        lines += [f"- {k}/{n} — {statement}" for _, statement, k, n in prog.raised]
     return "\n".join(lines)
+
+
+def point_label(p: Point) -> str:
+    """An attempt on the chart's axis: "03 · 2025-12-03 · payment_fraud"."""
+    return f"{p.n:02d} · {p.when[:10]} · {p.problem or p.kind}"

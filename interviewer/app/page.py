@@ -8,9 +8,19 @@ from typing import Any
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 import pandas as pd
 
+from interviewer.app.grade_ui import GRADE_LABEL, grade_steps
 from interviewer.app.history_ui import COLUMNS, HistoryUI
+from interviewer.app.page_js import (
+    BROWSER_SPEAK_JS,
+    DELETE_JS,
+    KEYS_JS,
+    NATURAL_SIZE_JS,
+    SHOW_GRADE_JS,
+    TAKE_ANSWER_JS,
+    VISIBLE_JS,
+)
 from interviewer.app.ui import MAX_ANSWER_CHARS, UI, Outputs
-from interviewer.app.views import TEMPLATES, diagram_preview
+from interviewer.app.views import TEMPLATES, live_preview
 from interviewer.app.voice_ui import MODES, VoiceUI
 from interviewer.content.catalog import Catalog
 from interviewer.content.rubric import LEVELS
@@ -24,42 +34,6 @@ def problem_choices(catalog: Catalog) -> list[tuple[str, str]]:
     return [("Random problem", "")] + [(f"{p.title} ({p.domain})", p.id) for p in catalog.problems.values()]
 
 
-TAKE_ANSWER_JS = """(text, sid) => {
-  const box = document.querySelector('#answer textarea');
-  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
-  return [text, sid];
-}"""
-
-
-# Enter sends, Shift+Enter breaks the line (as the placeholder says); Gradio's own multi-line box
-# does the opposite, so its key handlers are pre-empted in the capture phase.
-KEYS_JS = """() => {
-  const onKey = (e) => {
-    if (e.key !== 'Enter' || !e.target.closest || !e.target.closest('#answer')) return;
-    e.stopImmediatePropagation();
-    if (e.shiftKey || e.isComposing) return;  // a new line (the browser's default)
-    e.preventDefault();
-    if (e.type === 'keydown') document.querySelector('#send-btn').click();
-  };
-  for (const kind of ['keydown', 'keypress', 'keyup']) document.addEventListener(kind, onKey, true);
-}"""
-
-
-VISIBLE_JS = "(sid, _) => [sid, document.visibilityState === 'visible']"
-DELETE_JS = "(rid) => (rid && confirm('Delete this session for good? It leaves History and Progress.')) ? rid : ''"
-
-
-# The zero-CPU speaker: the browser's own speech synthesis reads the last reply.
-BROWSER_SPEAK_JS = """(chat, mode) => {
-  if (mode !== 'Browser voice' || !window.speechSynthesis || !chat || !chat.length) return;
-  const last = chat[chat.length - 1];
-  if (last.role !== 'assistant') return;
-  const text = typeof last.content === 'string' ? last.content : (last.content?.[0]?.text || '');
-  window.speechSynthesis.cancel();
-  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
-}"""
-
-
 def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -> gr.Blocks:
     frameworks = [(r.title, r.id) for r in ui.catalog.rubrics.values()]
     problems = problem_choices(ui.catalog)
@@ -71,21 +45,23 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         sid = gr.State("")
         armed = gr.State(False)
         with gr.Tabs() as tabs, gr.Tab("Interview", id="interview"):
-            with gr.Row():
-                problem = gr.Dropdown(problems, value="", label="Problem")
-                level = gr.Dropdown(list(LEVELS), value="senior", label="Level")
-                framework = gr.Dropdown(frameworks, value="default", label="Framework")
-                hints = gr.Checkbox(False, label="Allow hints", elem_id="hints-box")
-                start = gr.Button("Start interview", variant="primary", elem_id="start-btn")
+            with gr.Row(equal_height=True):
+                problem = gr.Dropdown(problems, value="", label="Problem", scale=3, min_width=220)
+                level = gr.Dropdown(list(LEVELS), value="senior", label="Level", scale=1, min_width=120)
+                framework = gr.Dropdown(frameworks, value="default", label="Framework", scale=3, min_width=220,
+                                        elem_id="framework-pick")
+                hints = gr.Checkbox(False, label="Allow hints", elem_id="hints-box", scale=1, min_width=120)
+                start = gr.Button("Start interview", variant="primary", elem_id="start-btn", scale=1, min_width=160)
             notice = gr.Markdown(elem_id="notice")
             session_label = gr.Markdown(elem_id="session-id")
             with gr.Row():
-                with gr.Column(scale=3):
+                with gr.Column(scale=1, min_width=420):
                     chat = gr.Chatbot(label="Interview", height=460, elem_id="chat", feedback_options=None,
                                       group_consecutive_messages=False, buttons=["copy", "copy_all"])
-                    answer = gr.Textbox(label="Your answer", lines=3, elem_id="answer",
+                    answer = gr.Textbox(label="Your answer", lines=3, max_lines=12, elem_id="answer",
                                         info=f"Up to {MAX_ANSWER_CHARS:,} characters per answer.",
                                         placeholder="Type your answer; Shift+Enter for a new line")
+                    answer_notice = gr.Markdown(elem_id="answer-notice")  # what happened to the answer, right here
                     with gr.Row():
                         send = gr.Button("Send", variant="primary", elem_id="send-btn")
                         nxt = gr.Button("Next phase", elem_id="next-btn")
@@ -102,16 +78,21 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                                                    elem_id="reply-audio",  # a plain <audio> player
                                                    waveform_options=gr.WaveformOptions(show_recording_waveform=False))
                     gr.Markdown(f"_Voice is off: {why}_" if why else "", elem_id="voice-note")
-                with gr.Column(scale=2):
+                with gr.Column(scale=1, min_width=420):
                     timeline = gr.HTML(label="Phases", elem_id="timeline-box")
-                    rubric = gr.Markdown("_Flags appear here as your answers are graded._", elem_id="rubric-panel")
-                    with gr.Accordion("Whiteboard (Mermaid flowchart)", open=False, elem_id="whiteboard"):
-                        template = gr.Dropdown(list(TEMPLATES), value=None, label="Start from a template")
-                        d_src = gr.Textbox(label="Diagram", lines=8, elem_id="diagram-src",
-                                           placeholder="flowchart LR\n  data[Events] --> model[Model]")
-                        d_save = gr.Button("Save diagram", elem_id="diagram-save")
+                    with gr.Accordion("Whiteboard (Mermaid flowchart)", open=True, elem_id="whiteboard"):
+                        d_preview = gr.Markdown(elem_id="diagram-preview")  # drawn at Mermaid's own size
                         d_note = gr.Markdown(elem_id="diagram-note")
-                        d_preview = gr.Markdown(elem_id="diagram-preview")
+                        d_src = gr.Textbox(label="Diagram", lines=6, elem_id="diagram-src",
+                                           placeholder="flowchart LR\n  data[Events] --> model[Model]")
+                        with gr.Row():
+                            template = gr.Dropdown(list(TEMPLATES), value=None, label="Start from a template",
+                                                   scale=2)
+                            d_save = gr.Button("Save diagram", elem_id="diagram-save", scale=1)
+                    # Bounded and collapsible: a long list of flags scrolls inside, never pushing the page down.
+                    with gr.Accordion("Flags so far", open=True, elem_id="flags"):
+                        rubric = gr.Markdown("_Flags appear here as your answers are graded._",
+                                             elem_id="rubric-panel")
             card_html = gr.HTML(elem_id="scorecard-chart")
             card_md = gr.Markdown(elem_id="scorecard")
             files = gr.File(label="Download transcript and scorecard", file_count="multiple", elem_id="downloads")
@@ -123,15 +104,19 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                 g_framework = gr.Dropdown(frameworks, value="default", label="Framework")
             g_text = gr.Textbox(label="Paste your design write-up", lines=14, elem_id="writeup")
             g_file = gr.File(label="…or upload a .md / .txt file", file_types=[".md", ".txt"], type="filepath")
-            g_btn = gr.Button("Grade", variant="primary", elem_id="grade-btn")
+            with gr.Row():
+                g_btn = gr.Button(GRADE_LABEL, variant="primary", elem_id="grade-btn", scale=1)
+                g_status = gr.Markdown(elem_id="grade-progress")  # phase by phase while grading
             g_notice = gr.Markdown(elem_id="grade-notice")
             g_chart = gr.HTML(elem_id="grade-chart")
             g_md = gr.Markdown(elem_id="grade-scorecard")
             g_files = gr.File(label="Download scorecard", file_count="multiple")
         with tabs, gr.Tab("History", id="history") as history_tab:
+            with gr.Row():  # the picker gets the row's width: its line tells one session from another
+                h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level", scale=1, min_width=120)
+                h_pick = gr.Dropdown([], label="Session (or click its row below)", elem_id="history-pick", scale=6,
+                                     allow_custom_value=True)
             with gr.Row():
-                h_level = gr.Dropdown(["all", *LEVELS], value="all", label="Level")
-                h_pick = gr.Dropdown([], label="Session", elem_id="history-pick", scale=3, allow_custom_value=True)
                 h_open = gr.Button("Open", elem_id="history-open")
                 h_resume = gr.Button("Resume", elem_id="history-resume")
                 h_delete = gr.Button("Delete", variant="stop", elem_id="history-delete")
@@ -149,34 +134,35 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
                 p_framework = gr.Dropdown(frameworks, value="default", label="Framework (for drills)")
                 p_drill = gr.Button("Drill my weakest phase", variant="primary", elem_id="drill-btn")
             p_plot = gr.LinePlot(x="session", y="score", color="phase", y_lim=[1, 4], elem_id="progress-plot",
-                                 title="Phase scores by session (1-4)", tooltip=["date", "phase", "score"])
+                                 title="Phase scores by session (1-4)", x_title="session · date · problem",
+                                 x_label_angle=-20, tooltip=["session", "date", "phase", "score", "id"])
             p_md = gr.Markdown(elem_id="progress-summary")
         with tabs, gr.Tab("About", id="about"):
             about = gr.Markdown(elem_id="about")
             refresh = gr.Button("Refresh")
 
-        outs = [chat, timeline, rubric, card_html, card_md, files, sid, notice, session_label]
+        outs = [chat, timeline, rubric, card_html, card_md, files, sid, answer_notice, notice, session_label]
 
         def unpack(gen: Iterator[Outputs]) -> Iterator[tuple[Any, ...]]:
             for o in gen:
                 if not o.partial:
                     yield o.as_tuple()
                 else:  # a streaming step: only the chat changes
-                    yield (o.chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), o.session_id, gr.skip(),
-                           gr.skip())
+                    yield (o.chat, *[gr.skip()] * 5, o.session_id, *[gr.skip()] * 3)
 
-        def zip_outputs(gen: Iterator[Outputs]) -> Iterator[tuple[Outputs, tuple[Any, ...]]]:
+        def zip_outputs(gen: Iterator[Outputs], top: bool = False) -> Iterator[tuple[Outputs, tuple[Any, ...]]]:
             for o in gen:
+                o.top = top  # Start's notices show beside Start; the rest under the answer box
                 yield o, next(unpack(iter([o])))
 
         # Gradio needs real generator functions (not lambdas returning generators) to stream.
         def on_start(p: str, lv: str, f: str, s: str, armed: bool, h: bool) -> Iterator[tuple[Any, ...]]:
-            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h)):
+            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h), top=True):
                 yield (*row, o.armed)
 
         def on_drill(lv: str, f: str, s: str, armed: bool, h: bool) -> Iterator[tuple[Any, ...]]:
             p, phase = hist.drill_choice(lv, f)
-            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h, drill=phase)):
+            for o, row in zip_outputs(ui.start(p, lv, f, s, confirmed=armed, hints=h, drill=phase), top=True):
                 yield (*row, o.armed, gr.Tabs(selected="interview"), p, lv, f)
 
         def on_send(t: str, s: str) -> Iterator[tuple[Any, ...]]:
@@ -193,7 +179,8 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
             yield from unpack(ui.control("end", s))
 
         start.click(on_start, [problem, level, framework, sid, armed, hints], [*outs, armed],
-                    api_name="start").then(lambda s: s, sid, sid_store).then(ui.diagram_of, sid, [d_src, d_preview])
+                    api_name="start").then(lambda s: s, sid, sid_store).then(
+            ui.diagram_of, sid, [d_src, d_preview, d_note])
         p_drill.click(on_drill, [p_level, p_framework, sid, armed, hints],
                       [*outs, armed, tabs, problem, level, framework], api_name="drill").then(
             lambda s: s, sid, sid_store)
@@ -204,7 +191,7 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         for trigger in (send.click, answer.submit):
             trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple").then(
                 voice.speak, [chat, speaker], reply_audio).then(None, [chat, speaker], None, js=BROWSER_SPEAK_JS)
-        mic.stop_recording(voice.transcribe, [mic, answer], [answer, notice]).then(lambda: None, None, mic)
+        mic.stop_recording(voice.transcribe, [mic, answer], [answer, answer_notice]).then(lambda: None, None, mic)
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], [*outs, answer], api_name="send")
         # API clients (and a second app process sharing a postgres store) pick a session up by its id.
@@ -219,6 +206,7 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         demo.load(ui.on_load, sid_store, outs)
         demo.load(ui.pickers, sid_store, [problem, level, framework])
         demo.load(None, None, None, js=KEYS_JS)
+        demo.load(None, None, None, js=NATURAL_SIZE_JS)
         # The poll never waits behind a turn for a concurrency slot: it only reads the checkpoint.
         # It is also the heartbeat: a hidden tab stops the interview clock (browsers still fire
         # timers in background tabs, only less often).
@@ -236,7 +224,12 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
             o = ui.resume(rid)
             return (*o.as_tuple(), gr.Tabs(selected="interview"), "")
 
+        def on_row(evt: gr.SelectData) -> str:
+            """A click anywhere on a row picks that session (its id is the row's last cell)."""
+            return str(evt.row_value[COLUMNS.index("id")])
+
         history_tab.select(history_rows, h_level, [h_table, h_pick])
+        h_table.select(on_row, None, h_pick).then(hist.open, h_pick, [h_chat, h_chart, h_card, h_notice])
         h_level.change(history_rows, h_level, [h_table, h_pick])
         h_open.click(hist.open, h_pick, [h_chat, h_chart, h_card, h_notice], api_name="history_open")
         h_resume.click(resume_past, h_pick, [*outs, tabs, h_notice]).then(lambda s: s, sid, sid_store)
@@ -245,15 +238,16 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         progress_tab.select(hist.progress, p_level, [p_plot, p_md])
         p_level.change(hist.progress, p_level, [p_plot, p_md])
         template.input(lambda name: TEMPLATES.get(name, ""), template, d_src)
-        d_src.change(diagram_preview, d_src, [d_preview, d_note], show_progress="hidden", trigger_mode="always_last")
+        d_src.change(live_preview, [d_src, d_note], [d_preview, d_note], show_progress="hidden",
+                     trigger_mode="always_last")
         d_save.click(ui.save_diagram, [sid, d_src], [d_preview, d_note, rubric], api_name="save_diagram")
-        demo.load(ui.diagram_of, sid_store, [d_src, d_preview])
+        demo.load(ui.diagram_of, sid_store, [d_src, d_preview, d_note])
         demo.load(ui.about, None, about)
         refresh.click(ui.about, None, about)
-        def grade(t: str, f: str | None, p: str, lv: str, fw: str,
-                  progress: gr.Progress = gr.Progress()) -> tuple[str, str, list[str] | None, str]:  # noqa: B008
-            return ui.grade(t, f, p, lv, fw, progress)
+        def grade(t: str, f: str | None, p: str, lv: str, fw: str) -> Iterator[tuple[Any, ...]]:
+            yield from grade_steps(ui, t, f, p, lv, fw)
 
-        g_btn.click(grade, [g_text, g_file, g_problem, g_level, g_framework], [g_chart, g_md, g_files, g_notice],
-                    api_name="grade")
+        g_btn.click(grade, [g_text, g_file, g_problem, g_level, g_framework],
+                    [g_chart, g_md, g_files, g_notice, g_status, g_btn], api_name="grade",
+                    show_progress="hidden").then(None, None, None, js=SHOW_GRADE_JS)
     return demo

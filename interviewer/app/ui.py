@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
-import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,18 +11,18 @@ from typing import Any
 
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
+from interviewer.app.grade_ui import grade_writeup
 from interviewer.app.views import (
+    answer_bubble,
     chat_messages,
     diagram_preview,
     export_files,
     rubric_panel,
     score_chart,
+    scorecard_md,
     timeline_html,
 )
-from interviewer.grading.grader import Grader
-from interviewer.grading.scorecard import Scorecard
-from interviewer.grading.writeup import InputError, read_text, writeup_card
-from interviewer.interview.sessions import SessionError, Sessions
+from interviewer.interview.sessions import SessionError, Sessions, SessionView
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
 from interviewer.llm.client import LLM, LLMError
 
@@ -46,12 +44,16 @@ class Outputs:
     keep: str = ""  # an answer that could not be sent goes back into the box, never lost
     armed: bool = False  # Start was pressed while an interview runs: pressing it again starts anew
     partial: bool = False  # a streaming step: only the chat changes
+    top: bool = False  # the notice answers Start (shown beside it); others show under the answer box
 
     def as_tuple(self) -> tuple[Any, ...]:
+        """(chat, timeline, flags, chart, scorecard, files, id, notice under the answer box, notice at
+        the top, session line): each notice shows next to the control it answers, the other is emptied."""
         label = (f"Session `{self.session_id}` · resume it in a terminal with "
                  f"`interviewer chat --resume {self.session_id}`") if self.session_id else ""
+        near, top = ("", self.notice) if self.top else (self.notice, "")
         return (self.chat, self.timeline, self.rubric, self.card_html, self.card_md, self.files,
-                self.session_id, self.notice, label)
+                self.session_id, near, top, label)
 
 
 class UI:
@@ -72,7 +74,7 @@ class UI:
         return Outputs(
             chat=chat if chat is not None else chat_messages(view), timeline=timeline_html(view),
             rubric=rubric_panel(view), card_html=score_chart(card) if card else "",
-            card_md=card.to_markdown() if card else "", files=files, session_id=sid, notice=notice,
+            card_md=scorecard_md(card) if card else "", files=files, session_id=sid, notice=notice,
         )
 
     def _stream(self, sid: str, stream: Iterator[str], chat: list[dict[str, str]]) -> Iterator[Outputs]:
@@ -125,13 +127,11 @@ class UI:
             yield self._outputs(sid, notice="Type an answer first.")
             return
         if len(text) > MAX_ANSWER_CHARS:
-            out = self._outputs(sid, notice=f"That answer is {len(text):,} characters; the limit is "
-                                            f"{MAX_ANSWER_CHARS:,}. Split it into several turns, or grade it as a "
-                                            "write-up.")
+            out = self._outputs(sid, notice=too_long(text))
             out.keep = text
             yield out
             return
-        chat = chat_messages(view) + [{"role": "user", "content": html.escape(text)}]
+        chat = chat_messages(view) + [{"role": "user", "content": answer_bubble(text)}]
         try:
             stream = self.sessions.send(sid, text)
         except SessionError as exc:
@@ -180,19 +180,19 @@ class UI:
         except SessionError as exc:
             return preview, f"⚠️ {exc}", gr.skip()
         view = self.sessions.load(sid)
-        return preview, f"Saved version {len(view.diagrams)} at {view.diagrams[-1]['t'] / 60:.1f} min.", \
-            rubric_panel(view)
+        return preview, saved_note(view), rubric_panel(view)
 
-    def diagram_of(self, sid: str | None) -> tuple[Any, Any]:
-        """After a reload or a new start: the session's last saved diagram in the box, drawn
-        (a session with none leaves the box as it is: nothing typed is thrown away)."""
+    def diagram_of(self, sid: str | None) -> tuple[Any, Any, Any]:
+        """After a reload or a new start: the session's last saved diagram in the box, drawn, with
+        its "Saved version N" line (a session with none leaves the box as it is: nothing typed is
+        thrown away)."""
         try:
-            source = self.sessions.load(sid).diagram if sid else ""
+            view = self.sessions.load(sid) if sid else None
         except SessionError:
-            source = ""
-        if not source:
-            return gr.skip(), gr.skip()  # type: ignore[no-any-return]
-        return source, diagram_preview(source)[0]
+            view = None
+        if view is None or not view.diagram:
+            return gr.skip(), gr.skip(), gr.skip()
+        return view.diagram, diagram_preview(view.diagram)[0], saved_note(view)
 
     def panel(self, sid: str | None) -> str:
         """The live flags panel, polled: a grade shows up when it lands, not on the next answer."""
@@ -252,30 +252,8 @@ class UI:
 
     def grade(self, text: str, upload: str | None, problem: str, level: str, framework: str,
               progress: Any = None) -> tuple[str, str, list[str] | None, str]:
-        try:
-            if upload:
-                text = read_text(Path(upload).read_bytes(), Path(upload).name)
-            rubric = self.catalog.rubric(framework)
-            prob = self.catalog.problem(problem) if problem else None
-
-            def tick(done: int, total: int, msg: str) -> None:
-                if progress is not None:
-                    progress(done / total, desc=msg)
-
-            card = writeup_card(text or "", rubric, prob, level,  # type: ignore[arg-type]
-                                lambda: Grader(self.llm, rubric, prob, strategy=self.strategy, progress=tick))
-        except (InputError, LLMError, KeyError) as exc:
-            msg = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-            return "", "", None, f"⚠️ {msg}"
-        rec = self.sessions.history.add_writeup(text, card)
-        return score_chart(card), card.to_markdown(), self._export_card(card), f"Saved in History as `{rec.id}`."
-
-    def _export_card(self, card: Scorecard) -> list[str]:
-        d = self.export_dir / f"writeup-{secrets.token_hex(6)}"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "scorecard.md").write_text(card.to_markdown(), encoding="utf-8")
-        (d / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
-        return [str(d / "scorecard.md"), str(d / "scorecard.json")]
+        """(chart, scorecard, files, notice) of a pasted or uploaded write-up; see grade_ui."""
+        return grade_writeup(self, text, upload, problem, level, framework, progress)
 
     # -- about tab -----------------------------------------------------------------------
 
@@ -294,3 +272,14 @@ class UI:
                 f"**Usage this process:** {int(t['calls'])} calls, {int(t['prompt_tokens'])} prompt tokens "
                 f"({int(t['cached_tokens'])} cached), {int(t['completion_tokens'])} completion tokens, "
                 f"cost ≈ ${t['cost_usd']:.4f}, median time to first interviewer token {median}.")
+
+
+def too_long(text: str) -> str:
+    """Why an answer was not sent, with its numbers, and that nothing of it was lost."""
+    return (f"⚠️ Not sent: this answer is {len(text):,} characters, {len(text) - MAX_ANSWER_CHARS:,} over the "
+            f"{MAX_ANSWER_CHARS:,}-character limit. All of it is still in the box: send it in parts of up to "
+            f"{MAX_ANSWER_CHARS:,} characters, or grade it whole in the Grade a write-up tab.")
+
+
+def saved_note(view: SessionView) -> str:
+    return f"Saved version {len(view.diagrams)} at {view.diagrams[-1]['t'] / 60:.1f} min."

@@ -17,14 +17,50 @@ from interviewer.diagram.svg import to_svg
 from interviewer.grading.scorecard import Scorecard
 from interviewer.interview.sessions import SessionView
 
+FOLD_CHARS = 800  # a longer answer shows folded in the chat (its start, a count, and all of it a click away)
+FOLD_HEAD = 300
+
+# A flag's kind in words and a shape (a badge with a sign), never by colour or emoji alone: emoji
+# render as empty boxes where no emoji font is installed, and colour is lost on some screens.
+FLAG_MARKS = {"strength": ("+", "Strength"), "concern": ("!", "Concern"), "missing": ("–", "Not shown"),
+              "uncredited": ("?", "Not credited")}
+_CARD_MARKS = {"🟢 Strength:": "strength", "🔴 Concern:": "concern", "⚪ Not shown:": "missing",
+               "⚠️ not credited": "uncredited"}
+
 SIGNAL_COLOURS = {"strong_no_hire": "#b91c1c", "no_hire": "#dc2626", "lean_no_hire": "#f97316",
                   "lean_hire": "#84cc16", "hire": "#16a34a", "strong_hire": "#15803d"}
 
 
+def answer_bubble(text: str) -> str:
+    """The candidate's text, escaped; a long one folded so a pasted essay does not fill the chat
+    (the whole text is kept and sent; only the bubble is folded)."""
+    safe = html.escape(text)
+    if len(text) <= FOLD_CHARS:
+        return safe
+    head = html.escape(text[:FOLD_HEAD].rsplit(" ", 1)[0].rstrip())
+    return (f'<details class="long-answer"><summary><span class="head">{head}…</span> <em class="more">'
+            f'({len(text):,} characters: show all)</em><em class="less">({len(text):,} characters: fold)</em>'
+            f"</summary>{safe}</details>")
+
+
 def chat_messages(view: SessionView) -> list[dict[str, str]]:
     return [{"role": "assistant" if t["role"] == "interviewer" else "user",
-             "content": t["text"] if t["role"] == "interviewer" else html.escape(t["text"])}
+             "content": t["text"] if t["role"] == "interviewer" else answer_bubble(t["text"])}
             for t in view.transcript]
+
+
+def flag_mark(kind: str) -> str:
+    """A flag's badge and its word: the sign (drawn by CSS, silent to a screen reader) is a shape for
+    the eye, the word is what is read out. The page's sanitizer drops aria-hidden, hence CSS."""
+    return f'<span class="flag-mark {kind}"></span> <strong>{FLAG_MARKS[kind][1]}:</strong>'
+
+
+def scorecard_md(card: Scorecard) -> str:
+    """The scorecard's Markdown for the page: its emoji flag labels become the page's badges."""
+    text = card.to_markdown()
+    for label, kind in _CARD_MARKS.items():
+        text = text.replace(label, flag_mark(kind))
+    return text
 
 
 def timeline_html(view: SessionView) -> str:
@@ -64,11 +100,11 @@ def rubric_panel(view: SessionView) -> str:
             if r is None:
                 continue
             if r.credited in ("met", "partial", "raised"):
-                icon = "🟢 Strength:" if kind == "green" else "🔴 Concern:"  # words, not colour alone
+                mark = flag_mark("strength" if kind == "green" else "concern")
                 quotes = "; ".join(f"“{html.escape(e.quote)}” ({e.where})" for e in r.evidence)
-                lines.append(f"{icon} **{ph.title}** — {html.escape(flag.statement)} *({r.credited})*  \n{quotes}")
+                lines.append(f"{mark} {ph.title} — {html.escape(flag.statement)} *({r.credited})*  \n{quotes}")
             elif r.verdict in ("met", "partial", "raised"):
-                lines.append(f"⚠️ **{ph.title}** — {html.escape(flag.statement)} *(not credited: no quote of "
+                lines.append(f"{flag_mark('uncredited')} {ph.title} — {html.escape(flag.statement)} *(no quote of "
                              "yours backs it)*")
     if view.diagram:
         lines.append(diagram_checks_md(view.diagram))
@@ -76,6 +112,8 @@ def rubric_panel(view: SessionView) -> str:
         lines.append(f"_Grading {view.grading} answer{'s' if view.grading > 1 else ''}…_")
     return "\n\n".join(lines) if lines else "_No flags yet: they appear here as your answers are graded._"
 
+
+PATH_CHECKS = ("data_to_action", "feedback_loop")  # proven by a chain of arrows; the rest by boxes
 
 TEMPLATES = {
     "Empty": "flowchart LR\n",
@@ -92,7 +130,10 @@ def diagram_checks_md(source: str) -> str:
     checks = check(parse(source))
     rows = []
     for name, ok in checks.passed().items():
-        proof = " → ".join(checks.paths.get(name, [])[:6])
+        # only the two path checks are chains of arrows; the others name boxes, never joined by an arrow
+        # (an arrow between them would claim an edge the diagram may not have)
+        joint = " → " if name in PATH_CHECKS else ", "
+        proof = joint.join(checks.paths.get(name, [])[:6])
         rows.append(f"{'✓' if ok else '✗'} {TITLES.get(name, name)}"
                     + (f": {html.escape(proof)}" if ok and proof else ""))
     return "**Whiteboard**  \n" + "  \n".join(rows)
@@ -107,6 +148,14 @@ def diagram_preview(source: str) -> tuple[str, str]:
     except DiagramError as exc:
         return "", f"⚠️ {html.escape(str(exc))}"
     return f"```mermaid\n{to_mermaid(d)}\n```", ""
+
+
+def live_preview(source: str, note: str | None) -> tuple[str, str]:
+    """(drawing, note) as the box changes: an error replaces the note, and a fixed error clears it;
+    otherwise the note stays, so "Saved version N" survives a reload that refills the box."""
+    preview, error = diagram_preview(source)
+    note = note or ""
+    return preview, error or ("" if note.startswith("⚠️") else note)
 
 
 def score_chart(card: Scorecard) -> str:
@@ -159,4 +208,20 @@ CSS = """
 #score-chart .bar { height: 14px; }
 #score-chart .bar div { background: #16a34a; height: 14px; border-radius: 3px; }
 #score-chart .signal { color: white; padding: 6px 10px; border-radius: 6px; font-weight: bold; margin-bottom: 8px; }
+#rubric-panel { max-height: 260px; overflow-y: auto; }
+#diagram-preview { max-height: 420px; overflow: auto; }
+.flag-mark { display: inline-block; min-width: 1.25em; line-height: 1.15em; text-align: center; font-weight: bold;
+             border: 2px solid currentColor; margin-right: 2px; }
+.flag-mark.strength { color: #166534; border-radius: 3px; }
+.flag-mark.concern { color: #991b1b; border-radius: 50%; }
+.flag-mark.missing { color: #374151; border-style: dashed; }
+.flag-mark.uncredited { color: #92400e; border-style: dotted; }
+""" + "".join(f'.flag-mark.{k}::before {{ content: "{sign}" / ""; }}\n' for k, (sign, _) in FLAG_MARKS.items()) + """
+.dark .flag-mark.strength { color: #86efac; } .dark .flag-mark.concern { color: #fca5a5; }
+.dark .flag-mark.missing { color: #d1d5db; } .dark .flag-mark.uncredited { color: #fcd34d; }
+details.long-answer summary { cursor: pointer; }
+details.long-answer:not([open]) .less,
+details.long-answer[open] .more, details.long-answer[open] .head { display: none; }
+#history-table th, #history-table th * { word-break: keep-all; overflow-wrap: normal; hyphens: none; }
+#chat button[aria-label="Clear"], #history-chat button[aria-label="Clear"] { display: none; }
 """

@@ -35,6 +35,7 @@ class Node:
     id: str
     label: str  # as typed, possibly with HTML; never render it unescaped
     subgraph: str | None = None
+    shape: str = "[]"  # the brackets it was drawn with: "{}" a decision, "(())" a circle, "[()]" a database
 
     @property
     def text(self) -> str:

@@ -66,18 +66,20 @@ class _Parser:
         self.subgraphs: dict[str, str] = {}
         self.stack: list[tuple[str, int]] = []  # open subgraphs: (id, line)
 
-    def node(self, nid: str, label: str | None, line: int) -> None:
+    def node(self, nid: str, label: str | None, line: int, shape: str = "[]") -> None:
         sub = self.stack[-1][0] if self.stack else None
         old = self.nodes.get(nid)
         if old is None:
             if len(self.nodes) >= MAX_NODES:
                 raise DiagramError(line, f"more than {MAX_NODES} boxes; keep the whiteboard to the main components")
-            self.nodes[nid] = Node(nid, nid if label is None else label, sub)
+            self.nodes[nid] = Node(nid, nid if label is None else label, sub, shape)
         elif label is not None or (sub and old.subgraph is None):
-            self.nodes[nid] = replace(old, label=old.label if label is None else label, subgraph=old.subgraph or sub)
+            self.nodes[nid] = replace(old, label=old.label if label is None else label, subgraph=old.subgraph or sub,
+                                      shape=old.shape if label is None else shape)
 
-    def shape(self, s: str, i: int, nid: str, line: int) -> tuple[str | None, int]:
-        """The label of the shape that starts at s[i], if any, and where it ends."""
+    def shape(self, s: str, i: int, nid: str, line: int) -> tuple[str | None, int, str]:
+        """The label of the shape that starts at s[i], if any, where it ends, and the shape's
+        brackets (opener + closer, "{}" for a decision), so the page draws it as Mermaid would."""
         for opener, closers in _SHAPES:
             if not s.startswith(opener, i):
                 continue
@@ -93,8 +95,8 @@ class _Parser:
             if not found:
                 raise DiagramError(line, f"unclosed '{opener}' in node '{snippet}'")
             k, close = min(found)
-            return (s[j:k].strip() if label is None else label), k + len(close)
-        return None, i
+            return (s[j:k].strip() if label is None else label), k + len(close), opener + close
+        return None, i, "[]"
 
     def group(self, s: str, i: int, line: int, after: str) -> tuple[int, list[str]]:
         """`A`, `A[label]` or `A & B[label] & C` starting at s[i]: the ids and where they end."""
@@ -105,10 +107,10 @@ class _Parser:
                 got = s[i:].strip()[:40]
                 raise DiagramError(line, f"expected a node {after}, got '{got}'" if got else f"nothing {after}")
             nid = m[1]
-            label, i = self.shape(s, m.end(), nid, line)
+            label, i, shape = self.shape(s, m.end(), nid, line)
             if c := _CLASS.match(s, i):
                 i = c.end()
-            self.node(nid, label, line)
+            self.node(nid, label, line, shape)
             ids.append(nid)
             if not (amp := _AMP.match(s, i)):
                 return i, ids

@@ -21,6 +21,12 @@ def _mermaid_label(text: str) -> str:
     return "".join(_MERMAID.get(c, c) for c in text)
 
 
+def _shaped(shape: str, label: str) -> str:
+    """A quoted label in the node's own brackets: `{Policy}` stays a diamond, `[(Store)]` a cylinder."""
+    half = len(shape) // 2
+    return f'{shape[:half]}"{label}"{shape[half:]}'
+
+
 def to_html(d: Diagram) -> str:
     """The diagram's facts as an HTML list, for the scorecard or a preview panel."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in facts(d))
@@ -31,7 +37,7 @@ def to_mermaid(d: Diagram) -> str:
     """A clean Mermaid source of the parsed graph (for the page's Mermaid renderer): ids are
     the parsed ones, every label is quoted and escaped, and styling or click lines are gone."""
     lines = [f"flowchart {d.direction}"]
-    lines += [f'  {n.id}["{_mermaid_label(n.text)}"]' for n in d.nodes.values()]
+    lines += [f'  {n.id}{_shaped(n.shape, _mermaid_label(n.text))}' for n in d.nodes.values()]
     for k, sid in enumerate(d.subgraphs):  # members are declared above, in order, then placed
         members = [n.id for n in d.nodes.values() if n.subgraph == sid]
         if members:  # a group named by its title ("subgraph Online serving") gets a plain id

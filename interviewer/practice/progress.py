@@ -25,6 +25,8 @@ class Point:
     phase: str
     score: int
     kind: str
+    problem: str = ""  # the problem id ("" for a write-up with none), so points can be told apart
+    record_id: str = ""
 
 
 @dataclass
@@ -33,7 +35,8 @@ class Progress:
     sessions: int  # graded attempts counted (interviews, drills, write-ups)
     points: list[Point] = field(default_factory=list)
     overall: list[tuple[int, float]] = field(default_factory=list)  # (n, overall) of full attempts
-    missed: list[tuple[str, str, int, int]] = field(default_factory=list)  # flag id, statement, missed, graded
+    missed: list[tuple[str, str, int, int]] = field(default_factory=list)  # green flag id, statement, missed, graded
+    raised: list[tuple[str, str, int, int]] = field(default_factory=list)  # red flag id, statement, raised, graded
     trend: float | None = None  # overall score change per attempt (least squares), when enough points
     means: dict[str, float] = field(default_factory=dict)  # phase id -> mean score
 
@@ -65,23 +68,30 @@ def progress(records: list[Record], level: str, catalog: Catalog, top: int = 5) 
     out = Progress(level=level, sessions=len(graded))
     titles: dict[str, str] = {}
     statements: dict[str, str] = {}
+    reds: set[str] = set()
     for rubric in catalog.rubrics.values():
         for ph in rubric.phases:
             titles[ph.id] = ph.title
             statements.update({f.id: f.statement for _, f in ph.flags})
+            reds.update(f.id for kind, f in ph.flags if kind == "red")
     missed: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     by_phase: dict[str, list[int]] = {}
     for n, rec in enumerate(graded, 1):
         when = datetime.fromtimestamp(rec.created, UTC).strftime("%Y-%m-%d %H:%M")
         for pid, score in rec.phase_scores.items():
-            out.points.append(Point(n, when, pid, titles.get(pid, pid), score, rec.kind))
+            out.points.append(Point(n, when, pid, titles.get(pid, pid), score, rec.kind, rec.problem_id or "",
+                                    rec.id))
             by_phase.setdefault(pid, []).append(score)
         if rec.kind != "drill" and rec.overall is not None:
             out.overall.append((n, rec.overall))
         seen.update(rec.graded)
         missed.update(rec.missed)
-    out.missed = [(fid, statements.get(fid, fid), k, seen[fid]) for fid, k in missed.most_common(top)]
+    # a green not shown and a red raised are different lessons: counted and listed apart
+    greens = Counter({f: k for f, k in missed.items() if f not in reds})
+    raised = Counter({f: k for f, k in missed.items() if f in reds})
+    out.missed = [(fid, statements.get(fid, fid), k, seen[fid]) for fid, k in greens.most_common(top)]
+    out.raised = [(fid, statements.get(fid, fid), k, seen[fid]) for fid, k in raised.most_common(top)]
     if len(out.overall) >= MIN_TREND:
         out.trend = round(slope(out.overall), 3)
     out.means = {p: round(sum(v) / len(v), 2) for p, v in by_phase.items()}
