@@ -12,7 +12,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import gradio as gr  # noqa: E402,I001  (after the offline guards)
 
@@ -24,7 +24,20 @@ from interviewer.grading.writeup import InputError, read_text, writeup_card
 from interviewer.llm.client import LLMError
 
 if TYPE_CHECKING:
-    from interviewer.app.ui import UI
+    from interviewer.content.catalog import Catalog
+    from interviewer.interview.sessions import Sessions
+    from interviewer.llm.client import LLM
+    from interviewer.llm.settings import GraderStrategy
+
+
+class UI(Protocol):
+    """What grading a write-up needs of the page (app/ui.py's UI), named here so the two modules
+    do not import each other."""
+    sessions: Sessions
+    llm: LLM
+    catalog: Catalog
+    strategy: GraderStrategy
+    export_dir: Path
 
 GRADE_LABEL, GRADING_LABEL = "Grade", "Grading…"
 _GRADED = re.compile(r"^(?:graded (?:phase )?(\S+)|(\S+): not graded)")
