@@ -2,10 +2,12 @@
 
     .venv/bin/python evals/replies/play.py v evals/replies/v14/played   # the 25 scripted transcripts
     .venv/bin/python evals/replies/play.py h evals/replies/h8/played    # the 18 labeled interviews
+    .venv/bin/python evals/replies/play.py hp evals/replies/hp2/played  # the same, piped: 6 s an answer
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
-answer. Then label `played/` into `labels/` (or only the changed replies into `delta/`, see
+answer. `hp` plays the labeled interviews as `interviewer chat` with piped answers sees them: the
+clock barely moves, so phases move on by their share of answers (interview/timing.py). Then label `played/` into `labels/` (or only the changed replies into `delta/`, see
 evals/README.md).
 """
 
@@ -32,11 +34,16 @@ def transcripts(which: str) -> dict[str, Transcript]:
             for name, it in load_interviews().items()}
 
 
+PIPED_MINUTES = 0.1  # an answer every six seconds: a script piped into `interviewer chat`
+
+
 def main(which: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     llm = scripted_llm(Script(InterviewScript(JudgeScript(get_rubric(), {}), intent_yes=0.1)))
     n = 0
-    for name, tr in sorted(transcripts(which).items()):
+    for name, tr in sorted(transcripts(which.rstrip("p")).items()):
+        if which == "hp":
+            tr = tr.model_copy(update={"minutes_per_turn": PIPED_MINUTES})
         run = play(llm, tr)
         (out / f"{name}.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
         n += len(run["replies"]) - 1
@@ -44,6 +51,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))
