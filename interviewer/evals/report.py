@@ -32,7 +32,7 @@ HEADLINES = {
     "transcripts": ["behaviour_pass_rate", "phase_pass_rate", "flag_met_recall", "flag_raised_recall",
                     "rerun_flip_rate"],
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
-    "replies": ["acceptable", "held_out_acceptable", "replies", "interviews", "checks_all_pass", "checks_agreement",
+    "replies": ["acceptable", "held_out_acceptable", "piped_acceptable", "replies", "interviews", "checks_all_pass", "checks_agreement",
                 "checks_kappa", "checks_pass_rejected"],
     "interviews": ["claim_precision", "claim_precision_quoted", "claims", "phase_qwk", "phase_mae", "green_kappa",
                    "red_kappa", "green_recall", "red_recall", "hire_within_one", "hire_exact",

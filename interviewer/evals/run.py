@@ -179,6 +179,8 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
     summary = {**(versions[scripted] if scripted else {}), "versions": versions}
     if held:  # the labeled interviews played through the interviewer: replies not read while tuning it first
         summary["held_out_version"], summary["held_out_acceptable"] = held, versions[held].get("acceptable")
+    if piped := latest(versions, "hp"):  # the same interviews as a piped `interviewer chat` sees them
+        summary["piped_version"], summary["piped_acceptable"] = piped, versions[piped].get("acceptable")
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 
