@@ -61,6 +61,16 @@ def covered(ask: str, said: list[Sentence]) -> bool:
     return len(content(ask) & content(recent)) >= COVERED_WORDS
 
 
+def about(rubric: Rubric, said: list[Sentence]) -> set[str]:
+    """The phases these sentences (one answer) are mostly about: those most of their sentences
+    vote for (placement.votes), ties kept; none when no sentence names a phase, or when they ask."""
+    if not said or said[-1].text.rstrip().endswith("?"):
+        return set()
+    counts = {p.id: sum(p.id in v for s in said for v in votes(s.text, rubric)) for p in rubric.phases}
+    top = max(counts.values())
+    return {pid for pid, n in counts.items() if n == top} if top else set()
+
+
 def begun(phase: Phase, rubric: Rubric, said: list[Sentence]) -> bool:
     """The candidate already talked about this phase before it was entered."""
     return sum(phase.id in v for s in said for v in votes(s.text, rubric)) >= BEGUN_SENTENCES

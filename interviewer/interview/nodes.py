@@ -179,7 +179,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
             f"Before we move on to {phase.title.lower()}: {pushed.text}"
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
-    elif state.get("bridge_from") and ctx.questions == "authored" and (state.get("bridge_why") == "followed" or (
+    elif state.get("bridge_from") and ctx.questions == "authored" and (already_there(state, ctx, phase) or (
             phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
                               or coverage.begun(phase, ctx.rubric(state), before)))):
         # the candidate's answer already moved on (or already answered the phase's opener): ask about
@@ -223,9 +223,9 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
 def already_there(state: InterviewState, ctx: Context, phase: Phase) -> bool:
     """The candidate took the interview into this phase themselves, or their last answer was
     already about it: announcing "Let's move on to ..." would read as not listening."""
-    if state.get("bridge_why") == "followed":
-        return True
-    return coverage.begun(phase, ctx.rubric(state), coverage.last_turn(coverage.candidate_sentences(state)))
+    if state.get("bridge_why") != "answer":  # they asked to move (say where to) or moved themselves
+        return state.get("bridge_why") == "followed"
+    return phase.id in coverage.about(ctx.rubric(state), coverage.last_turn(coverage.candidate_sentences(state)))
 
 
 def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
