@@ -73,6 +73,9 @@ def main() -> None:
     ap.add_argument("--name", default="interview_turns", help="results file name")
     ap.add_argument("--voice-idle", action="store_true",
                     help="load the offline voice models first and leave them idle (speech must not slow a turn)")
+    ap.add_argument("--piped", action="store_true",
+                    help="answers every 6 s without waiting for grading, as a script piped into `interviewer chat`: "
+                         "the final card then grades what the turns could not")
     args = ap.parse_args()
     settings = Settings.load({"local_model": args.local_model, "grader_strategy": args.strategy})
     backend = open_backend(settings)
@@ -110,7 +113,7 @@ def main() -> None:
         warm_s = round(time.perf_counter() - settle, 1)
         rows = []
         for i, text in enumerate(TURNS, 1):
-            clock.advance(60)
+            clock.advance(6 if args.piped else 60)
             calls_before = len([c for c in llm.usage.calls if c.purpose == "interviewer"])
             start = time.perf_counter()
             first = None
@@ -127,7 +130,8 @@ def main() -> None:
                 break
             # the candidate reads and types while this turn is graded: wait for it, as they would
             settle = time.perf_counter()
-            sessions.flags_now(sid)
+            if not args.piped:
+                sessions.flags_now(sid)
             grading_s = round(time.perf_counter() - settle, 1)
             calls = [c for c in llm.usage.calls if c.purpose == "interviewer"]
             if len(calls) == calls_before:  # entering a phase: the rubric's opener, no LLM call
@@ -177,7 +181,7 @@ def main() -> None:
         "median_turn_total_all_s": median([r["turn_total_s"] for r in rows if r["llm_ttft_s"] != "-"]),
         "grader_strategy": args.strategy, "model": settings.local_model,
     }
-    summary.update({"layout": args.layout, "grading": not args.no_grade})
+    summary.update({"layout": args.layout, "grading": not args.no_grade, "piped": args.piped})
     write(args.name, rows, summary,
           notes="Embedded llama.cpp server, 2 slots (interviewer pinned to slot 0, grader to slot 1), the app's "
                 "settings for it (questions authored: a reply makes an LLM call only when the model words it, "
