@@ -23,12 +23,14 @@ def median(xs: list[float]) -> float:
     return round(statistics.median(xs), 3) if xs else float("nan")
 
 
-def write(name: str, rows: list[dict[str, Any]], summary: dict[str, Any], notes: str = "") -> Path:
-    """Write results as JSON and a Markdown table; print the table."""
+def write(name: str, rows: list[dict[str, Any]], summary: dict[str, Any], notes: str = "",
+          extra: dict[str, Any] | None = None) -> Path:
+    """Write results as JSON and a Markdown table; print the table. `extra`: more JSON fields."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     meta = {"command": " ".join(["python", *sys.argv]), "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine()}
-    (RESULTS / f"{name}.json").write_text(json.dumps({**meta, "summary": summary, "rows": rows}, indent=2))
+    data = {**meta, "summary": summary, "rows": rows, **(extra or {})}
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2))
     cols = list(rows[0]) if rows else []
     lines = [f"# {name}", "", f"Command: `{meta['command']}`  ", f"Date: {meta['date']}  ",
              f"Machine: {meta['machine']}", ""]

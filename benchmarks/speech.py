@@ -1,5 +1,6 @@
 """Voice latency on CPU: how fast faster-whisper transcribes an answer, how soon Piper's first
-sentence of a reply is ready, and the round-trip word error rate of the five test answers.
+sentence of a reply is ready, the round-trip word error rate of the five test answers, and
+jargon-heavy answers heard unprimed and primed (benchmarks/speech_jargon.py).
 
 Clips of 5, 15 and 30 s are Piper speech (whole sentences, concatenated, cut to length).
 Targets: a 15 s answer transcribed in <= 3 s; first audio of a 2-sentence reply in <= 1.5 s.
@@ -23,6 +24,7 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import speech_jargon  # noqa: E402
 from benchmarks.common import median, write  # noqa: E402
 from interviewer.speech.stt import Transcriber  # noqa: E402
 from interviewer.speech.tts import Voice, wav_bytes  # noqa: E402
@@ -94,11 +96,12 @@ def main() -> None:
         text = heard(voice, answer)
         noisy_wers = [wer(answer, heard(noisy, answer)) for _ in range(args.runs)]
         wer_rows.append((wer(answer, text), noisy_wers, answer, text))
+    jargon_rows, jargon_summary, jargon_table = speech_jargon.run(voice, default_tr)
     fifteen = next(r for r in rows if r["clip_s"] == 15 and r["beam"] == args.beams[0])
     summary = {
         "stt_15s_compute_s": fifteen["compute_s_median"], "target_15s_s": 3.0,
         "tts_first_audio_s": median(first), "target_first_audio_s": 1.5,
-        "max_wer": round(max(w for w, *_ in wer_rows), 3),
+        "max_wer": round(max(w for w, *_ in wer_rows), 3), **jargon_summary,
     }
     notes = "\n".join([
         f"Load average at start: {load_avg:.2f} on {os.cpu_count()} cores (another job was using the CPU).  ",
@@ -112,15 +115,32 @@ def main() -> None:
         f"whole reply: median {median(total):.3f} s.",
         "",
         "## Round-trip WER (Piper -> faster-whisper, normalisation in interviewer/speech/wer.py)", "",
+        "Transcribed as `interviewer speech transcribe` does: primed with the default sentence "
+        "(`stt.VOCABULARY`), spelling corrected to the jargon list.", "",
         "| WER (default: no sampling noise) | WER with the voice's own noise, per run | said | heard |",
         "|---|---|---|---|",
         *[f"| {w:.1%} | {', '.join(f'{x:.1%}' for x in nw)} (median {statistics.median(nw):.1%}) | {a} | {h} |"
           for w, nw, a, h in wer_rows],
         "",
+        "## Jargon-heavy answers, unprimed and primed (issue 28, item 7)", "",
+        f"{jargon_summary['jargon_answers']} answers with {jargon_summary['jargon_terms']} jargon terms "
+        "(`benchmarks/speech_jargon.yaml`, written before any run), each spoken by the pinned Piper voice as one "
+        "recording and transcribed once per variant (deterministic: beam search on noise-free audio). "
+        "Variants and scores are described in `benchmarks/speech_jargon.py`. Normalisation, the same on both "
+        "sides: `interviewer.speech.wer.normalise` (lower case; hyphens and apostrophes join; other punctuation "
+        "dropped; 'p 99' -> 'p99'; thousands separators dropped) plus, for the jargon list and the answers' terms, "
+        "neighbouring words that together spell a term are joined ('PR AUC', 'PRAUC', 'PR-AUC' -> 'prauc'; "
+        "'AB test', 'A/B test' -> 'abtest'). *terms heard* counts a term found after that normalisation; *terms "
+        "as written* only one spelled as in the reference (case aside). *primed/unprimed terms heard*: the "
+        "answers' terms the variant's prompt does / does not list. compute_s: median seconds per answer.", "",
+        "The app sends the interview prompt and applies the correction (the 'interview prompt + correction' row); "
+        "with no interview (`interviewer speech transcribe`) the default prompt and the correction.", "",
+        jargon_table,
+        "",
         "## Transcription real-time factor",
     ])
     shutil.rmtree(home, ignore_errors=True)
-    write("speech", rows, summary, notes)
+    write("speech", rows, summary, notes, extra={"jargon_rows": jargon_rows})
 
 
 if __name__ == "__main__":

@@ -241,3 +241,60 @@ def test_wer_normalisation_is_small_and_symmetric() -> None:
     assert wer("the cat sat on", "a cat sat") == 0.5
     assert wer("a p99 latency", "A P99 latency.") == 0.0
     assert wer("personalize", "personalise") == 1.0  # spellings are not merged
+
+
+def test_wer_joins_a_jargon_term_spelled_apart_only_when_told() -> None:
+    terms = ["PR-AUC", "XGBoost", "A/B test"]
+    assert normalise("PR AUC with x g boost and AB tests", terms) == ["prauc", "with", "xgboost", "and", "abtests"]
+    assert wer("report PR-AUC now", "report PR AUC now", terms) == 0.0
+    assert wer("report PR-AUC now", "report PR AUC now") == 2 / 3  # without terms, two words are two words
+    assert normalise("a cold start for the user", terms) == ["a", "cold", "start", "for", "the", "user"]
+
+
+def test_interview_vocabulary_names_the_problem_and_rubric_and_fits_whisper() -> None:
+    from interviewer.content.catalog import Catalog
+    from interviewer.speech import vocabulary as vocab
+
+    catalog = Catalog.load()
+    rubric = catalog.rubric("default")
+    ads = vocab.prompt(catalog.problem("ads_click_prediction"), rubric)
+    listed = vocab.prompt_terms(ads)
+    assert ads.startswith("An ML system design interview: Click prediction for an ads auction. Terms: DCN, DLRM,")
+    assert {"DLRM", "p99", "A/B", "NDCG", "PR-AUC", "XGBoost", "two-tower", "A/B test", "cold start"} <= set(listed)
+    assert "MRR" in vocab.rubric_terms(rubric) and "normaliz*" not in vocab.rubric_terms(rubric)
+    assert len(listed) == len({vocab.key(t) for t in listed})  # no term twice
+    assert listed[:4] != vocab.prompt_terms(vocab.prompt(catalog.problem("spam_phishing_email"), rubric))[:4]
+    short = vocab.prompt(catalog.problem("ads_click_prediction"), rubric, max_tokens=40)
+    assert vocab.estimate_tokens(short) <= 40 and vocab.prompt_terms(short) == listed[:len(vocab.prompt_terms(short))]
+    try:  # Whisper's own tokenizer (a 2 MB file of the pinned package, no model): every prompt fits its window
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(models.data_dir(models.WHISPER_CHUNKS[0]) / "tokenizer.json"))
+    except (ImportError, ModelError):
+        return
+    for problem in catalog.problems.values():
+        for rubric in catalog.rubrics.values():
+            text = vocab.prompt(problem, rubric)
+            assert len(tokenizer.encode(" " + text, add_special_tokens=False).ids) <= vocab.MAX_TOKENS, problem.id
+
+
+SPELLINGS = {
+    "we report PRAUC and P.R. AUC, then pr auc": "we report PR-AUC and PR-AUC, then PR-AUC",
+    "x g boost beat XG Boost and Xgboost": "XGBoost beat XGBoost and XGBoost",
+    "at P 99 and P99 latency": "at p99 and p99 latency",
+    "a two tower model and an AB test, or A B tests": "a two-tower model and an A/B test, or A/B tests",
+    "ROC AUC is not PR AUC": "ROC-AUC is not PR-AUC",
+    "the ndcg of a light GBM": "the NDCG of a LightGBM",
+}
+ORDINARY_TEXT = ("Let us rest here: the map of the US shows an ann and a bin, the cat sat on a mat, "
+                 "a b c, at eight, the ab muscles, cold start and new users, the user's face.")
+
+
+def test_spelling_correction_fixes_known_forms_and_leaves_ordinary_words_alone() -> None:
+    from interviewer.speech.vocabulary import JARGON, correct
+
+    terms = [*JARGON, "US", "IDs", "A/B", "ANN", "BIN"]  # problems name these too
+    for heard, meant in SPELLINGS.items():
+        assert correct(heard, terms) == meant
+    assert correct(ORDINARY_TEXT, terms) == ORDINARY_TEXT
+    assert correct("PR-AUC, XGBoost and p99", terms) == "PR-AUC, XGBoost and p99"  # already right

@@ -276,3 +276,12 @@ def test_flags_are_told_apart_by_words_not_only_by_colour(tmp_path: Path) -> Non
     assert all(f"🟢 Strength: **{f.credited}**: {f.statement}" in text for f in met)
     assert all(f"🔴 Concern: **raised**: {f.statement}" in text for ph in card.phases for f in ph.raised)
     assert all(f"⚪ Not shown: {f.statement}" in text for f in missing)
+
+
+def test_the_microphone_is_primed_with_the_running_interviews_terms(tmp_path: Path) -> None:
+    ui, _, _ = make_ui(tmp_path)
+    assert ui.vocabulary("") == "" and ui.vocabulary("no-such-session") == ""
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    primed = ui.vocabulary(sid)
+    assert primed.startswith("An ML system design interview: ") and "Terms: " in primed
+    assert "BIN" in primed and "PR-AUC" in primed  # the problem's own jargon, then the fixed list

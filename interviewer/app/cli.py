@@ -22,6 +22,7 @@ from interviewer.llm.client import LLMError
 from interviewer.llm.embedded import ModelError
 from interviewer.llm.flags import add_backend_flags, settings_from
 from interviewer.speech import SpeechError
+from interviewer.speech.vocabulary import prompt
 from interviewer.storage import StoreError
 
 
@@ -174,7 +175,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             text = line.strip()
             if not text and voice is not None:  # Enter alone: speak the answer
                 try:
-                    text = voice.listen(sys.stdin, out)
+                    text = voice.listen(sys.stdin, out, prompt(sessions.context.catalog.problem(view.problem_id),
+                                                               view.rubric))
                 except SpeechError as exc:  # a failed recording never ends the interview
                     out.write(f"[voice] {exc}; type your answer, or press Enter to record again\n")
                     continue

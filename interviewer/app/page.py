@@ -191,7 +191,8 @@ def build_app(ui: UI, secret: str | None = None, voice: VoiceUI | None = None) -
         for trigger in (send.click, answer.submit):
             trigger(on_send, [answer, sid], [*outs, answer], js=TAKE_ANSWER_JS, trigger_mode="multiple").then(
                 voice.speak, [chat, speaker], reply_audio).then(None, [chat, speaker], None, js=BROWSER_SPEAK_JS)
-        mic.stop_recording(voice.transcribe, [mic, answer], [answer, answer_notice]).then(lambda: None, None, mic)
+        mic.stop_recording(lambda rec, typed, s: voice.transcribe(rec, typed, ui.vocabulary(s)), [mic, answer, sid],
+                           [answer, answer_notice]).then(lambda: None, None, mic)
         api_send = gr.Button(visible=False)
         api_send.click(on_send, [answer, sid], [*outs, answer], api_name="send")
         # API clients (and a second app process sharing a postgres store) pick a session up by its id.

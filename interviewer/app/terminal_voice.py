@@ -33,8 +33,9 @@ class TerminalVoice:
         self.tts = Voice(settings.tts_voice_path)
         self.dir = Path(tempfile.mkdtemp(prefix="interviewer-chat-voice-"))
 
-    def listen(self, stdin: IO[str], out: IO[str]) -> str:
-        """Record until Enter, then the words heard ('' when nothing was)."""
+    def listen(self, stdin: IO[str], out: IO[str], vocabulary: str = "") -> str:
+        """Record until Enter, then the words heard ('' when nothing was); `vocabulary` primes the
+        transcriber with the interview's terms (`interviewer.speech.vocabulary.prompt`)."""
         wav = self.dir / "answer.wav"
         assert self.arecord is not None
         rec: Any = subprocess.Popen([self.arecord, "-q", "-f", "S16_LE", "-r", "16000", "-c", "1", str(wav)])
@@ -46,6 +47,8 @@ class TerminalVoice:
         rec.terminate()
         rec.wait(timeout=10)
         try:
+            if vocabulary:
+                return str(self.stt.transcribe(wav, vocabulary=vocabulary).text)
             return str(self.stt.transcribe(wav).text)
         finally:
             wav.unlink(missing_ok=True)  # the recording is not kept

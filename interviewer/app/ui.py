@@ -25,6 +25,7 @@ from interviewer.app.views import (
 from interviewer.interview.sessions import SessionError, Sessions, SessionView
 from interviewer.llm import offline  # noqa: F401,I001  (telemetry off before gradio is imported)
 from interviewer.llm.client import LLM, LLMError
+from interviewer.speech.vocabulary import prompt
 
 MAX_ANSWER_CHARS = 6_000  # about 900 words: a long spoken answer; a pasted essay belongs in Grade a write-up
 
@@ -193,6 +194,17 @@ class UI:
         if view is None or not view.diagram:
             return gr.skip(), gr.skip(), gr.skip()
         return view.diagram, diagram_preview(view.diagram)[0], saved_note(view)
+
+    def vocabulary(self, sid: str | None) -> str:
+        """What speech to text is primed with for the running interview: its problem's and rubric's
+        terms and the ML jargon list ('' without an interview: the transcriber's own default)."""
+        try:
+            view = self.sessions.load(sid) if sid else None
+        except SessionError:
+            view = None
+        if view is None:
+            return ""
+        return prompt(self.catalog.problem(view.problem_id), view.rubric)
 
     def panel(self, sid: str | None) -> str:
         """The live flags panel, polled: a grade shows up when it lands, not on the next answer."""

@@ -57,9 +57,10 @@ class VoiceUI:
                 self._tts = Voice(self.settings.tts_voice_path)
             return self._tts
 
-    def transcribe(self, recording: str | None, typed: str) -> tuple[str, str]:
+    def transcribe(self, recording: str | None, typed: str, vocabulary: str = "") -> tuple[str, str]:
         """(the answer box's new text, a notice): the words join what was typed, for a quick edit
-        before Send. Bad audio leaves the box as it was and says why."""
+        before Send. Bad audio leaves the box as it was and says why. `vocabulary`: the interview's
+        prompt for the offline transcriber (`interviewer.speech.vocabulary.prompt`), else its default."""
         if not recording:
             return typed, ""
         why = self.reason()
@@ -69,7 +70,8 @@ class VoiceUI:
             if self.remote:
                 text = audio.transcribe(self.llm, recording, self.settings.stt_model)
             else:
-                text = self._transcriber().transcribe(recording).text
+                primed = {"vocabulary": vocabulary} if vocabulary else {}
+                text = self._transcriber().transcribe(recording, **primed).text
         except (SpeechError, ModelError, LLMError, OSError) as exc:
             return typed, f"⚠️ {exc}"
         if not text:
