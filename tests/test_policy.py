@@ -137,6 +137,21 @@ def test_an_answer_that_opens_by_moving_is_followed_without_an_announcement() ->
     assert s.load(sid).phase_id == "data_and_features"
 
 
+def test_a_move_said_after_so_is_followed_and_a_stop_at_time_asks_to_end() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "We're about five minutes in, so let me move to modeling. As a baseline I'd train a logistic "
+                "regression on today's rule signals.", clock)
+    assert s.load(sid).phase_id == "modeling"
+    say(s, sid, "We're at the half-hour mark, so evaluation and serving. Offline I'd use PR-AUC on a later "
+                "week.", clock)
+    assert s.load(sid).phase_id == "inference_and_evaluation"
+    reply = say(s, sid, "We'd monitor the fraud rate by merchant. I think that's about our time, so I'll stop there.",
+                clock)
+    assert "end the interview" in reply and not s.load(sid).done
+
+
 def test_an_answer_that_moved_to_the_next_phase_takes_the_interview_there() -> None:
     s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
     sid, opening = s.start("payment_fraud")

@@ -24,8 +24,9 @@ _GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss
 # "Back to features, now that ...", "Let's skip ahead to modeling for a minute, because ...".
 _FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|now|alright|right|well|good|great|sure|thanks)[,:.!]?\s+)+")
 _OPENS_MOVE = re.compile(
-    r"^(?:let'?s|let us|i'?ll|i will|i'?d like to|i want to|"
+    r"^(?:let'?s|let us|let me|i'?ll|i will|i'?d like to|i want to|"
     r"moving|going|back|turning|switching|skipping|jumping|on to|onto)\b")
+_NAMES_ONLY = {"and", "the", "to", "on", "onto", "now", "then"}  # beside a phase's name, nothing else said
 OPENING_WORDS = 10  # the opening clause of such a request is short
 FOLLOW_WORDS = 25  # an answer at least this long that is all about the next phase moves the interview there
 FOLLOW_SHARE = 0.6  # ... when this share of its sentences name the next one
@@ -60,13 +61,19 @@ def followed_phase(text: str, phases: list[Phase], current: int, votes: list[set
 
 
 def opening_request(text: str, phases: list[Phase]) -> int | None:
-    """The phase an answer's opening clause takes the interview to ("Let's move to the high-level
-    design.", "Back to modeling."), the rest of the answer being content for it."""
-    low = _FILLER.sub("", text.strip().lower())
-    clause = re.split(r"[.,;:!?\n]| because | since | now that ", low, maxsplit=1)[0]
-    if len(words(clause)) > OPENING_WORDS or not _OPENS_MOVE.match(clause):
-        return None
-    return named_phase(clause, phases)
+    """The phase an answer's opening takes the interview to ("Let's move to the high-level
+    design.", "Back to modeling.", "We're twenty minutes in, so let me move to modeling.", "We're
+    at the half-hour mark, so evaluation and serving."), the rest of the answer being content for it."""
+    first = re.split(r"(?<=[.!?;:])\s+|\n", text.strip().lower(), maxsplit=1)[0]
+    for part in re.split(r",? so,? ", first)[:2]:  # the sentence itself, or what follows its "so"
+        clause = re.split(r"[.,;:!?]| because | since | now that ", _FILLER.sub("", part), maxsplit=1)[0]
+        if len(words(clause)) > OPENING_WORDS:
+            continue
+        if _OPENS_MOVE.match(clause) and (named := named_phase(clause, phases)) is not None:
+            return named
+        if part is not first and set(words(clause)) <= _NAMES_ONLY | phase_words(phases):  # "so evaluation."
+            return named_phase(f"go to {clause}", phases)
+    return None
 
 
 def phase_words(phases: list[Phase]) -> frozenset[str]:

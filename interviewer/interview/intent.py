@@ -83,6 +83,8 @@ _CUES: dict[Intent, list[str]] = {
         r"(?:let'?s|we can|can we) (?:wrap up|stop|end|finish)(?: here| now| (?:the|this) interview| it here)?",
         r"wrap (?:it|this|things) up",
         r"i'?ll (?:stop|end|wrap up) (?:there|here)",
+        r"(?:i think )?(?:that'?s|we'?re at|we'?re (?:about )?out of) (?:about |roughly |nearly )?(?:our |my |the )?"
+        r"time(?:,? so)?",
         r"(?:i'?m|i am) (?:happy|ready|fine|good) to (?:wrap up|stop|end|finish)(?: (?:here|now|there))?"
         r"(?: unless (?:there'?s|you have) anything else)?",
         r"stop (?:the|this) (?:interview|session)",
