@@ -81,6 +81,15 @@ def test_an_unsure_request_is_settled_by_one_llm_token(make_sessions: SessionsFa
         assert (s.load(sid).phase_id != "problem_framing") is moved
 
 
+def test_i_dont_know_what_costs_no_llm_call(make_sessions: SessionsFactory) -> None:
+    """'I don't know how I'd handle X' is sure without the one-token check: behind a backlog of
+    grading that call is what made a piped turn wait ten seconds."""
+    s, script, clock = make_sessions(intent_yes=0.9, reply=REPLIES)
+    sid = started(s)
+    say(s, sid, "I don't know how I'd handle the label delay exactly.", clock)
+    assert script.intent_checks == []
+
+
 def test_a_grade_lands_in_the_state_before_the_next_answer(make_sessions: SessionsFactory) -> None:
     s, _, clock = make_sessions({"pf_g_business_objective": ("yes", ["cut fraud losses"])}, reply=REPLIES)
     sid = started(s)

@@ -21,7 +21,7 @@ from interviewer.grading.grader import GRADER_SLOT
 from interviewer.grading.placement import phases_of
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
-from interviewer.interview import bridge, coverage, facts, following, intent, policy
+from interviewer.interview import bridge, coverage, dont_know, facts, following, intent, policy
 from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
@@ -113,6 +113,8 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
         said = "answer"
     elif state.get("confirm_end"):
         said = "end_confirmed" if intent.confirms(text) else "answer"
+    elif dont_know.specific(text):  # "I don't know how I'd handle X": sure, no model call behind the grading
+        said = "dont_know"
     else:
         said = intent.classify(text, judge_for(ctx), following.phase_words(phases))
     # Grades this process finished while the candidate typed (others are already in the state).
