@@ -307,3 +307,10 @@ def test_a_graded_write_up_enters_history_from_the_page_and_the_cli(tmp_path: Pa
     assert rec.kind == "writeup" and f"`{rec.id}`" in notice and rec.text == text and rec.overall is not None
     _, _, shown, _ = HistoryUI(s).open(rec.id)
     assert text.strip()[:80] in shown and "Hire signal" in shown
+
+
+def test_a_session_id_never_reads_as_a_command_line_option() -> None:
+    """One id in 64 used to start with '-', and 'interviewer history show ID' refused it."""
+    from interviewer.interview.sessions import new_session_id
+
+    assert not any(new_session_id().startswith("-") for _ in range(2000))

@@ -69,6 +69,14 @@ class SessionView:
         return str(self.diagrams[-1]["source"]) if self.diagrams else ""
 
 
+def new_session_id() -> str:
+    """A random id that never starts with '-': on a command line ('history show ID', 'chat --resume
+    ID') such an id would read as an option."""
+    while (sid := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return sid
+
+
 class Sessions:
     """All interviews of one process: one compiled graph over one checkpointer."""
 
@@ -127,7 +135,7 @@ class Sessions:
                 rubric.phase(drill)
         except KeyError as exc:
             raise SessionError(exc.args[0]) from exc
-        sid = session_id or secrets.token_urlsafe(16)
+        sid = session_id or new_session_id()
         init: InterviewInput = {"session_id": sid, "problem_id": problem.id, "framework": framework, "level": level,
                                 "drill": drill, "hints": hints}
         return sid, self._stream(sid, init)
