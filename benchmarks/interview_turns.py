@@ -187,8 +187,12 @@ def main() -> None:
                 "settings for it (questions authored: a reply makes an LLM call only when the model words it, "
                 "so llm_ttft_s is '-' on authored turns): each turn is graded (the phases its answer belongs "
                 "to, grader_strategy) "
-                "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
-                "candidate's reading and typing time would allow. Opener turns make no LLM call. The stable "
+                + ("after the reply; answers come every 6 s without waiting for it, as a script piped into "
+                   "`interviewer chat` would (--piped): the final card grades what the turns could not. "
+                   if args.piped else
+                   "after the reply; the next answer comes once that grading is done (grading_after_s), as a "
+                   "candidate's reading and typing time would allow. ")
+                + "Opener turns make no LLM call. The stable "
                 "prefix (system prompt + opening) is warmed while the candidate reads the problem "
                 "(warm_up_while_reading_s); first_turn_ttft_without_warming_s is the same first question "
                 "on another problem with warming off.")
