@@ -285,3 +285,25 @@ def test_the_microphone_is_primed_with_the_running_interviews_terms(tmp_path: Pa
     primed = ui.vocabulary(sid)
     assert primed.startswith("An ML system design interview: ") and "Terms: " in primed
     assert "BIN" in primed and "PR-AUC" in primed  # the problem's own jargon, then the fixed list
+
+
+def test_a_send_reads_the_session_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read of the stored session per answer: the page's own check; the reply's turn and the
+    panels after it use the state the turn itself streamed (issue 27)."""
+    import threading
+
+    ui, clock, _ = make_ui(tmp_path, {"pf_g_business_objective": ("yes", ["cut fraud losses"])})
+    sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id
+    reads = []
+    graph = ui.sessions.graph
+    real = graph.get_state
+    here = threading.current_thread()  # a finished grade is written from its own thread: not this send's work
+    monkeypatch.setattr(graph, "get_state",
+                        lambda *a, **k: (threading.current_thread() is here and reads.append(1)) or real(*a, **k))
+    for text in ("We want to cut fraud losses.", "Latency matters: 100 ms at p99."):
+        clock.advance(60)
+        reads.clear()
+        final = list(ui.send(text, sid))[-1]
+        assert len(reads) == 1, len(reads)
+    assert "cut fraud losses" in final.rubric and final.chat[-1]["content"].endswith("?")
+    assert ui.sessions.load(sid).transcript[-2]["text"] == "Latency matters: 100 ms at p99."

@@ -68,8 +68,9 @@ class UI:
 
     # -- interview tab -------------------------------------------------------------------
 
-    def _outputs(self, sid: str, chat: list[dict[str, str]] | None = None, notice: str = "") -> Outputs:
-        view = self.sessions.load(sid)
+    def _outputs(self, sid: str, chat: list[dict[str, str]] | None = None, notice: str = "",
+                 view: SessionView | None = None) -> Outputs:
+        view = view or self.sessions.load(sid)
         card = view.scorecard
         files = export_files(view, card, self.export_dir / sid) if card else None
         return Outputs(
@@ -92,7 +93,7 @@ class UI:
             chat[-1] = {"role": "assistant", "content": f"⚠️ {what}: {exc}. Your answer is saved; press Retry."}
             yield self._outputs(sid, chat, notice=str(exc))
             return
-        yield self._outputs(sid)
+        yield self._outputs(sid, view=self.sessions.after.pop(sid, None))  # the view the turn left
 
     def start(self, problem: str, level: str, framework: str, current: str = "",
               confirmed: bool = True, hints: bool = False, drill: str = "") -> Iterator[Outputs]:
@@ -125,16 +126,16 @@ class UI:
             return
         view = self.sessions.load(sid)
         if not text:
-            yield self._outputs(sid, notice="Type an answer first.")
+            yield self._outputs(sid, notice="Type an answer first.", view=view)
             return
         if len(text) > MAX_ANSWER_CHARS:
-            out = self._outputs(sid, notice=too_long(text))
+            out = self._outputs(sid, notice=too_long(text), view=view)
             out.keep = text
             yield out
             return
         chat = chat_messages(view) + [{"role": "user", "content": answer_bubble(text)}]
         try:
-            stream = self.sessions.send(sid, text)
+            stream = self.sessions.send(sid, text, view)
         except SessionError as exc:
             out = self._outputs(sid, notice=f"{exc}. Your text is kept in the box.")
             out.keep = text

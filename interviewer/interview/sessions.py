@@ -89,6 +89,8 @@ class Sessions:
         self.checkpointer = checkpointer if checkpointer is not None else open_checkpointer(db_path)
         self.graph = build_graph(self.checkpointer)
         self._locks: dict[str, threading.Lock] = {}
+        self._turns: dict[str, int] = {}  # turns run per session in this process (see _stream)
+        self.after: dict[str, SessionView] = {}  # the view each session's last turn left (the page reuses it)
         self._locks_guard = threading.Lock()
         context.grades.publish = self._publish
         if self.history.found_version == 0:
@@ -203,9 +205,9 @@ class Sessions:
                 raise SessionError(f"nothing in History with id '{session_id}'")
             self.checkpointer.delete_thread(session_id)  # a write-up has no thread: a no-op
 
-    def _record(self, session_id: str) -> Record:
+    def _record(self, session_id: str, view: SessionView | None = None) -> Record:
         """History's row of a session, brought up to date with its view (after every turn)."""
-        view = self.load(session_id)
+        view = view or self.load(session_id)
         old = self.history.get(session_id)
         rec = old or Record(id=session_id, kind="drill" if view.drill_phase else "interview",
                             created=self.history.now(), problem_id=view.problem_id, level=view.level,
@@ -215,11 +217,12 @@ class Sessions:
             fields.update(card_fields(view.scorecard))
         return self.history.put(rec.model_copy(update=fields))
 
-    def send(self, session_id: str, text: str) -> Iterator[str]:
-        """The candidate's answer; yields the interviewer's reply as it streams."""
+    def send(self, session_id: str, text: str, view: SessionView | None = None) -> Iterator[str]:
+        """The candidate's answer; yields the interviewer's reply as it streams. `view`: the session
+        as the caller just loaded it (saves reading it again)."""
         if not text or not text.strip():
             raise SessionError("the answer is empty: type something first")
-        return self._resume(session_id, {"action": "answer", "text": text})
+        return self._resume(session_id, {"action": "answer", "text": text}, view)
 
     def next_phase(self, session_id: str) -> Iterator[str]:
         return self._resume(session_id, {"action": "next_phase", "text": ""})
@@ -244,10 +247,11 @@ class Sessions:
             raise SessionError("nothing to retry: the interview is waiting for your answer")
         return self._stream(session_id, None)
 
-    def _resume(self, session_id: str, value: dict[str, Any]) -> Iterator[str]:
-        if not self._lock(session_id).locked():  # else a turn is running: check once it is done
-            self._check_waiting(self.load(session_id))
-        return self._stream(session_id, Command(resume=value))
+    def _resume(self, session_id: str, value: dict[str, Any], view: SessionView | None = None) -> Iterator[str]:
+        if self._lock(session_id).locked():  # a turn is running: check once it is done
+            return self._stream(session_id, Command(resume=value))
+        self._check_waiting(view or self.load(session_id))
+        return self._stream(session_id, Command(resume=value), checked_at=self._turns.get(session_id, 0))
 
     @staticmethod
     def _check_waiting(view: SessionView) -> None:
@@ -256,16 +260,28 @@ class Sessions:
         if view.interrupted:
             raise SessionError("the last turn did not finish; retry it first")
 
-    def _stream(self, session_id: str, payload: Any) -> Iterator[str]:
+    def _stream(self, session_id: str, payload: Any, checked_at: int | None = None) -> Iterator[str]:
+        """The turn's reply as it streams; then History's row and `self.after[session_id]`, the view
+        the turn left, built from the stream's own final state (no second read of the store).
+        `checked_at`: the session's turn count when the caller checked it was waiting; unless
+        another turn ran since, the check is not read again."""
         def gen() -> Iterator[str]:
+            final: Any = None
             with self._lock(session_id):
-                if isinstance(payload, Command):  # the turn before may have ended or failed meanwhile
-                    self._check_waiting(self.load(session_id))
-                for chunk in self.graph.stream(payload, self._config(session_id), context=self.context,
-                                               stream_mode="custom", durability="sync"):
-                    if isinstance(chunk, dict) and "delta" in chunk:
+                if isinstance(payload, Command) and checked_at != self._turns.get(session_id, 0):
+                    self._check_waiting(self.load(session_id))  # the turn before may have ended or failed
+                self._turns[session_id] = self._turns.get(session_id, 0) + 1
+                for mode, chunk in self.graph.stream(payload, self._config(session_id), context=self.context,
+                                                     stream_mode=["custom", "values"], durability="sync"):
+                    if mode == "values":
+                        final = chunk
+                    elif isinstance(chunk, dict) and "delta" in chunk:
                         yield str(chunk["delta"])
-            self._record(session_id)
+            # a finished turn waits for the candidate, or the interview is done
+            view = self.view_of(session_id, final, () if final.get("done") else ("candidate",)) \
+                if final else self.load(session_id)
+            self._record(session_id, view)
+            self.after[session_id] = view
 
         return gen()
 
@@ -278,7 +294,10 @@ class Sessions:
 
     def load(self, session_id: str) -> SessionView:
         snapshot = self.graph.get_state(self._config(session_id))
-        st: InterviewState = snapshot.values  # type: ignore[assignment]
+        return self.view_of(session_id, snapshot.values, snapshot.next)  # type: ignore[arg-type]
+
+    def view_of(self, session_id: str, st: InterviewState, waiting: tuple[str, ...]) -> SessionView:
+        """The session's view from its state and what the graph waits for next (no store read)."""
         if not st.get("framework"):
             raise SessionError(f"no interview session '{session_id}'")
         rubric = self.context.catalog.rubric(st["framework"])
@@ -299,7 +318,7 @@ class Sessions:
             total_minutes=rubric.phase(st["drill"]).budget.target_minutes if st.get("drill") else rubric.total_minutes,
             grading=self.context.grades.running(session_id),
             scorecard=Scorecard.model_validate(card) if card else None,
-            interrupted=bool(snapshot.next) and snapshot.next != ("candidate",),
+            interrupted=bool(waiting) and waiting != ("candidate",),
             drill_phase=st.get("drill", ""), hints=bool(st.get("hints")), hints_used=len(st.get("hints_given", [])),
             diagrams=list(st.get("diagrams", [])),
         )
