@@ -52,7 +52,7 @@ def uncontradicted(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
                     lexical.found(green, e.quote) or e.where.startswith("diagram") for e in kept):
                 kept = []  # what is left does not name what the green asks about
             if not kept:
-                r = r.model_copy(update={"verdict": "not_addressed", "verified": True, "evidence": r.evidence,
+                r = r.model_copy(update={"verdict": "not_addressed", "verified": True,
                                          "rationale": CONTRADICTED.format(red.id) + r.rationale})
             elif len(kept) < len(r.evidence):
                 r = r.model_copy(update={"evidence": kept})

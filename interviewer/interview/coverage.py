@@ -66,7 +66,8 @@ def about(rubric: Rubric, said: list[Sentence]) -> set[str]:
     vote for (placement.votes), ties kept; none when no sentence names a phase, or when they ask."""
     if not said or said[-1].text.rstrip().endswith("?"):
         return set()
-    counts = {p.id: sum(p.id in v for s in said for v in votes(s.text, rubric)) for p in rubric.phases}
+    voted = [v for s in said for v in votes(s.text, rubric)]
+    counts = {p.id: sum(p.id in v for v in voted) for p in rubric.phases}
     top = max(counts.values())
     return {pid for pid, n in counts.items() if n == top} if top else set()
 

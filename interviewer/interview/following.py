@@ -36,9 +36,12 @@ def named_phase(text: str, phases: list[Phase]) -> int | None:
     """The phase a request to move names ("skip ahead to modeling", "back to data"), if any (it may
     be the one the interview is already in: then there is nowhere to move)."""
     low = text.lower()
-    if not _GO.search(low):
-        return None
-    said = set(words(low))
+    return phase_named(low, phases) if _GO.search(low) else None
+
+
+def phase_named(text: str, phases: list[Phase]) -> int | None:
+    """The phase whose title or usual names `text` names most (None when it names none)."""
+    said = set(words(text))
     best: tuple[int, int] | None = None
     for i, p in enumerate(phases):
         names = set(words(p.title)) - {"and", "of", "the"} | set(ALIASES.get(p.id, "").split())
@@ -72,7 +75,7 @@ def opening_request(text: str, phases: list[Phase]) -> int | None:
         if _OPENS_MOVE.match(clause) and (named := named_phase(clause, phases)) is not None:
             return named
         if part is not first and set(words(clause)) <= _NAMES_ONLY | phase_words(phases):  # "so evaluation."
-            return named_phase(f"go to {clause}", phases)
+            return phase_named(clause, phases)
     return None
 
 

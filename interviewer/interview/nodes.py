@@ -171,22 +171,23 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         if not ctx.grade_after_reply:
             submit_grade(state, ctx, phase, n_candidate)
     write = runtime.stream_writer
+    there = bool(state.get("bridge_from")) and already_there(state, ctx, phase)  # entered where they already are
     if state.get("intent") == "end":  # free text never ends the interview on its own: ask first
         reply = CONFIRM_END
         write({"delta": reply})
         update["confirm_end"] = True
     elif state.get("bridge_from") and (pushed := pushback(state, ctx, phase)):
         # the phase moves on, but the mistake just said is not let pass
-        reply = pushed.text if already_there(state, ctx, phase) else \
+        reply = pushed.text if there else \
             f"Before we move on to {phase.title.lower()}: {pushed.text}"
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
-    elif state.get("bridge_from") and ctx.questions == "authored" and (already_there(state, ctx, phase) or (
+    elif state.get("bridge_from") and ctx.questions == "authored" and (there or (
             phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
                               or coverage.begun(phase, ctx.rubric(state), before)))):
         # the candidate's answer already moved on (or already answered the phase's opener): ask about
         # what they said there, announcing the move only when their last answer was not there yet
-        announce = "" if already_there(state, ctx, phase) else f"Let's move on to {phase.title.lower()}. "
+        announce = "" if there else f"Let's move on to {phase.title.lower()}. "
         if announce:
             write({"delta": announce})
         said, more = reply_words.authored(state, ctx, phase, write, entering=True)
