@@ -146,3 +146,17 @@ def test_a_long_answer_may_end_on_a_request_to_move_on() -> None:
 @pytest.mark.parametrize("text", DESIGN)
 def test_design_sentences_stay_answers_with_the_phase_names_known(text: str) -> None:
     assert intent.read(text, TOPICS) == ("answer", True), text
+
+
+def test_a_bare_phase_name_moves_only_after_so() -> None:
+    """'…, so evaluation and serving.' moves the interview; a sentence that merely opens on a topic
+    ('On serving, a GPU …, so 50 ms is plenty') is content, whether or not a 'so' follows."""
+    from interviewer.content.catalog import get_rubric
+    from interviewer.interview.following import opening_request
+
+    phases = get_rubric().phases
+    assert opening_request("We're at the half-hour mark, so evaluation and serving. Offline I'd use PR-AUC.",
+                           phases) == 4
+    assert opening_request("On serving, a GPU does a forward pass in a few milliseconds, so 50 ms is plenty.",
+                           phases) is None
+    assert opening_request("On serving, a GPU does a forward pass in a few milliseconds.", phases) is None

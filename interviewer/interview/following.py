@@ -68,13 +68,13 @@ def opening_request(text: str, phases: list[Phase]) -> int | None:
     design.", "Back to modeling.", "We're twenty minutes in, so let me move to modeling.", "We're
     at the half-hour mark, so evaluation and serving."), the rest of the answer being content for it."""
     first = re.split(r"(?<=[.!?;:])\s+|\n", text.strip().lower(), maxsplit=1)[0]
-    for part in re.split(r",? so,? ", first)[:2]:  # the sentence itself, or what follows its "so"
+    for k, part in enumerate(re.split(r",? so,? ", first)[:2]):  # the sentence itself, or what follows its "so"
         clause = re.split(r"[.,;:!?]| because | since | now that ", _FILLER.sub("", part), maxsplit=1)[0]
         if len(words(clause)) > OPENING_WORDS:
             continue
         if _OPENS_MOVE.match(clause) and (named := named_phase(clause, phases)) is not None:
             return named
-        if part is not first and set(words(clause)) <= _NAMES_ONLY | phase_words(phases):  # "so evaluation."
+        if k == 1 and set(words(clause)) <= _NAMES_ONLY | phase_words(phases):  # "so evaluation."
             return phase_named(clause, phases)
     return None
 
