@@ -13,7 +13,7 @@ import yaml
 from interviewer.content.catalog import Catalog, get_problem, get_rubric
 from interviewer.content.files import DataFileError
 from interviewer.content.probes import fallback_phases
-from interviewer.interview import facts, policy
+from interviewer.interview import conduct, facts, policy
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.guards import faults, private_overlap
@@ -273,3 +273,40 @@ def test_the_replies_suite_reports_each_labeled_version_and_its_checks_against_t
     assert v1["replies"] >= 200 and v1["interviews"] >= 10 and 0 < v1["acceptable"] < 1
     # the automated checks are reported against the labels, not assumed to measure acceptability
     assert "checks_kappa" in v1 and set(v1["per_check"]) >= {"no_private_note", "no_parroting", "one_question"}
+
+
+def test_a_challenge_quotes_the_act_itself_and_an_act_set_aside_is_not_challenged() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "Let's skip ahead to evaluation and serving.", clock)
+    assert s.load(sid).phase_id == "inference_and_evaluation"
+    reply = say(s, sid, "Once it hits 95% offline accuracy I'd roll it out to all users, and after launch we'd "
+                        "keep an eye on app store ratings to confirm customers are happier.", clock)
+    quoted = reply.split('"')[1]
+    assert "app store" not in quoted and ("accuracy" in quoted or "all users" in quoted)
+    reply = say(s, sid, "Trees of this size score in well under a millisecond on a CPU, so I wouldn't bother "
+                        "with distillation or quantization.", clock)
+    assert "distill" not in reply and "quantiz" not in reply
+
+
+def test_a_stock_question_the_answer_already_answers_is_not_asked() -> None:
+    metrics = "Offline I'd report PR-AUC and recall at a 1% false-positive rate on a later month."
+    assert conduct.fallback_question([], phase_id="modeling", answer="We'd use the card's history.") == \
+        conduct.FALLBACKS[0]
+    asked = [conduct.FALLBACKS[0]]
+    assert conduct.fallback_question(asked, phase_id="modeling") == conduct.FALLBACKS[1]
+    assert conduct.fallback_question(asked, phase_id="modeling", answer=metrics) != conduct.FALLBACKS[1]
+
+
+def test_returning_to_a_phase_already_visited_is_not_announced_again() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    first = say(s, sid, "Let's skip ahead to modeling.", clock)
+    assert first.startswith("Let's move on to modeling.")
+    say(s, sid, "Let's go back to data and features.", clock)
+    assert s.load(sid).phase_id == "data_and_features"
+    again = say(s, sid, "Let's skip ahead to modeling.", clock)
+    assert s.load(sid).phase_id == "modeling"
+    assert "move on to modeling" not in again.lower() and again.count("?") == 1

@@ -17,12 +17,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from interviewer.content.files import DataFileError
-from interviewer.content.rubric import SLUG, Phase, Rubric, Strict
+from interviewer.content.rubric import SLUG, Phase, Rubric, Strict, negated
 
 Move = Literal["probe", "challenge", "deeper"]
-NEGATION_REACH = 30  # characters before a cue's match that can reject it
-_NEGATED = re.compile(r"\b(?:not|rather than|instead of|than|never|no|without|avoid\w*|don't|won't|isn't|aren't)\b"
-                      r"[^.;:,]*$")
 _REJECTS = re.compile(r"\b(?:not|rather than|instead of|never|without)\b")  # inside the match itself
 Ask = Annotated[str, StringConstraints(min_length=20, max_length=240, pattern=r"^[^?]+\?$")]
 
@@ -62,8 +59,7 @@ class BankItem(Strict):
             return None
         low = answer.lower()
         for m in self.pattern.finditer(low):
-            if not _NEGATED.search(low[max(0, m.start() - NEGATION_REACH):m.start()]) and \
-                    not _REJECTS.search(m.group()):
+            if not negated(low, m) and not _REJECTS.search(m.group()):
                 return m
         return None
 

@@ -12,6 +12,15 @@ LEVELS: tuple[Level, ...] = get_args(Level)
 FlagKind = Literal["green", "red"]
 
 SLUG = r"^[a-z][a-z0-9_]*$"
+NEGATION_REACH = 45  # characters before a cue's match that can reject it ("no need for distillation or quantization")
+_NEGATED = re.compile(r"\b(?:not|rather than|instead of|than|never|no|without|avoid\w*|don't|won't|isn't|aren't|"
+                      r"wouldn't|shouldn't|doesn't|didn't|needn't|neither|nor)\b[^.;:,]*$")
+
+
+def negated(low: str, m: re.Match[str]) -> bool:
+    """The words just before a cue's match reject it ("no distillation is needed", "rather than
+    an open classifier"): the candidate names the act only to set it aside."""
+    return bool(_NEGATED.search(low[max(0, m.start() - NEGATION_REACH):m.start()]))
 
 
 class Strict(BaseModel):
@@ -94,7 +103,8 @@ class Flag(Strict):
     def shown_in(self, text: str) -> bool:
         """The answer shows this (red) flag by its cues."""
         low = text.lower()
-        return any(re.search(c, low) for c in self.cues) and not any(re.search(u, low) for u in self.cues_unless)
+        return any(not negated(low, m) for c in self.cues for m in re.finditer(c, low)) and \
+            not any(re.search(u, low) for u in self.cues_unless)
 
 
 class Budget(Ordered):

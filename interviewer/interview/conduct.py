@@ -59,6 +59,18 @@ FALLBACK_FITS: dict[str, tuple[str, ...]] = {
     "How would you state the goal of this system in one sentence, and how would we know it was met?": ("framing",),
 }
 FALLBACKS = list(FALLBACK_FITS)
+# What in the answer just given already answers a stock question: asking it then reads as not
+# listening ("Which numbers would tell you this works?" right after the metrics and their targets).
+ANSWERED_BY: dict[str, re.Pattern[str]] = {q: re.compile(p, re.IGNORECASE) for q, p in {
+    FALLBACKS[0]: r"\b(?:riskiest|biggest risk|main risk|risk is|could go wrong)\b",
+    FALLBACKS[1]: r"\b(?:auc|ndcg|mae|rmse|recall|precision|ctr|a/b|metrics?|kpis?|guardrails?)\b",
+    FALLBACKS[2]: r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b",
+    FALLBACKS[4]: r"\b(?:scal\w*|traffic|qps|per second|tenfold|10x|shard\w*|replica\w*|autoscal\w*)\b",
+    FALLBACKS[6]: r"\b(?:assum\w*|not sure|unsure|least certain)\b",
+    FALLBACKS[7]: r"\b(?:monitor\w*|alert\w*|dashboards?|on.call)\b",
+    FALLBACKS[8]: r"\b(?:trade-?offs?|at the cost of|versus|vs\.?|rather than|instead of|in exchange)\b",
+    FALLBACKS[9]: r"\b(?:measur\w*|metrics?)\b",
+}.items()}
 _STAGES = [("framing", r"fram|clarif|requirement|scop"), ("serving", r"serv|infer|eval|deploy"),
            ("design", r"high_level|architect|design"), ("data", r"data|feature"), ("modeling", r"model"),
            ("deep", r"deep|dive|wrap")]
@@ -188,16 +200,17 @@ def asked_before(text: str, asked: list[str]) -> bool:
     return any(is_repeat(q, asked) for q in questions(text) or [text])
 
 
-def fallback_question(asked: list[str], challenge: bool = False, phase_id: str | None = None) -> str:
+def fallback_question(asked: list[str], challenge: bool = False, phase_id: str | None = None,
+                      answer: str = "") -> str:
     """The first stock question not asked yet in the session (a challenge when one was due) that
-    fits the phase's stage."""
+    fits the phase's stage and that the answer just given does not already answer."""
     at = stage(phase_id)
     fitting = [q for q, fits in FALLBACK_FITS.items() if at is None or at in fits]
     # past framing, a question about what to ask before designing never fits
     others = [q for q in FALLBACKS
               if q not in fitting and (at in (None, "framing") or FALLBACK_FITS[q] != ("framing",))]
     for q in (CHALLENGES if challenge else []) + fitting + others:
-        if not asked_before(q, asked):
+        if not asked_before(q, asked) and not (answer and q in ANSWERED_BY and ANSWERED_BY[q].search(answer)):
             return q
     return LAST_FALLBACK
 

@@ -171,7 +171,8 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         if not ctx.grade_after_reply:
             submit_grade(state, ctx, phase, n_candidate)
     write = runtime.stream_writer
-    there = bool(state.get("bridge_from")) and already_there(state, ctx, phase)  # entered where they already are
+    # entered where they already are, or back where the interview was before: no "Let's move on to ..."
+    there = bool(state.get("bridge_from")) and (already_there(state, ctx, phase) or visited(state, phase))
     if state.get("intent") == "end":  # free text never ends the interview on its own: ask first
         reply = CONFIRM_END
         write({"delta": reply})
@@ -188,10 +189,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # the candidate's answer already moved on (or already answered the phase's opener): ask about
         # what they said there, announcing the move only when their last answer was not there yet
         announce = "" if there else f"Let's move on to {phase.title.lower()}. "
-        if announce:
-            write({"delta": announce})
-        said, more = reply_words.authored(state, ctx, phase, write, entering=True)
-        reply = f"{announce}{said}"
+        reply, more = reply_words.authored(state, ctx, phase, write, entering=True, lead=announce)
         update.update(more)
     elif state.get("bridge_from") and phase.opener:
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
@@ -221,6 +219,11 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         submit_grade(state, ctx, phase, n_candidate)
     update["transcript"] = [Turn(role="interviewer", text=reply, phase=phase.id, t=stamp(state, ctx))]
     return update
+
+
+def visited(state: InterviewState, phase: Phase) -> bool:
+    """The interview was in this phase before (it went back, and now returns): it is not new."""
+    return any(t["role"] == "interviewer" and t.get("phase") == phase.id for t in state["transcript"])
 
 
 def already_there(state: InterviewState, ctx: Context, phase: Phase) -> bool:

@@ -133,16 +133,22 @@ def said_first(text: str, span: tuple[int, int]) -> str:
 
 
 def quote(text: str, span: tuple[int, int]) -> str:
-    """The candidate's own words where the mistake was matched, in their case: the clause holding
-    the match's end, cut to its last QUOTE_WORDS words (with an ellipsis when cut)."""
+    """The candidate's own words where the mistake was matched, in their case: up to QUOTE_WORDS
+    words of the clause holding the match's end, ending there (then filled on from the clause's
+    rest), with an ellipsis where cut. Not the clause's last words: in "Once it hits 95% I'd roll it
+    out to all users, and after launch we'd watch app ratings." the act is the roll-out."""
     stops = [m.end() for m in _CLAUSE_END.finditer(text, 0, max(span[1] - 1, 0))]
     start = stops[-1] if stops else 0
     after = _CLAUSE_END.search(text, span[1])
-    kept = re.findall(r"\S+", text[start:after.start() if after else len(text)])
-    said = " ".join(kept[-QUOTE_WORDS:]).strip(" ,;:.\"'")
+    cut = span[1] + len(re.match(r"\S*", text[span[1]:]).group())  # type: ignore[union-attr]
+    head = re.findall(r"\S+", text[start:cut])
+    tail = re.findall(r"\S+", text[cut:after.start() if after else len(text)])
+    kept = head[-QUOTE_WORDS:]
+    room = QUOTE_WORDS - len(kept)
+    said = " ".join(kept + tail[:room]).strip(" ,;:.\"'")
     if len(said.split()) < QUOTE_MIN:
         return ""
-    return f"…{said}" if len(kept) > QUOTE_WORDS else said
+    return f"{'…' if len(head) > QUOTE_WORDS else ''}{said}{'…' if len(tail) > room else ''}"
 
 
 def strong(text: str) -> bool:
@@ -167,8 +173,11 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
             key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, False, n)
             found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
     for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
+        # the answer's own justification anywhere in it (a latency budget beside the distillation) holds
+        # the challenge back, not only one in the same sentence
         if flag.challenge and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
-                not conduct.asked_before(flag.challenge, asked):
+                not conduct.asked_before(flag.challenge, asked) and \
+                not any(re.search(u, text.lower()) for u in flag.cues_unless):
             m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
             key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
             said = said_first(text, m.span()) if m else ""
@@ -270,7 +279,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
             not covered(phase.opener, said) and not begun(phase, rubric, last_turn(said)):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
-    return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id))
+    return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text))
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],

@@ -46,13 +46,18 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
 
 
 def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
-             entering: bool = False) -> tuple[str, dict[str, Any]]:
-    """The move's own words, shown at once (`entering`: the phase was just entered)."""
+             entering: bool = False, lead: str = "") -> tuple[str, dict[str, Any]]:
+    """The move's own words, shown at once (`entering`: the phase was just entered; `lead`: its
+    announcement, said only before a question about that phase: "Let's move on to data." then a
+    stock question about what was just described reads as two thoughts)."""
     rubric = ctx.rubric(state)
     move = policy.decide(state, rubric, ctx.catalog.rubric(), phase, ctx.problem(state),
                          ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap,
                          ctx.catalog.guide, entering)
     reply = safe(move.text, state, ctx, phase, move)
+    if lead and reply in conduct.FALLBACKS + [conduct.LAST_FALLBACK]:
+        lead = ""
+    reply = f"{lead}{reply}"
     write({"delta": reply})
     update: dict[str, Any] = {}
     probes = state.get("probes", {})
