@@ -100,11 +100,20 @@ class Flag(Strict):
                 raise ValueError(f"cue {pattern!r} is not a regular expression: {exc}") from exc
         return self
 
+    def act_in(self, text: str) -> re.Match[str] | None:
+        """Where the text names this (red) flag's act by a cue (the first cue's first match that the
+        candidate does not set aside in the same breath), in the lower-cased text."""
+        low = text.lower()
+        return next((m for c in self.cues for m in re.finditer(c, low) if not negated(low, m)), None)
+
+    def excused(self, text: str) -> bool:
+        """The text says what cancels the cues (a latency budget beside the distillation)."""
+        low = text.lower()
+        return any(re.search(u, low) for u in self.cues_unless)
+
     def shown_in(self, text: str) -> bool:
         """The answer shows this (red) flag by its cues."""
-        low = text.lower()
-        return any(not negated(low, m) for c in self.cues for m in re.finditer(c, low)) and \
-            not any(re.search(u, low) for u in self.cues_unless)
+        return self.act_in(text) is not None and not self.excused(text)
 
 
 class Budget(Ordered):

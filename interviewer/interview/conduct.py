@@ -84,6 +84,11 @@ def stage(phase_id: str | None) -> str | None:
 LAST_FALLBACK = "What else would you want to get right before launch?"
 
 
+def is_stock(text: str) -> bool:
+    """The text is one of the stock questions, word for word."""
+    return text in FALLBACK_FITS or text == LAST_FALLBACK
+
+
 def norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 

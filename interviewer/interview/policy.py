@@ -176,9 +176,8 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
         # the answer's own justification anywhere in it (a latency budget beside the distillation) holds
         # the challenge back, not only one in the same sentence
         if flag.challenge and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
-                not conduct.asked_before(flag.challenge, asked) and \
-                not any(re.search(u, text.lower()) for u in flag.cues_unless):
-            m = next((m for c in flag.cues if (m := re.search(c, text.lower()))), None)
+                not conduct.asked_before(flag.challenge, asked) and not flag.excused(text):
+            m = flag.act_in(text)
             key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
             said = said_first(text, m.span()) if m else ""
             found.append((key, Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)))

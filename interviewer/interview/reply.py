@@ -55,9 +55,7 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
                          ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap,
                          ctx.catalog.guide, entering)
     reply = safe(move.text, state, ctx, phase, move)
-    if lead and reply in conduct.FALLBACKS + [conduct.LAST_FALLBACK]:
-        lead = ""
-    reply = f"{lead}{reply}"
+    reply = reply if conduct.is_stock(reply) else f"{lead}{reply}"
     write({"delta": reply})
     update: dict[str, Any] = {}
     probes = state.get("probes", {})
