@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -39,38 +40,55 @@ _END = re.compile(r"[.!?,;:]")
 # the candidate may not have raised ("which of those signals ..."). Each fits some stages of an
 # interview only (tenfold traffic is no question while a model is being chosen): the stages it
 # fits, read from the phase id (a phase of a custom framework with an unknown id takes them all).
-FALLBACK_FITS: dict[str, tuple[str, ...]] = {
-    "What is the biggest risk in what you just described, and how would you catch it early?":
-        ("design", "data", "modeling", "serving", "deep"),
-    "Which numbers would tell you this part works, and what values would you expect?":
-        ("design", "modeling", "serving", "deep"),
-    "Of everything you described so far, which piece would you build first, and why that one?": ("design", "data"),
-    "Which design choice you made here would you most like to revisit, and why?": ("design", "modeling", "deep"),
-    "Where would this break first as traffic grows tenfold?": ("design", "serving", "deep"),
-    "What would you cut if you had half the time to ship it?": ("design", "deep"),
-    "Which assumption in what you just described are you least sure of, and how would you check it?":
-        ("framing", "design", "data", "modeling", "serving", "deep"),
-    "If what you just described went wrong in production, how would you find out?":
-        ("data", "modeling", "serving", "deep"),
-    "What is the main trade-off in what you just described, and why is it worth it?":
-        ("design", "data", "modeling", "serving", "deep"),
-    "What would you need to measure before committing to what you just described?": ("framing", "design", "modeling"),
-    "What else would you want to know before you start designing?": ("framing",),
-    "How would you state the goal of this system in one sentence, and how would we know it was met?": ("framing",),
-}
-FALLBACKS = list(FALLBACK_FITS)
-# What in the answer just given already answers a stock question: asking it then reads as not
-# listening ("Which numbers would tell you this works?" right after the metrics and their targets).
-ANSWERED_BY: dict[str, re.Pattern[str]] = {q: re.compile(p, re.IGNORECASE) for q, p in {
-    FALLBACKS[0]: r"\b(?:riskiest|biggest risk|main risk|risk is|could go wrong)\b",
-    FALLBACKS[1]: r"\b(?:auc|ndcg|mae|rmse|recall|precision|ctr|a/b|metrics?|kpis?|guardrails?)\b",
-    FALLBACKS[2]: r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b",
-    FALLBACKS[4]: r"\b(?:scal\w*|traffic|qps|per second|tenfold|10x|shard\w*|replica\w*|autoscal\w*)\b",
-    FALLBACKS[6]: r"\b(?:assum\w*|not sure|unsure|least certain)\b",
-    FALLBACKS[7]: r"\b(?:monitor\w*|alert\w*|dashboards?|on.call)\b",
-    FALLBACKS[8]: r"\b(?:trade-?offs?|at the cost of|versus|vs\.?|rather than|instead of|in exchange)\b",
-    FALLBACKS[9]: r"\b(?:measur\w*|metrics?)\b",
-}.items()}
+@dataclass(frozen=True)
+class Stock:
+    """A stock question, the stages it fits, and what in the answer just given already answers it
+    (asking it then reads as not listening: "Which numbers would tell you this works?" right after
+    the metrics and their targets)."""
+
+    ask: str
+    fits: tuple[str, ...]
+    answered_by: re.Pattern[str] | None = None
+
+    def answered(self, answer: str) -> bool:
+        return bool(answer and self.answered_by and self.answered_by.search(answer))
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+STOCK = [
+    Stock("What is the biggest risk in what you just described, and how would you catch it early?",
+          ("design", "data", "modeling", "serving", "deep"),
+          _words(r"\b(?:riskiest|biggest risk|main risk|risk is|could go wrong)\b")),
+    Stock("Which numbers would tell you this part works, and what values would you expect?",
+          ("design", "modeling", "serving", "deep"),
+          _words(r"\b(?:auc|ndcg|mae|rmse|recall|precision|ctr|a/b|metrics?|kpis?|guardrails?)\b")),
+    Stock("Of everything you described so far, which piece would you build first, and why that one?",
+          ("design", "data"),
+          _words(r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b")),
+    Stock("Which design choice you made here would you most like to revisit, and why?", ("design", "modeling", "deep")),
+    Stock("Where would this break first as traffic grows tenfold?", ("design", "serving", "deep"),
+          _words(r"\b(?:scal\w*|traffic|qps|per second|tenfold|10x|shard\w*|replica\w*|autoscal\w*)\b")),
+    Stock("What would you cut if you had half the time to ship it?", ("design", "deep")),
+    Stock("Which assumption in what you just described are you least sure of, and how would you check it?",
+          ("framing", "design", "data", "modeling", "serving", "deep"),
+          _words(r"\b(?:assum\w*|not sure|unsure|least certain)\b")),
+    Stock("If what you just described went wrong in production, how would you find out?",
+          ("data", "modeling", "serving", "deep"), _words(r"\b(?:monitor\w*|alert\w*|dashboards?|on.call)\b")),
+    Stock("What is the main trade-off in what you just described, and why is it worth it?",
+          ("design", "data", "modeling", "serving", "deep"),
+          _words(r"\b(?:trade-?offs?|at the cost of|versus|vs\.?|rather than|instead of|in exchange)\b")),
+    Stock("What would you need to measure before committing to what you just described?",
+          ("framing", "design", "modeling"),
+          _words(r"\b(?:measur\w*|metrics?)\b")),
+    Stock("What else would you want to know before you start designing?", ("framing",)),
+    Stock("How would you state the goal of this system in one sentence, and how would we know it was met?",
+          ("framing",)),
+]
+STOCK_BY_ASK = {s.ask: s for s in STOCK}
+FALLBACKS = [s.ask for s in STOCK]
 _STAGES = [("framing", r"fram|clarif|requirement|scop"), ("serving", r"serv|infer|eval|deploy"),
            ("design", r"high_level|architect|design"), ("data", r"data|feature"), ("modeling", r"model"),
            ("deep", r"deep|dive|wrap")]
@@ -86,7 +104,7 @@ LAST_FALLBACK = "What else would you want to get right before launch?"
 
 def is_stock(text: str) -> bool:
     """The text is one of the stock questions, word for word."""
-    return text in FALLBACK_FITS or text == LAST_FALLBACK
+    return text in STOCK_BY_ASK or text == LAST_FALLBACK
 
 
 def norm(text: str) -> str:
@@ -210,12 +228,11 @@ def fallback_question(asked: list[str], challenge: bool = False, phase_id: str |
     """The first stock question not asked yet in the session (a challenge when one was due) that
     fits the phase's stage and that the answer just given does not already answer."""
     at = stage(phase_id)
-    fitting = [q for q, fits in FALLBACK_FITS.items() if at is None or at in fits]
+    fitting = [q.ask for q in STOCK if at is None or at in q.fits]
     # past framing, a question about what to ask before designing never fits
-    others = [q for q in FALLBACKS
-              if q not in fitting and (at in (None, "framing") or FALLBACK_FITS[q] != ("framing",))]
+    others = [q.ask for q in STOCK if q.ask not in fitting and (at in (None, "framing") or q.fits != ("framing",))]
     for q in (CHALLENGES if challenge else []) + fitting + others:
-        if not asked_before(q, asked) and not (answer and q in ANSWERED_BY and ANSWERED_BY[q].search(answer)):
+        if not asked_before(q, asked) and not (q in STOCK_BY_ASK and STOCK_BY_ASK[q].answered(answer)):
             return q
     return LAST_FALLBACK
 
