@@ -305,8 +305,18 @@ def test_returning_to_a_phase_already_visited_is_not_announced_again() -> None:
     list(opening)
     first = say(s, sid, "Let's skip ahead to modeling.", clock)
     assert first.startswith("Let's move on to modeling.")
-    say(s, sid, "Let's go back to data and features.", clock)
-    assert s.load(sid).phase_id == "data_and_features"
+    back = say(s, sid, "Let's go back to data and features.", clock)
+    assert s.load(sid).phase_id == "data_and_features" and back.startswith("Let's go back to data and features.")
     again = say(s, sid, "Let's skip ahead to modeling.", clock)
     assert s.load(sid).phase_id == "modeling"
     assert "move on to modeling" not in again.lower() and again.count("?") == 1
+
+
+def test_a_challenge_to_an_answer_already_past_the_phase_entered_does_not_announce_the_move() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    reply = say(s, sid, "The goal is fewer fraud losses. Offline we'd report accuracy on a later month, and online "
+                        "accuracy decides whether the model ships.", clock, minutes=9)
+    assert s.load(sid).phase_id == "high_level_design"  # the clock moved on; the answer was already at evaluation
+    assert reply.startswith('You said "') and "Before we move on" not in reply and "accuracy" in reply

@@ -179,8 +179,9 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         update["confirm_end"] = True
     elif state.get("bridge_from") and (pushed := pushback(state, ctx, phase)):
         # the phase moves on, but the mistake just said is not let pass
-        reply = pushed.text if there else \
-            f"Before we move on to {phase.title.lower()}: {pushed.text}"
+        # a challenge to an answer already past this phase needs no "Before we move on to ..." either
+        reply = pushed.text if there or already_there(state, ctx, phase, or_past=True) else \
+            f"Before we {moving(state, ctx, phase)}: {pushed.text}"
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
     elif state.get("bridge_from") and ctx.questions == "authored" and (there or (
@@ -188,13 +189,13 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
                               or coverage.begun(phase, ctx.rubric(state), before)))):
         # the candidate's answer already moved on (or already answered the phase's opener): ask about
         # what they said there, announcing the move only when their last answer was not there yet
-        announce = "" if there else f"Let's move on to {phase.title.lower()}. "
+        announce = "" if there else f"Let's {moving(state, ctx, phase)}. "
         reply, more = reply_words.authored(state, ctx, phase, write, entering=True, lead=announce)
         update.update(more)
     elif state.get("bridge_from") and phase.opener:
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
-        reply = f"Let's move on to {phase.title.lower()}. {phase.opener}"
+        reply = f"Let's {moving(state, ctx, phase)}. {phase.opener}"
         asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics) \
             if last["role"] == "candidate" else []
         given = [f for f in asked if f.id not in state.get("facts_revealed", [])]  # told once
@@ -221,17 +222,28 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
     return update
 
 
+def moving(state: InterviewState, ctx: Context, phase: Phase) -> str:
+    """The move in words: "move on to X", or "go back to X" when X comes before the phase left."""
+    titles = [p.title for p in ctx.rubric(state).phases]
+    left = state.get("bridge_from", "")
+    back = left in titles and titles.index(left) > state["phase_index"]
+    return f"{'go back' if back else 'move on'} to {phase.title.lower()}"
+
+
 def visited(state: InterviewState, phase: Phase) -> bool:
     """The interview was in this phase before (it went back, and now returns): it is not new."""
     return any(t["role"] == "interviewer" and t.get("phase") == phase.id for t in state["transcript"])
 
 
-def already_there(state: InterviewState, ctx: Context, phase: Phase) -> bool:
+def already_there(state: InterviewState, ctx: Context, phase: Phase, or_past: bool = False) -> bool:
     """The candidate took the interview into this phase themselves, or their last answer was
-    already about it: announcing "Let's move on to ..." would read as not listening."""
+    already about it (`or_past`: or about a later one, the clock lagging an answer piped ahead of
+    it): announcing "Let's move on to ..." would read as not listening."""
     if state.get("bridge_why") != "answer":  # they asked to move (say where to) or moved themselves
         return state.get("bridge_why") == "followed"
-    return phase.id in coverage.about(ctx.rubric(state), coverage.last_turn(coverage.candidate_sentences(state)))
+    ids = [p.id for p in ctx.rubric(state).phases]
+    about = coverage.about(ctx.rubric(state), coverage.last_turn(coverage.candidate_sentences(state)))
+    return any(pid == phase.id or (or_past and ids.index(pid) > ids.index(phase.id)) for pid in about)
 
 
 def advance(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any]:
