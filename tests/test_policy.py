@@ -320,3 +320,21 @@ def test_a_challenge_to_an_answer_already_past_the_phase_entered_does_not_announ
                         "accuracy decides whether the model ships.", clock, minutes=9)
     assert s.load(sid).phase_id == "high_level_design"  # the clock moved on; the answer was already at evaluation
     assert reply.startswith('You said "') and "Before we move on" not in reply and "accuracy" in reply
+
+
+def test_a_red_flag_with_two_kinds_of_act_asks_the_pushback_for_the_act_shown() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("search_ranking")
+    list(opening)
+    say(s, sid, "Let's skip ahead to data and features.", clock)
+    labels = say(s, sid, "Labels are not a problem: every click is ground truth.", clock)
+    assert "trust those labels" in labels and "known at the moment" not in labels
+    leak = say(s, sid, "As a feature I'd add the listing's sales in the 24 hours after the search.", clock)
+    assert "known at the moment the model has to decide" in leak and "trust those labels" not in leak
+
+
+def test_a_cue_challenge_must_name_one_of_the_flags_cues() -> None:
+    flag = next(f for ph in RUBRIC.phases for f in ph.red_flags if f.cue_challenges)
+    data = flag.model_dump() | {"cue_challenges": {r"\bnot a cue\b": "Where did that number come from, exactly?"}}
+    with pytest.raises(ValueError, match="not one of the flag's cues"):
+        type(flag).model_validate(data)

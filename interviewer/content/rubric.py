@@ -79,6 +79,10 @@ class Flag(Strict):
     challenge: str | None = Field(None, min_length=20, max_length=200, pattern=r"\?$", description=(
         "Red flags with cues: the pushback asked when the model's own reply to a challenge note does "
         "not push back (a pointed question, without the answer)."))
+    cue_challenges: dict[str, Annotated[str, StringConstraints(min_length=20, max_length=200, pattern=r"\?$")]] = \
+        Field(default_factory=dict, description=(
+            "Red flags whose cues show different acts: a cue (one of `cues`, word for word) mapped to the "
+            "pushback for that act, asked instead of `challenge` when it is the act shown."))
     diagram_check: Literal["data_to_action", "feedback_loop", "training_and_serving", "monitoring"] | None = Field(
         None, description=(
             "A whiteboard check in code that settles this flag when a diagram is graded: passing meets a "
@@ -98,13 +102,18 @@ class Flag(Strict):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"cue {pattern!r} is not a regular expression: {exc}") from exc
+        if unknown := [c for c in self.cue_challenges if c not in self.cues]:
+            raise ValueError(f"cue_challenges names a cue that is not one of the flag's cues: {unknown[0]!r}")
+        if self.cue_challenges and not self.challenge:
+            raise ValueError("cue_challenges needs the flag's own challenge for its other cues")
         return self
 
-    def act_in(self, text: str) -> re.Match[str] | None:
-        """Where the text names this (red) flag's act by a cue (the first cue's first match that the
-        candidate does not set aside in the same breath), in the lower-cased text."""
+    def act(self, text: str) -> tuple[str, re.Match[str]] | None:
+        """Which cue names this (red) flag's act in the text, and where (the first cue's first match
+        that the candidate does not set aside in the same breath, in the lower-cased text)."""
         low = text.lower()
-        return next((m for c in self.cues for m in re.finditer(c, low) if not negated(low, m)), None)
+        return next(((c, m) for c in self.cues for m in re.finditer(c, low) if not negated(low, m)), None)
+
 
     def excused(self, text: str) -> bool:
         """The text says what cancels the cues (a latency budget beside the distillation)."""
@@ -113,7 +122,7 @@ class Flag(Strict):
 
     def shown_in(self, text: str) -> bool:
         """The answer shows this (red) flag by its cues."""
-        return self.act_in(text) is not None and not self.excused(text)
+        return self.act(text) is not None and not self.excused(text)
 
 
 class Budget(Ordered):

@@ -175,12 +175,14 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
     for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
         # the answer's own justification anywhere in it (a latency budget beside the distillation) holds
         # the challenge back, not only one in the same sentence
-        if flag.challenge and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
-                not conduct.asked_before(flag.challenge, asked) and not flag.excused(text):
-            m = flag.act_in(text)
+        act = flag.act(text)
+        m = act[1] if act else None
+        ask = flag.cue_challenges.get(act[0], flag.challenge) if act else flag.challenge  # that act's own pushback
+        if ask and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
+                not conduct.asked_before(ask, asked) and not flag.excused(text):
             key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
             said = said_first(text, m.span()) if m else ""
-            found.append((key, Move("challenge", said + flag.challenge, topic=flag.id, flag=flag)))
+            found.append((key, Move("challenge", said + ask, topic=flag.id, flag=flag)))
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
