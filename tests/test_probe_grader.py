@@ -205,6 +205,22 @@ def test_a_red_flag_for_a_missing_thing_is_never_raised_without_a_quote_of_an_ac
     assert flags_of(fixed)["hld_r_no_feedback_loop"].credited == "not_raised"
 
 
+def test_a_red_flag_raised_by_its_second_question_still_needs_a_quote_of_the_act() -> None:
+    """The leakage question ("uses as input something only known after the outcome?") can say yes
+    beside a sentence that names no such input: nothing is claimed then; a leaky input is quoted."""
+    flag = RUBRIC.flag("df_r_label_leakage_or_bias")[2]
+    assert flag.also_raised_if and flag.cues
+    rules = {flag.also_raised_if[:40]: lambda shown: 0.9, flag.question[:40]: lambda shown: 0.9}
+    clean = "# Data\nEach outcome model is trained with log loss on its arm of the randomised data.\n"
+    card = grade_writeup(probe_grader(ProbeScript(rules)), clean, "senior", phases=["data_and_features"])
+    leak = flags_of(card)["df_r_label_leakage_or_bias"]
+    assert leak.credited == "not_raised" and "act itself" in leak.rationale
+    leaky = clean + "As a feature we add whether the payment was later charged back.\n"
+    card = grade_writeup(probe_grader(ProbeScript(rules)), leaky, "senior", phases=["data_and_features"])
+    leak = flags_of(card)["df_r_label_leakage_or_bias"]
+    assert leak.credited == "raised" and "later charged back" in leak.evidence[0].quote
+
+
 def test_a_backend_citing_a_sentence_id_outside_the_set_earns_nothing() -> None:
     script = ProbeScript({"": lambda shown: 0.99}, cite="S99")
     results, _ = probe_grader(script).grade([Segment("turn 1", "Fraud chargebacks matter to us a lot.")],

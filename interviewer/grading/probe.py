@@ -93,10 +93,12 @@ def result(
     # A red for a missing thing can still be shown by an act its cues name ("maximize accuracy").
     # A red "did something wrong" flag needs its act quoted: a sentence its cues (else its terms)
     # show, as many as the flag asks for (dwelling on infrastructure is several sentences, not one).
+    # Raised by its second question (a leaky input), a flag with cues needs a sentence they show too.
     acts = lexical.acts(flag, sentences) if kind == "red" else []
-    gated = kind == "red" and not by_wrong_act and (bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no")
-    absence = gated and (not acts if flag.raised_when == "no" else len(acts) < flag.act_sentences)
-    if kind == "red" and acts and not by_wrong_act:
+    gated = kind == "red" and (bool(flag.cues) if by_wrong_act else
+                               bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no")
+    absence = gated and (not acts if flag.raised_when == "no" or by_wrong_act else len(acts) < flag.act_sentences)
+    if gated and acts:
         cited = acts[:CITED]
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited
                 if kind == "green" or not lexical.is_question(x.text)]
