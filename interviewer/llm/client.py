@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import openai
-from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, ValidationError
 
 from interviewer.llm.settings import Settings
@@ -45,6 +44,15 @@ class Capabilities:
     json_schema: bool
     streaming: bool
     model: str
+
+
+def _add_usage(resp: Any, call: CallUsage) -> None:
+    """Add one attempt's tokens to a call that may span several (a re-asked structured call)."""
+    before = (call.prompt_tokens, call.cached_tokens, call.completion_tokens)
+    read_usage(resp.usage, resp.model_extra, call)
+    call.prompt_tokens += before[0]
+    call.cached_tokens += before[1]
+    call.completion_tokens += before[2]
 
 
 def _clean(messages: list[Message]) -> list[Message]:
@@ -121,12 +129,16 @@ class LLM:
         return self.model == "local" and self.settings.parallel >= 2
 
     def _create(self, **kwargs: Any) -> Any:
-        """One place that calls the SDK (its overloads are too narrow for dict-built params)."""
+        """A plain chat completion (the SDK's overloads are too narrow for dict-built params)."""
+        return self._call(lambda: self.client.chat.completions.create(**kwargs))
+
+    def _call(self, send: Callable[[], Any]) -> Any:
+        """The one place a request leaves: a server that went away and was restarted is asked again."""
         try:
-            return self.client.chat.completions.create(**kwargs)
+            return send()
         except openai.APIConnectionError:
             if self.recover is not None and self.recover():
-                return self.client.chat.completions.create(**kwargs)
+                return send()
             raise
 
     @contextmanager
@@ -238,58 +250,57 @@ class LLM:
         self, messages: list[Message], schema: type[T], *, max_tokens: int = 512,
         purpose: str = "structured", attempts: int = 3, slot: int | None = None,
     ) -> T:
-        """Parse the reply into `schema`; on invalid or truncated JSON, re-ask with the error."""
-        caps = self.capabilities()
+        """Parse the reply into `schema` with the SDK's `parse()` where the server enforces a JSON
+        schema, else from a prompt that shows it. The SDK retries the transport; a reply that is cut
+        off or does not validate is asked again with what was wrong (the SDK does not re-ask)."""
+        json_schema = self.capabilities().json_schema
         convo = _clean(messages)
-        params = self._params(max_tokens, None, slot)
-        if caps.json_schema:
-            params["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": schema.__name__,
-                    "schema": to_strict_json_schema(schema),
-                    "strict": True,
-                },
-            }
-        else:
+        if not json_schema:
             hint = json.dumps(schema.model_json_schema())
             convo = convo[:-1] + [
                 {**convo[-1], "content": f"{convo[-1]['content']}\n\nReply with JSON only, matching: {hint}"}
             ]
-        problem = ""
+        params = self._params(max_tokens, None, slot)
+        ask, problem = convo, ""
         with self._metered(purpose, keep_failed=True, attempts=0) as call:
             for _ in range(attempts):
                 call.attempts += 1
                 try:
-                    resp = self._create(messages=convo, **params)
-                except openai.OpenAIError as exc:
-                    raise self.explain(exc) from exc
-                before = (call.prompt_tokens, call.cached_tokens, call.completion_tokens)
-                read_usage(resp.usage, resp.model_extra, call)
-                call.prompt_tokens += before[0]
-                call.cached_tokens += before[1]
-                call.completion_tokens += before[2]
-                choice = resp.choices[0]
-                raw = choice.message.content or ""
-                if choice.finish_reason == "length":
+                    return self._parse_once(ask, schema, params, json_schema, call)
+                except openai.LengthFinishReasonError:
                     problem = f"the reply was cut off at {max_tokens} tokens"
                     fix = "Your reply was cut off. Reply again with shorter text in every field."
-                else:
-                    try:
-                        return schema.model_validate_json(raw)
-                    except ValidationError as exc:
-                        problem = f"invalid output: {exc.errors()[0]['msg']}"
-                        fix = (
-                            f"Your reply did not match the required JSON schema: {exc}. "
-                            "Reply again with only the corrected JSON."
-                        )
-                convo = convo + [
-                    {"role": "assistant", "content": raw or "(empty)"},
-                    {"role": "user", "content": fix},
-                ]
+                except ValidationError as exc:
+                    problem = f"invalid output: {exc.errors()[0]['msg']}"
+                    fix = (f"Your reply did not match the required JSON schema: {exc}. "
+                           "Reply again with only the corrected JSON.")
+                except openai.OpenAIError as exc:
+                    raise self.explain(exc) from exc
+                ask = convo + [{"role": "user", "content": fix}]
         raise StructuredOutputError(
             f"{self.model} gave no valid {schema.__name__} after {attempts} tries ({problem})"
         )
+
+    def _parse_once(
+        self, convo: list[Message], schema: type[T], params: dict[str, Any], json_schema: bool, call: CallUsage,
+    ) -> T:
+        """One structured call; its usage is added to `call` even when the reply is cut off."""
+        if json_schema:
+            try:
+                resp = self._call(lambda: self.client.chat.completions.parse(
+                    messages=convo, response_format=schema, **params))  # type: ignore[arg-type]
+            except openai.LengthFinishReasonError as exc:
+                _add_usage(exc.completion, call)
+                raise
+            _add_usage(resp, call)
+            parsed = resp.choices[0].message.parsed
+            # no parse (a refusal, an empty reply): validating the text raises what was wrong
+            return parsed if parsed is not None else schema.model_validate_json(resp.choices[0].message.content or "")
+        resp = self._create(messages=convo, **params)
+        _add_usage(resp, call)
+        if resp.choices[0].finish_reason == "length":
+            raise openai.LengthFinishReasonError(completion=resp)
+        return schema.model_validate_json(resp.choices[0].message.content or "")
 
     # -- capabilities -------------------------------------------------------------------
 
