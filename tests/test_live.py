@@ -38,6 +38,10 @@ def test_stream_and_structured_through_the_app_client(live_server: str) -> None:
     caps = llm.capabilities()
     assert caps.json_schema and caps.streaming
     assert all(c.prompt_tokens > 0 for c in llm.usage.calls)
+    n = llm.tokens.count("Ask one clarifying question about the number of users.")  # Qwen's own count
+    assert llm.tokens.margin == 1.0 and 8 <= n <= 16
+    assert "Ask one clarifying question about the number of users.".startswith(llm.tokens.truncate(
+        "Ask one clarifying question about the number of users.", 3))
 
 
 def test_app_serves_on_the_embedded_model_without_a_key(tmp_path: Path) -> None:

@@ -47,7 +47,6 @@ from interviewer.grading.retrieval import BM25
 from interviewer.grading.scorecard import NOT_GRADED, Evidence, FlagResult, empty_result, empty_results
 from interviewer.grading.sentences import Sentence, number
 from interviewer.grading.triage import REMOVED, Triage, triage
-from interviewer.llm import tokens
 from interviewer.llm.client import LLM, BackendUnavailable, LLMError, NoLogprobs
 from interviewer.llm.settings import GraderStrategy, Strategy
 
@@ -203,7 +202,7 @@ class Grader:
     def budget(self, phase: Phase) -> int:
         """Tokens left for candidate text in one call to a local server: its slot holds the system
         prompt, the question (every criterion, for a per-phase call), the text and the reply. Our
-        count is o200k; Qwen's tokenizer needs up to ~15% more, so the slot is shrunk by that."""
+        count is the server's own where it gives one, else o200k with a margin (tokens.Counter)."""
         if self.llm.model != "local":
             return self.input_tokens
         s = self.llm.settings
@@ -212,23 +211,24 @@ class Grader:
         else:
             question = max((self._flag_prompt(phase, k, f, "") for k, f in phase.flags), key=len)
             reply = FLAG_REPLY_TOKENS
-        overhead = tokens.count(self.system) + tokens.count(question) + 60  # + chat template and headers
-        return max(200, min(self.input_tokens, int((s.n_ctx // s.parallel - reply) / 1.15) - overhead))
+        count = self.llm.tokens
+        overhead = count.count(self.system) + count.count(question) + 60  # + chat template and headers
+        return max(200, min(self.input_tokens, int((s.n_ctx // s.parallel - reply) / count.margin) - overhead))
 
     def fit(self, segments: list[Segment], prefer: set[str], budget: int | None = None) -> list[Segment]:
         """Keep the candidate text within the server's budget: preferred segments first."""
-        limit = budget or self.input_tokens
-        if tokens.count(self._candidate(segments)) <= limit:
+        limit, count = budget or self.input_tokens, self.llm.tokens
+        if count.count(self._candidate(segments)) <= limit:
             return segments
         ordered = [s for s in segments if s.where in prefer] + [s for s in segments if s.where not in prefer]
         kept: list[Segment] = []
         used = 0
         for seg in ordered:
-            n = tokens.count(seg.text) + tokens.count(seg.where) + 4  # its "[where]" header and spacing
+            n = count.count(seg.text) + count.count(seg.where) + 4  # its "[where]" header and spacing
             if used + n > limit:
-                room = limit - used - tokens.count(seg.where) - 4
+                room = limit - used - count.count(seg.where) - 4
                 if room > 100:
-                    kept.append(Segment(seg.where, tokens.truncate(seg.text, room)))
+                    kept.append(Segment(seg.where, count.truncate(seg.text, room)))
                 break
             kept.append(seg)
             used += n

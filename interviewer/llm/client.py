@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import openai
 from pydantic import BaseModel, ValidationError
 
+from interviewer.llm import tokens
 from interviewer.llm.settings import Settings
 from interviewer.llm.usage import CallUsage, UsageLog, read_usage
 
@@ -88,6 +89,8 @@ class LLM:
             http_client=http_client,
         )
         self.usage = usage or UsageLog()
+        # exact counts where the server is llama.cpp (the embedded model or a local server), else o200k
+        self.tokens = tokens.Counter(self.base_url if self.model == "local" else None)
         # Called when the server cannot be reached; True means it was restarted: try once more.
         self.recover: Callable[[], bool] | None = None
         self._caps: Capabilities | None = None

