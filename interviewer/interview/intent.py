@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from interviewer.grading.sentences import split
+
 Intent = Literal["answer", "move_on", "dont_know", "end"]
 # The judge answers "is this utterance that request?" with P(yes); None = no LLM available.
 Judge = Callable[[str, Intent], float]
@@ -129,11 +131,11 @@ def read(text: str, topics: frozenset[str] = frozenset()) -> tuple[Intent, bool]
     words = _WORD.findall(norm)
     if not words:
         return "answer", True
-    sentences = re.split(r"(?<=[.!?])\s+", norm.strip())
+    sentences = split(text)  # the package's one splitter, on the words as typed (it reads capitals)
     if len(sentences) > 1:  # an answer may end on a request of its own: "... Let's move on to deep dives."
         tail = sentences[-1]
         said = read(tail, topics)
-        if _REQUEST_START.match(tail) and said == ("move_on", True):
+        if _REQUEST_START.match(_norm(tail)) and said == ("move_on", True):
             return "move_on", True
         if said == ("end", True):  # "... I'm happy to wrap up here." (the graph confirms first)
             return "end", True
