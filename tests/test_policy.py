@@ -338,3 +338,22 @@ def test_a_cue_challenge_must_name_one_of_the_flags_cues() -> None:
     data = flag.model_dump() | {"cue_challenges": {r"\bnot a cue\b": "Where did that number come from, exactly?"}}
     with pytest.raises(ValueError, match="not one of the flag's cues"):
         type(flag).model_validate(data)
+
+
+def test_an_answer_that_ends_by_turning_to_a_phase_goes_there_and_the_clock_waits_for_it() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "Let's move on to the high-level design.", clock)
+    assert s.load(sid).phase_id == "high_level_design"
+    # the phase's time is spent, but the candidate says they are turning to it now: they get to
+    reply = say(s, sid, "One more word on the goal: losses below 6 basis points while approvals go up, so I'd "
+                        "judge the model on precision and recall. I've used about six minutes, so let me go to "
+                        "the high-level design.", clock, minutes=12)
+    assert s.load(sid).phase_id == "high_level_design" and reply == policy.GO_AHEAD
+    say(s, sid, "Let's skip ahead to modeling. I'd start with gradient-boosted trees on today's rule features "
+                "as the first learned step. Let me go back to the high-level design so this has a place in "
+                "the system.", clock)
+    assert s.load(sid).phase_id == "high_level_design"
+    say(s, sid, "Rules run first. With that, let's move on to modeling.", clock)
+    assert s.load(sid).phase_id == "modeling"

@@ -9,6 +9,7 @@ import re
 from interviewer.content.private import words
 from interviewer.content.rubric import Phase, Rubric
 from interviewer.grading.placement import votes
+from interviewer.grading.sentences import split
 from interviewer.interview import intent
 
 ALIASES = {  # words a candidate uses for a phase, beside its title's own words
@@ -22,7 +23,7 @@ ALIASES = {  # words a candidate uses for a phase, beside its title's own words
 _GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss|back|ahead|return|on to|onto)\b")
 # An answer that opens by taking the interview somewhere: "Let's move to the high-level design. ...",
 # "Back to features, now that ...", "Let's skip ahead to modeling for a minute, because ...".
-_FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|now|alright|right|well|good|great|sure|thanks)[,:.!]?\s+)+")
+_FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|now|alright|right|well|good|great|sure|thanks|with that)[,:.!]?\s+)+")
 _OPENS_MOVE = re.compile(
     r"^(?:let'?s|let us|let me|i'?ll|i will|i'?d like to|i want to|"
     r"moving|going|back|turning|switching|skipping|jumping|on to|onto)\b")
@@ -79,6 +80,25 @@ def opening_request(text: str, phases: list[Phase]) -> int | None:
     return None
 
 
+_SETS_OUT = re.compile(r"\b(?:sketch|draw|walk|start|cover|describe|lay out|outline)\b")
+
+
+def closing_request(text: str, phases: list[Phase]) -> int | None:
+    """The phase an answer's last sentence takes the interview to ("I've used about six minutes, so
+    let me go to the high-level design.", "Let me sketch the high-level design."): where the
+    candidate goes next, even when the answer opened somewhere else."""
+    parts = re.split(r"(?<=[.!?;])\s+|\n", text.strip().lower())
+    if len(parts) < 2:
+        return None
+    for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+", parts[-1]))]:  # "..., so let me ..."
+        clause = _FILLER.sub("", parts[-1][start:])
+        clause = re.split(r"[.,;:!?]| because | since | so that | so this | so we ", clause, maxsplit=1)[0]
+        if len(words(clause)) <= OPENING_WORDS and _OPENS_MOVE.match(clause) and (
+                _GO.search(clause) or _SETS_OUT.search(clause)):
+            return phase_named(clause, phases)
+    return None
+
+
 def phase_words(phases: list[Phase]) -> frozenset[str]:
     """The words that name the interview's phases (titles and their usual names): beside a request
     to move they say where to go, not design content."""
@@ -88,11 +108,13 @@ def phase_words(phases: list[Phase]) -> frozenset[str]:
 def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_here: bool) -> int | None:
     """Where the candidate took the interview: the phase a request names, the phase an answer opens
     by moving to, or the next phase an answer moved to (its content placed there and not here) once
-    this phase's question was answered."""
-    if said == "move_on":
-        return named_phase(text, rubric.phases)
+    this phase's question was answered. An answer that ends by saying where it goes next goes there."""
+    if said == "move_on":  # the request is the last sentence ("... With that, let's move on to modeling.")
+        return named_phase((split(text) or [text])[-1], rubric.phases)
     if said != "answer" or not text:
         return None
+    if (closing := closing_request(text, rubric.phases)) is not None:
+        return closing
     if (opened := opening_request(text, rubric.phases)) is not None:
         return opened
     if not answered_here:

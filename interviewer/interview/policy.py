@@ -11,7 +11,9 @@ Every candidate turn gets exactly one move, chosen in this order:
 4. **redirect** an off-topic turn to the open question;
 5. after **"I don't know"**, one narrowing question on the topic, then the next topic;
 6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's),
-   quoting the candidate's own words, or a red flag the grader raised in this phase;
+   quoting the candidate's own words, or a red flag the grader raised in this phase; then, when
+   the answer ends by turning to the phase the interview is already in ("so let me sketch the
+   high-level design"), **let them** ("Sure, go ahead.": the clock waits for it);
 7. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items; only
    then, as a deeper question offered unprompted reads as a hint);
 8. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items; the
@@ -38,7 +40,7 @@ from interviewer.grading import lexical
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
-from interviewer.interview import conduct, facts, intent
+from interviewer.interview import conduct, facts, following, intent
 from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, placed_in, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
@@ -97,6 +99,7 @@ AFTER_DONT_KNOW = ["Which part of this problem do you feel most sure about, so w
                    "What would you do first on day one of this project?"]
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
+GO_AHEAD = "Sure, go ahead."  # the candidate said they are turning to the phase the interview is in
 _AGAIN = re.compile(r"\b(?:again|remind me|repeat (?:that|the)|one more time)\b", re.IGNORECASE)
 _CHECKING = re.compile(r"\b(?:is that right|right\?|correct\?|does that (?:match|sound|make sense)|make sense\?|"
                        r"fair\?|agreed\?|okay\?|ok\?)", re.IGNORECASE)
@@ -264,6 +267,8 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             return replied
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
         return pushed
+    if state.get("intent") == "stay" and following.closing_request(text, rubric.phases) == rubric.phases.index(phase):
+        return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
     probes = state.get("probes", {})
     raised = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised" and probes.get(f.id, 0) < cap]
     for flag in raised:

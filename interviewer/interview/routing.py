@@ -44,6 +44,8 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
         return "interviewer"
     if state["action"] == "next_phase" or state.get("intent") == "move_on" or state.get("jump_to") is not None:
         return "advance"
+    if state.get("intent") == "stay":  # "let me go to the high-level design" while on it: the clock waits
+        return "interviewer"
     last = phase is phases[-1] or bool(state.get("drill"))
     if state.get("intent") == "dont_know" and not last and state.get("last_probe") and \
             after_dont_know(state, phase, state.get("flags", {}), ctx.probe_cap)[1] is None:
