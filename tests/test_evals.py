@@ -201,3 +201,30 @@ def test_ordering_is_measured_against_what_the_labels_themselves_order() -> None
     s = summarize(items)
     assert s["ordering_accuracy"] == round(1 / 3, 3) and s["ordering_ceiling"] == round(2 / 3, 3)
     assert s["ordering_where_labels_drop"] == 0.5
+
+
+def test_the_facts_suite_scores_given_facts_against_labels_and_names_a_bad_label(tmp_path) -> None:  # noqa: ANN001
+    from interviewer.content.files import DataFileError
+    from interviewer.evals.facts import load_sets, run_facts
+
+    (tmp_path / "heldout.yaml").write_text(
+        "about: hand-made\nlabeler: a test\nmessages:\n"
+        "  - {problem: payment_fraud, message: 'How many transactions do we score a day?', facts: [scale]}\n"
+        "  - {problem: payment_fraud, message: 'What is the latency budget?', facts: [latency_budget]}\n"
+        "  - {problem: payment_fraud, message: 'Which cloud do we run on?', facts: []}\n"
+        "  - {problem: payment_fraud, message: 'Does that framing work for you?', facts: [scale]}\n",
+        encoding="utf-8")
+    doc = run_facts(tmp_path)
+    s = doc["summary"]["heldout"]
+    assert (s["messages"], s["exact"], s["precision"], s["recall"], s["withheld"]) == (4, 0.75, 1.0, 0.667, 1)
+    assert doc["summary"]["heldout_exact"] == 0.75 and doc["items"]["heldout"][0]["asked"] == ["scale"]
+    (tmp_path / "heldout.yaml").write_text("about: x\nlabeler: y\nmessages: []\nextra: 1\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="heldout.yaml"):
+        load_sets(tmp_path)
+
+
+def test_the_shipped_fact_sets_name_only_real_facts() -> None:
+    from interviewer.evals.facts import run_facts
+
+    summary = run_facts()["summary"]
+    assert {"transcripts", "written", "heldout"} <= set(summary) and summary["heldout"]["messages"] >= 100

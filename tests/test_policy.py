@@ -357,3 +357,19 @@ def test_an_answer_that_ends_by_turning_to_a_phase_goes_there_and_the_clock_wait
     assert s.load(sid).phase_id == "high_level_design"
     say(s, sid, "Rules run first. With that, let's move on to modeling.", clock)
     assert s.load(sid).phase_id == "modeling"
+
+
+def test_a_count_asked_of_one_thing_gets_that_fact_and_each_comma_separated_ask_is_answered() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("support_ticket_routing")
+    list(opening)
+    reply = say(s, sid, "How many queues are there, and how often are they reorganised?", clock)
+    assert "60 queues" in reply and "25,000 tickets" not in reply  # the queues, not the traffic
+    sid, opening = s.start("ecommerce_recommendations")
+    list(opening)
+    reply = say(s, sid, "How many page loads per second do we serve, what latency does the recommendation call get?",
+                clock)
+    assert "home-page loads a day" in reply and "300 ms" in reply
+    sid, opening = s.start("llm_answer_assistant")
+    list(opening)
+    assert "account-specific data" in say(s, sid, "Can we personalise answers with the customer's account info?", clock)

@@ -26,7 +26,7 @@ from interviewer.grading.writeup import writeup_card
 from interviewer.llm.client import LLM
 from interviewer.llm.settings import GraderStrategy
 
-SUITES = ("writeups", "variants", "transcripts", "personas", "interviews", "replies")
+SUITES = ("writeups", "variants", "transcripts", "personas", "interviews", "replies", "facts")
 
 
 @dataclass
@@ -184,10 +184,19 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 
+def run_facts_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
+    """Clarifying questions against labeled facts: which facts each message gets (no model call)."""
+    from interviewer.evals.facts import run_facts
+
+    body = run_facts()
+    say("facts: " + ", ".join(f"{n}: {s['exact']}" for n, s in body["summary"].items() if isinstance(s, dict)))
+    return {**body, "latency": percentiles([]), "latency_unit": "message"}
+
+
 RUNNERS: dict[str, Callable[[LLM, EvalOptions, Callable[[str], None]], dict[str, Any]]] = {
     "writeups": run_writeups_suite, "variants": run_variants_suite,
     "transcripts": run_transcripts_suite, "personas": run_personas_suite, "interviews": run_interviews_suite,
-    "replies": run_replies_suite,
+    "replies": run_replies_suite, "facts": run_facts_suite,
 }
 
 

@@ -27,8 +27,10 @@ SHARED = 3  # a word in this many of a problem's facts tells none of them apart
 TOOLING = re.compile(r"\b(?:cloud|aws|gcp|azure|provider|kubernetes|k8s|programming language|python|java|"
                      r"framework|tensorflow|pytorch|vendor lock|which database|what database)\b", re.IGNORECASE)
 TOOLING_ANSWER = "The cloud and the tooling don't matter for this design; assume whatever you know best."
-_SPLIT = re.compile(r"(?:,|;)?\s+(?:and|or|also|plus)\s+(?=(?:how|what|which|who|when|where|why|is|are|do|does|"
-                    r"did|can|could|should|would|will|whether)\b)", re.IGNORECASE)
+_SPLIT = re.compile(r"(?:(?:,|;)?\s+(?:and|or|also|plus)\s+|[,;]\s+)(?=(?:how|what|which|who|when|where|why|is|are|do|"
+                    r"does|did|can|could|should|would|will|whether)\b)", re.IGNORECASE)
+_ASKS = re.compile(r"\b(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|"
+                   r"whether|has|have)\b", re.IGNORECASE)  # a part that asks something of its own
 # words that ask for a base rate ("what share is fraud?"), matched to a fact whose topic is one
 _RATE = {"share", "propo", "perce", "fract", "ratio", "often", "commo", "frequ", "rare", "rarel", "preva"}
 _COMMON = {"model", "system", "design", "users", "would", "should", "could", "there", "about", "which", "today"}
@@ -36,7 +38,13 @@ _COMMON = {"model", "system", "design", "users", "would", "should", "could", "th
 
 def asks(text: str) -> list[str]:
     """The candidate's questions, split where one sentence asks two things."""
-    return [a.strip(" ,;") for q in questions(text) for a in _SPLIT.split(q) if a.strip(" ,;")]
+    out: list[str] = []
+    for q in questions(text):
+        parts = [a.strip(" ,;") for a in _SPLIT.split(q) if a.strip(" ,;")]
+        if len(parts) > 1 and not _ASKS.search(parts[0]):  # "Beyond engagement, do we ...": one ask
+            parts = [f"{parts[0]}, {parts[1]}", *parts[2:]]
+        out += parts
+    return out
 
 
 def _norm(text: str) -> str:
@@ -48,17 +56,34 @@ def _stems(text: str) -> set[str]:
     return {"rate" if w in _RATE else w for w in out}
 
 
-def _phrase(phrase: str, low: str) -> bool:
-    return bool(re.search(rf"\b{re.escape(_norm(phrase))}(?:s|es|d|ed|ing)?\b", low))
+_QUANTITY = re.compile(r"\bhow (?:many|much)$")
+
+
+def _phrase(phrase: str, low: str, about: set[str] | None = None) -> bool:
+    """`phrase` in the ask; "how many"/"how much" only where what is counted is something the fact is
+    about ("how many queues?" asks for the queues, not for the traffic)."""
+    norm = _norm(phrase)
+    for m in re.finditer(rf"\b{re.escape(norm)}(?:s|es|d|ed|ing)?\b", low):
+        if about is None or not _QUANTITY.search(norm):
+            return True
+        counted = next(iter(words(low[m.end():])), "")
+        if counted in STOP or len(counted) <= 3 or counted[:STEM] in about:
+            return True
+    return False
+
+
+def _about(fact: HiddenFact) -> set[str]:
+    """The words the fact is about: its topic, its text and its keywords."""
+    return {w[:STEM] for w in words(_norm(f"{fact.topic} {fact.fact} {' '.join(fact.keywords)}"))}
 
 
 def score(ask: str, fact: HiddenFact, shared: set[str] = frozenset(),  # type: ignore[assignment]
           topics: dict[str, list[str]] | None = None) -> int:
     """Keywords and the words of the fact's topic count KEYWORD each, the words of the fact one each
     (not words many facts share, like "fraud" in a fraud problem, and only in a sentence that asks)."""
-    low = _norm(ask)
-    keyed = sum(_phrase(k, low) for k in fact.keywords)
-    keyed += any(_phrase(p, low) for p in (topics or {}).get(fact.topic, []))  # how candidates ask for it
+    low, about = _norm(ask), _about(fact)
+    keyed = sum(_phrase(k, low, about) for k in fact.keywords)
+    keyed += any(_phrase(p, low, about) for p in (topics or {}).get(fact.topic, []))  # how candidates ask for it
     if not ask.rstrip().endswith("?"):
         return KEYWORD * keyed
     named = _stems(ask) - shared
@@ -75,8 +100,9 @@ def shared_stems(problem: Problem) -> set[str]:
 
 
 def answer_to(text: str, problem: Problem, topics: dict[str, list[str]] | None = None,
-              ) -> tuple[list[HiddenFact], list[str]]:
-    """The facts the asks name (per ask the best, ties kept) and the asks no fact answers."""
+              told: frozenset[str] = frozenset()) -> tuple[list[HiddenFact], list[str]]:
+    """The facts the asks name (per ask the best, ties kept) and the asks no fact answers; at most
+    MAX_FACTS not `told` before (one already given is not read again, so it takes no room)."""
     found: list[HiddenFact] = []
     unanswered: list[str] = []
     shared = shared_stems(problem)
@@ -87,9 +113,16 @@ def answer_to(text: str, problem: Problem, topics: dict[str, list[str]] | None =
             unanswered.append(ask)
             continue
         # the best, and a close second that the ask names strongly too ("judge search: clicks, GMV?")
-        found += [f for s, f in scored if (s == top or (s >= top - 1 and s >= STRONG)) and f not in found]
-    return found[:MAX_FACTS], unanswered
+        best = [f for s, f in scored if s == top or (s >= top - 1 and s >= STRONG)]
+        if top < STRONG and len(best) > 1:  # a weak tie gives only the fact the ask's words are most about
+            named = _stems(ask) - shared
+            most = max(len(named & _about(f)) for f in best)
+            best = [f for f in best if len(named & _about(f)) == most]
+        found += [f for f in best if f not in found]
+    fresh = [f for f in found if f.id not in told][:MAX_FACTS]
+    return [f for f in found if f.id in told or f in fresh], unanswered
 
 
-def facts_for(text: str, problem: Problem, topics: dict[str, list[str]] | None = None) -> list[HiddenFact]:
-    return answer_to(text, problem, topics)[0]
+def facts_for(text: str, problem: Problem, topics: dict[str, list[str]] | None = None,
+              told: frozenset[str] = frozenset()) -> list[HiddenFact]:
+    return answer_to(text, problem, topics, told)[0]

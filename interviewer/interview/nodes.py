@@ -196,7 +196,8 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's {moving(state, ctx, phase)}. {phase.opener}"
-        asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics) \
+        asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics,
+                                frozenset(state.get("facts_revealed", []))) \
             if last["role"] == "candidate" else []
         given = [f for f in asked if f.id not in state.get("facts_revealed", [])]  # told once
         if given:  # their question is answered before the interview moves on

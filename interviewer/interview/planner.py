@@ -162,7 +162,7 @@ def plan_turn(state: InterviewState, phases: list[Phase], phase: Phase, problem:
     last = state["transcript"][-1]
     text = last["text"] if last["role"] == "candidate" else ""
     facts_lines = []
-    matched = facts.facts_for(text, problem, topics) if text else []
+    matched = facts.facts_for(text, problem, topics, frozenset(state.get("facts_revealed", []))) if text else []
     if matched:
         facts_lines.append("Answer their question with these facts, in your own words: "
                            + " ".join(f.fact for f in matched))

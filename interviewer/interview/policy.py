@@ -254,7 +254,8 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if state.get("intent") == "dont_know" or specific(text):
         return after_dont_know(state, phase, items, asked, flags, cap, said, guide, rubric)
     questions = intent.questions(text)
-    matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else {})
+    matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else {},
+                                       frozenset(state.get("facts_revealed", [])))
     if questions and not matched and (_SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
