@@ -373,3 +373,25 @@ def test_a_count_asked_of_one_thing_gets_that_fact_and_each_comma_separated_ask_
     sid, opening = s.start("llm_answer_assistant")
     list(opening)
     assert "account-specific data" in say(s, sid, "Can we personalise answers with the customer's account info?", clock)
+
+
+def test_a_phase_the_clock_enters_after_the_candidate_already_covered_it_skips_its_opener() -> None:
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "Let's skip ahead to modeling.", clock)
+    say(s, sid, "On evaluation: offline I'd compare PR-AUC and recall at a fixed decline rate on a later month. "
+                "Online, an A/B test on fraud losses with the approval rate as a guardrail.", clock)
+    say(s, sid, "The model is gradient-boosted trees on velocity and device features, with early stopping on a "
+                "later week.", clock, minutes=15)
+    state = s.graph.get_state(s._config(sid)).values
+    phase = RUBRIC.phases[state["phase_index"]]
+    assert phase.id == "inference_and_evaluation" and state["bridge_why"] == "answer"  # the clock moved there
+    # the move as decided on entering, with no bank and no probe left: the opener would ask for what they gave
+    state = {**state, "transcript": state["transcript"][:-1]}
+    move = policy.decide(state, RUBRIC, RUBRIC, phase, get_problem("payment_fraud"), None, {}, 0, entering=True)
+    assert phase.opener and move.text != phase.opener
+    asked = {**state, "transcript": [*state["transcript"][:-1], {**state["transcript"][-1],
+                                                                  "text": "Let's move on to evaluation."}]}
+    assert policy.decide(asked, RUBRIC, RUBRIC, phase, get_problem("payment_fraud"), None, {}, 0,
+                         entering=True).text == phase.opener  # asked for: its own question

@@ -284,9 +284,19 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
         return probe
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said) and not begun(phase, rubric, last_turn(said)):
+            not covered(phase.opener, said) and \
+            not begun(phase, rubric, last_turn(said) if _requested(state, text, rubric) else said):
+        # a phase entered by the clock skips its opener if any answer already began it; one the
+        # candidate asked to move to gets it unless their last answer already began it
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text))
+
+
+def _requested(state: InterviewState, text: str, rubric: Rubric) -> bool:
+    """The candidate asked for the phase just entered ("let's move on to data", "..., so let me go to
+    modeling", "Back to data."), rather than the clock or their content moving there."""
+    return state.get("bridge_why") == "asked" or following.closing_request(text, rubric.phases) is not None \
+        or following.opening_request(text, rubric.phases) is not None
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],
