@@ -18,7 +18,8 @@ from interviewer.evals.variants import backfill_labels_order, summarize  # noqa:
 from interviewer.evals.writeups import load_labels, summarize_writeups  # noqa: E402
 from interviewer.grading.scorecard import Scorecard  # noqa: E402
 
-LOWER_IS_BETTER = ("mae", "injection_success", "flip_rate", "latency", "cost", "tokens", "wall_s")
+LOWER_IS_BETTER = ("mae", "injection_success", "flip_rate", "latency", "cost", "tokens", "wall_s", "volunteered",
+                   "withheld")
 TOLERANCE = 0.02  # rates move by at least this much before we call it a change
 
 HEADLINES = {

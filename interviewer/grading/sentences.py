@@ -70,6 +70,12 @@ def split(text: str) -> list[str]:
     return out
 
 
+def clauses(text: str) -> list[str]:
+    """Sentences cut further after ';' and ':', where a request or a question may start mid-sentence
+    ("That's the skeleton; I'll move on to data.")."""
+    return [c.strip() for sentence in split(text) for c in re.split(r"(?<=[;:])\s+", sentence) if c.strip()]
+
+
 def number(segments: list[Segment]) -> list[Sentence]:
     """Number every sentence of every segment once, in reading order."""
     out: list[Sentence] = []

@@ -9,7 +9,7 @@ import re
 from interviewer.content.private import words
 from interviewer.content.rubric import Phase, Rubric
 from interviewer.grading.placement import votes
-from interviewer.grading.sentences import split
+from interviewer.grading.sentences import clauses, split
 from interviewer.interview import intent
 
 ALIASES = {  # words a candidate uses for a phase, beside its title's own words
@@ -68,7 +68,7 @@ def opening_request(text: str, phases: list[Phase]) -> int | None:
     """The phase an answer's opening takes the interview to ("Let's move to the high-level
     design.", "Back to modeling.", "We're twenty minutes in, so let me move to modeling.", "We're
     at the half-hour mark, so evaluation and serving."), the rest of the answer being content for it."""
-    first = re.split(r"(?<=[.!?;:])\s+|\n", text.strip().lower(), maxsplit=1)[0]
+    first = (clauses(text) or [""])[0].lower()
     for k, part in enumerate(re.split(r",? so,? ", first)[:2]):  # the sentence itself, or what follows its "so"
         clause = re.split(r"[.,;:!?]| because | since | now that ", _FILLER.sub("", part), maxsplit=1)[0]
         if len(words(clause)) > OPENING_WORDS:
@@ -87,7 +87,7 @@ def closing_request(text: str, phases: list[Phase]) -> int | None:
     """The phase an answer's last sentence takes the interview to ("I've used about six minutes, so
     let me go to the high-level design.", "Let me sketch the high-level design."): where the
     candidate goes next, even when the answer opened somewhere else."""
-    parts = re.split(r"(?<=[.!?;])\s+|\n", text.strip().lower())
+    parts = [c.lower() for c in clauses(text)]
     if len(parts) < 2:
         return None
     for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+", parts[-1]))]:  # "..., so let me ..."

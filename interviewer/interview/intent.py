@@ -197,7 +197,7 @@ _QUESTION_START = re.compile(
 
 def questions(text: str) -> list[str]:
     """The candidate's questions: sentences ending in '?' or opening like a question."""
-    parts = re.split(r"(?<=[?.!])\s+|\n+", text)
+    parts = split(text)
     return [p.strip() for p in parts if p.strip().endswith("?") or (
         (m := _QUESTION_START.match(p)) and len(p) < 200
         and (m.group(0).strip().lower() not in _LOOSE_STARTS or len(p.split()) <= LOOSE_WORDS))]
