@@ -395,3 +395,14 @@ def test_a_phase_the_clock_enters_after_the_candidate_already_covered_it_skips_i
                                                                   "text": "Let's move on to evaluation."}]}
     assert policy.decide(asked, RUBRIC, RUBRIC, phase, get_problem("payment_fraud"), None, {}, 0,
                          entering=True).text == phase.opener  # asked for: its own question
+
+
+def test_a_quote_does_not_break_at_a_decimal_point_and_a_cost_blind_cut_off_is_pressed() -> None:
+    text = "The model returns a fraud probability. If it's above 0.5 we block the payment, otherwise we approve it."
+    at = text.index("above 0.5")
+    assert policy.quote(text, (at, at + len("above 0.5"))).startswith("If it's above 0.5")
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    reply = say(s, sid, text, clock)
+    assert 'You said "If it\'s above 0.5' in reply and "cut-off" in reply

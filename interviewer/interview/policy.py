@@ -140,7 +140,9 @@ def quote(text: str, span: tuple[int, int]) -> str:
     words of the clause holding the match's end, ending there (then filled on from the clause's
     rest), with an ellipsis where cut. Not the clause's last words: in "Once it hits 95% I'd roll it
     out to all users, and after launch we'd watch app ratings." the act is the roll-out."""
-    stops = [m.end() for m in _CLAUSE_END.finditer(text, 0, max(span[1] - 1, 0))]
+    # clause ends before the match's last character, read on the whole text (a search cut short at the
+    # match would take the point of "0.5" for a sentence's end)
+    stops = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() < span[1]]
     start = stops[-1] if stops else 0
     after = _CLAUSE_END.search(text, span[1])
     cut = span[1] + len(re.match(r"\S*", text[span[1]:]).group())  # type: ignore[union-attr]
