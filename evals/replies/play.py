@@ -3,12 +3,13 @@
     .venv/bin/python evals/replies/play.py v evals/replies/v14/played   # the 25 scripted transcripts
     .venv/bin/python evals/replies/play.py h evals/replies/h8/played    # the 18 labeled interviews
     .venv/bin/python evals/replies/play.py hp evals/replies/hp2/played  # the same, piped: 6 s an answer
+    .venv/bin/python evals/replies/play.py u evals/replies/u1/played    # interviews never read while tuning
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
 answer. `hp` plays the labeled interviews as `interviewer chat` with piped answers sees them: the
-clock barely moves, so phases move on by their share of answers (interview/timing.py). Then label `played/` into `labels/` (or only the changed replies into `delta/`, see
-evals/README.md).
+clock barely moves, so phases move on by their share of answers (interview/timing.py). Then
+label `played/` into `labels/` (or only the changed replies into `delta/`, see evals/README.md).
 """
 
 from __future__ import annotations
@@ -24,10 +25,21 @@ from interviewer.evals.transcripts import Transcript, TurnSpec, load_transcripts
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
 
+UNSEEN = Path(__file__).resolve().parent / "unseen" / "interviews"  # written blind, played once
+
 
 def transcripts(which: str) -> dict[str, Transcript]:
     if which == "v":
         return load_transcripts()
+    if which == "u":
+        import yaml
+
+        docs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(UNSEEN.glob("*.yaml"))]
+        return {d["id"]: Transcript(id=d["id"], problem=d["problem"], level=d["level"],
+                                    persona="mixed" if d["persona"] == "middling" else d["persona"],
+                                    minutes_per_turn=d["minutes_per_turn"],
+                                    turns=[TurnSpec(say=a) for a in d["answers"]])
+                for d in docs}
     return {name: Transcript(id=it.id, problem=it.problem, level=it.level,
                              persona="mixed" if it.persona == "middling" else it.persona,
                              minutes_per_turn=it.minutes_per_turn, turns=[TurnSpec(say=a) for a in it.answers])
@@ -51,6 +63,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))

@@ -181,6 +181,8 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
         summary["held_out_version"], summary["held_out_acceptable"] = held, versions[held].get("acceptable")
     if piped := latest(versions, "hp"):  # the same interviews as a piped `interviewer chat` sees them
         summary["piped_version"], summary["piped_acceptable"] = piped, versions[piped].get("acceptable")
+    if unseen := latest(versions, "u"):  # interviews written blind and never read while tuning
+        summary["unseen_version"], summary["unseen_acceptable"] = unseen, versions[unseen].get("acceptable")
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 
