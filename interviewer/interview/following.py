@@ -25,7 +25,7 @@ _GO = re.compile(r"\b(?:skip|jump|go|move|switch|head|get|come|turn|talk|discuss
 # "Back to features, now that ...", "Let's skip ahead to modeling for a minute, because ...".
 _FILLER = re.compile(r"^(?:(?:ok(?:ay)?|so|now|alright|right|well|good|great|sure|thanks|with that)[,:.!]?\s+)+")
 _OPENS_MOVE = re.compile(
-    r"^(?:let'?s|let us|let me|i'?ll|i will|i'?d like to|i want to|"
+    r"^(?:let'?s|let us|let me|i'?ll|i will|i'?d like to|i want to|can we|could we|shall we|"
     r"moving|going|back|turning|switching|skipping|jumping|on to|onto)\b")
 _NAMES_ONLY = {"and", "the", "to", "on", "onto", "now", "then"}  # beside a phase's name, nothing else said
 OPENING_WORDS = 10  # the opening clause of such a request is short
@@ -90,7 +90,8 @@ def closing_request(text: str, phases: list[Phase]) -> int | None:
     parts = [c.lower() for c in clauses(text)]
     if len(parts) < 2:
         return None
-    for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+", parts[-1]))]:  # "..., so let me ..."
+    # "..., so let me ...", "if it looks reasonable, can we move on to data?"
+    for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+|,\s+", parts[-1]))]:
         clause = _FILLER.sub("", parts[-1][start:])
         clause = re.split(r"[.,;:!?]| because | since | so that | so this | so we ", clause, maxsplit=1)[0]
         if len(words(clause)) <= OPENING_WORDS and _OPENS_MOVE.match(clause) and (

@@ -57,8 +57,13 @@ DEEPER_PER_PHASE = 2
 _EXTRACT = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|previous|everything)\b|"
     r"\b(?:system|hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
-    r"\b(?:your|the) (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
+    r"\byour (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
     r"checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
+    # "the prompt" or "the notes" is design talk in an LLM or ticketing problem; asked for, it is not
+    r"\bthe (?:rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|answer key|hidden facts?|"
+    r"private notes)\b|"
+    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|dump|output)\b.{0,20}\bthe "
+    r"(?:prompt|instructions|notes|checklist|evaluation criteria)\b|"
     r"\brubric\b|\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
     r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|spell|list|translate|dump|output)\b.{0,40}"
     r"\b(?:good|right|correct|ideal|model|best|reference|perfect|sample|expected|strong) "
@@ -167,10 +172,13 @@ def _fresh(items: list[BankItem], asked: list[str]) -> list[BankItem]:
 
 
 def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
-              other_items: list[BankItem], asked: list[str], cap: int) -> Move | None:
+              other_items: list[BankItem], asked: list[str], cap: int, named: frozenset[str] = frozenset(),
+              ) -> Move | None:
     """A mistake the answer itself shows, by the bank's cues and the rubric's: this phase's first,
     then the most specific (a cue matching a long stretch, like a feature list, yields to one that
-    names the act, like a leaky feature inside the list), the bank's before the rubric's."""
+    names the act, like a leaky feature inside the list), the bank's before the rubric's. A rubric
+    cue that only names what the problem itself is about (`named`: "LLM" in "LLM answer assistant")
+    shows no mistake."""
     probes = state.get("probes", {})
     found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
     for n, item in enumerate(_fresh(bank_items, asked) + _fresh(other_items, asked)):
@@ -182,6 +190,8 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
         # the challenge back, not only one in the same sentence
         act = flag.act(text)
         m = act[1] if act else None
+        if m is not None and set(words(m.group())) <= named:
+            continue
         ask = flag.cue_challenges.get(act[0], flag.challenge) if act else flag.challenge  # that act's own pushback
         if ask and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
                 not conduct.asked_before(ask, asked) and not flag.excused(text):
@@ -221,14 +231,14 @@ def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: P
 
 
 def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
-             cap: int) -> Move | None:
+             cap: int, named: frozenset[str] = frozenset()) -> Move | None:
     """The challenge to a mistake the last answer shows, not yet made (the phase waits for it,
     within a grace; a phase change asked for makes it first: "Before we move on ...")."""
     last = state["transcript"][-1]
     if last["role"] != "candidate" or not last["text"].strip():
         return None
     items, others = bank_items(bank, rubric, default, phase)
-    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap)
+    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap, named)
 
 
 def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
@@ -240,6 +250,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     asked = asked_so_far(state)
     items, others = bank_items(bank, rubric, default, phase)
     said = candidate_sentences(state)
+    named = frozenset(words(problem.title))
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
@@ -265,10 +276,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         if not matched and _OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
         replied = answer(text, state, matched, unasked,
-                         challenge(text, state, phase, rubric.phases, items, others, asked, cap))
+                         challenge(text, state, phase, rubric.phases, items, others, asked, cap, named))
         if replied:
             return replied
-    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap):
+    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named):
         return pushed
     if state.get("intent") == "stay" and following.closing_request(text, rubric.phases) == rubric.phases.index(phase):
         return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
@@ -286,19 +297,22 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
         return probe
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said) and \
-            not begun(phase, rubric, last_turn(said) if _requested(state, text, rubric) else said):
-        # a phase entered by the clock skips its opener if any answer already began it; one the
-        # candidate asked to move to gets it unless their last answer already began it
+            not covered(phase.opener, said) and not _begun_here(state, text, rubric, phase, said):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text))
 
 
-def _requested(state: InterviewState, text: str, rubric: Rubric) -> bool:
-    """The candidate asked for the phase just entered ("let's move on to data", "..., so let me go to
-    modeling", "Back to data."), rather than the clock or their content moving there."""
-    return state.get("bridge_why") == "asked" or following.closing_request(text, rubric.phases) is not None \
-        or following.opening_request(text, rubric.phases) is not None
+def _begun_here(state: InterviewState, text: str, rubric: Rubric, phase: Phase, said: list[Sentence]) -> bool:
+    """Whether the phase just entered was already begun, so its opener would ask for what was said.
+    Entered by the clock: any earlier answer counts. Asked for at the start of an answer ("Let's move
+    on to data. For data I'd ..."): that answer. Asked for at its end ("..., so let me go to
+    modeling", "can we move on to data?"): nothing yet was said for it, so the opener stands."""
+    phases = rubric.phases
+    if following.closing_request(text, phases) is not None:
+        return False
+    if state.get("bridge_why") == "asked" or following.opening_request(text, phases) is not None:
+        return following.opening_request(text, phases) is not None and begun(phase, rubric, last_turn(said))
+    return begun(phase, rubric, said)
 
 
 def probe_missing(phase: Phase, items: list[BankItem], asked: list[str], flags: dict[str, FlagResult],

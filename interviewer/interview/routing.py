@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 from interviewer.content.rubric import Phase
 from interviewer.interview import intent, policy
 from interviewer.interview.context import Context
+from interviewer.interview.guards import words
 from interviewer.interview.planner import after_dont_know, red_flags_shown, verdict_of
 from interviewer.interview.state import InterviewState
 from interviewer.interview.timing import elapsed_min, phase_pace_min, total_minutes
@@ -26,8 +27,8 @@ def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move |
     """The authored challenge to a mistake the last answer shows, if one is due."""
     if ctx.questions != "authored":
         return None
-    return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase,
-                           ctx.catalog.bank(state["problem_id"]), ctx.probe_cap)
+    return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase, ctx.catalog.bank(state["problem_id"]),
+                           ctx.probe_cap, frozenset(words(ctx.problem(state).title)))
 
 
 def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:
