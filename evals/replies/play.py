@@ -4,6 +4,7 @@
     .venv/bin/python evals/replies/play.py h evals/replies/h8/played    # the 18 labeled interviews
     .venv/bin/python evals/replies/play.py hp evals/replies/hp2/played  # the same, piped: 6 s an answer
     .venv/bin/python evals/replies/play.py u evals/replies/u1/played    # interviews never read while tuning
+    .venv/bin/python evals/replies/play.py w evals/replies/w1/played    # a second such set (replies/unseen2/)
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
@@ -25,16 +26,17 @@ from interviewer.evals.transcripts import Transcript, TurnSpec, load_transcripts
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
 
-UNSEEN = Path(__file__).resolve().parent / "unseen" / "interviews"  # written blind, played once
+UNSEEN = {"u": Path(__file__).resolve().parent / "unseen" / "interviews",  # written blind, played once
+          "w": Path(__file__).resolve().parent / "unseen2" / "interviews"}
 
 
 def transcripts(which: str) -> dict[str, Transcript]:
     if which == "v":
         return load_transcripts()
-    if which == "u":
+    if which in UNSEEN:
         import yaml
 
-        docs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(UNSEEN.glob("*.yaml"))]
+        docs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(UNSEEN[which].glob("*.yaml"))]
         return {d["id"]: Transcript(id=d["id"], problem=d["problem"], level=d["level"],
                                     persona="mixed" if d["persona"] == "middling" else d["persona"],
                                     minutes_per_turn=d["minutes_per_turn"],
@@ -63,6 +65,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))

@@ -183,6 +183,8 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
         summary["piped_version"], summary["piped_acceptable"] = piped, versions[piped].get("acceptable")
     if unseen := latest(versions, "u"):  # interviews written blind and never read while tuning
         summary["unseen_version"], summary["unseen_acceptable"] = unseen, versions[unseen].get("acceptable")
+    if unseen2 := latest(versions, "w"):  # a second such set, played once at a later code
+        summary["unseen2_version"], summary["unseen2_acceptable"] = unseen2, versions[unseen2].get("acceptable")
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 
