@@ -72,9 +72,14 @@ _EXTRACT = re.compile(
     r"\b(?:say|answer|do|design|propose|write)\b|"
     r"\bwhat (?:are|is) you(?:'re)? (?:looking for|grading|scoring|checking)\b|"
     r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
-    r"\b(?:repeat|print|output|reveal|show|translate)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
+    # "translate everything to English first" is design talk; translating what is above is not
+    r"\b(?:repeat|print|output|reveal|show)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
+    r"your (?:setup|configuration|context))\b|\btranslate\b.{0,30}\b(?:above|verbatim|word for word|"
     r"your (?:setup|configuration|context))\b|"
-    r"\b(?:pretend|act as|role-?play|you are now|from now on you)\b|"
+    # "a cache to act as a buffer" is design talk; acting as someone is role play
+    r"\b(?:pretend|role-?play|you are now|from now on you)\b|\bact as (?:if|though)\b|"
+    r"\bact as (?:my|your)\b|\bact as (?:an? |the )?(?:candidate|grader|interviewer|examiner|hiring manager|"
+    r"assistant|expert|mentor|coach|teacher|tutor)\b|"
     r"\b(?:i am|i'm) (?:the|an?|your) (?:admin|administrator|developer|engineer who built|creator|owner|"
     r"supervisor|manager|hiring manager|recruiter)\b|\b(?:developer|admin|debug|god) mode\b|"
     r"\bfull marks\b|\bscore me\b|\bgive me (?:a )?(?:hire|strong hire|4)\b",
