@@ -429,3 +429,12 @@ def test_a_request_to_move_at_the_end_after_a_comma_is_followed() -> None:
     phases = RUBRIC.phases
     text = "That's the high-level flow. If it looks reasonable, can we move on to data?"
     assert closing_request(text, phases) == 2
+
+
+def test_a_check_in_or_a_statement_opening_on_when_gets_no_fact() -> None:
+    from interviewer.interview.intent import questions
+
+    assert facts.asks("Is that what you're looking for, or would you like more detail on any of the boxes "
+                      "before I move to data?") == []
+    assert questions("When the courier taps delivered, the actual duration is joined back to the prediction.") == []
+    assert questions("When does the courier tap delivered?") != []

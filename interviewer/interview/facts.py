@@ -33,7 +33,13 @@ _ASKS = re.compile(r"\b(?:how|what|which|who|when|where|why|is|are|do|does|did|c
                    r"whether|has|have)\b", re.IGNORECASE)  # a part that asks something of its own
 # words that ask for a base rate ("what share is fraud?"), matched to a fact whose topic is one
 _RATE = {"share", "propo", "perce", "fract", "ratio", "often", "commo", "frequ", "rare", "rarel", "preva"}
-_COMMON = {"model", "system", "design", "users", "would", "should", "could", "there", "about", "which", "today"}
+_COMMON = {"model", "system", "design", "users", "would", "should", "could", "there", "about", "which", "today",
+           "problem", "framing", "phase", "moment", "detail", "boxes"}  # the interview's own words
+# a check-in about the interview itself asks for no fact ("Is that what you're looking for, or would you
+# like more detail on any of the boxes before I move to data?")
+_CHECK_IN = re.compile(r"\b(?:what you(?:'re| are) looking for|would you like (?:more|me to)|does (?:that|this) "
+                       r"(?:match|work|make sense|sound)|is (?:that|this) (?:ok(?:ay)?|fine|enough|right)|shall i|"
+                       r"should i (?:go|move|continue|keep)|can i (?:go|move)|could i (?:go|move))\b", re.IGNORECASE)
 
 
 def asks(text: str) -> list[str]:
@@ -43,7 +49,7 @@ def asks(text: str) -> list[str]:
         parts = [a.strip(" ,;") for a in _SPLIT.split(q) if a.strip(" ,;")]
         if len(parts) > 1 and not _ASKS.search(parts[0]):  # "Beyond engagement, do we ...": one ask
             parts = [f"{parts[0]}, {parts[1]}", *parts[2:]]
-        out += parts
+        out += [a for a in parts if not _CHECK_IN.search(a)]
     return out
 
 
