@@ -173,18 +173,15 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
     from interviewer.evals.replies import latest, run_versions
 
     versions = run_versions()
-    scripted, held = latest(versions, "v"), latest(versions, "h")
+    scripted = latest(versions, "v")
     shares = ", ".join(f"{v}: {s.get('acceptable')}" for v, s in versions.items())
     say(f"replies: {shares}")
     summary = {**(versions[scripted] if scripted else {}), "versions": versions}
-    if held:  # the labeled interviews played through the interviewer: replies not read while tuning it first
-        summary["held_out_version"], summary["held_out_acceptable"] = held, versions[held].get("acceptable")
-    if piped := latest(versions, "hp"):  # the same interviews as a piped `interviewer chat` sees them
-        summary["piped_version"], summary["piped_acceptable"] = piped, versions[piped].get("acceptable")
-    if unseen := latest(versions, "u"):  # interviews written blind and never read while tuning
-        summary["unseen_version"], summary["unseen_acceptable"] = unseen, versions[unseen].get("acceptable")
-    if unseen2 := latest(versions, "w"):  # a second such set, played once at a later code
-        summary["unseen2_version"], summary["unseen2_acceptable"] = unseen2, versions[unseen2].get("acceptable")
+    # h: the labeled interviews (not read while tuning at first); hp: the same as a piped `interviewer chat`
+    # sees them; u, w: interviews written blind, each set played once at a later code
+    for letter, name in (("h", "held_out"), ("hp", "piped"), ("u", "unseen"), ("w", "unseen2")):
+        if version := latest(versions, letter):
+            summary[f"{name}_version"], summary[f"{name}_acceptable"] = version, versions[version].get("acceptable")
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
 
 

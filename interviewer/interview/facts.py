@@ -27,10 +27,9 @@ SHARED = 3  # a word in this many of a problem's facts tells none of them apart
 TOOLING = re.compile(r"\b(?:cloud|aws|gcp|azure|provider|kubernetes|k8s|programming language|python|java|"
                      r"framework|tensorflow|pytorch|vendor lock|which database|what database)\b", re.IGNORECASE)
 TOOLING_ANSWER = "The cloud and the tooling don't matter for this design; assume whatever you know best."
-_SPLIT = re.compile(r"(?:(?:,|;)?\s+(?:and|or|also|plus)\s+|[,;]\s+)(?=(?:how|what|which|who|when|where|why|is|are|do|"
-                    r"does|did|can|could|should|would|will|whether)\b)", re.IGNORECASE)
-_ASKS = re.compile(r"\b(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|"
-                   r"whether|has|have)\b", re.IGNORECASE)  # a part that asks something of its own
+_ASKING = "how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|whether"
+_SPLIT = re.compile(rf"(?:(?:,|;)?\s+(?:and|or|also|plus)\s+|[,;]\s+)(?=(?:{_ASKING})\b)", re.IGNORECASE)
+_ASKS = re.compile(rf"\b(?:{_ASKING}|has|have)\b", re.IGNORECASE)  # a part that asks something of its own
 # words that ask for a base rate ("what share is fraud?"), matched to a fact whose topic is one
 _RATE = {"share", "propo", "perce", "fract", "ratio", "often", "commo", "frequ", "rare", "rarel", "preva"}
 _COMMON = {"model", "system", "design", "users", "would", "should", "could", "there", "about", "which", "today",

@@ -176,6 +176,12 @@ def _fresh(items: list[BankItem], asked: list[str]) -> list[BankItem]:
     return [i for i in items if not conduct.asked_before(i.ask, asked)]
 
 
+def subject(problem: Problem) -> frozenset[str]:
+    """The words naming what the problem is about ("llm", "answer", "assistant"): a rubric cue that
+    matches only these shows no mistake (challenge's `named`)."""
+    return frozenset(words(problem.title))
+
+
 def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
               other_items: list[BankItem], asked: list[str], cap: int, named: frozenset[str] = frozenset(),
               ) -> Move | None:
@@ -255,7 +261,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     asked = asked_so_far(state)
     items, others = bank_items(bank, rubric, default, phase)
     said = candidate_sentences(state)
-    named = frozenset(words(problem.title))
+    named = subject(problem)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
@@ -312,11 +318,11 @@ def _begun_here(state: InterviewState, text: str, rubric: Rubric, phase: Phase, 
     Entered by the clock: any earlier answer counts. Asked for at the start of an answer ("Let's move
     on to data. For data I'd ..."): that answer. Asked for at its end ("..., so let me go to
     modeling", "can we move on to data?"): nothing yet was said for it, so the opener stands."""
-    phases = rubric.phases
-    if following.closing_request(text, phases) is not None:
+    if following.closing_request(text, rubric.phases) is not None:
         return False
-    if state.get("bridge_why") == "asked" or following.opening_request(text, phases) is not None:
-        return following.opening_request(text, phases) is not None and begun(phase, rubric, last_turn(said))
+    opened = following.opening_request(text, rubric.phases) is not None
+    if state.get("bridge_why") == "asked" or opened:
+        return opened and begun(phase, rubric, last_turn(said))
     return begun(phase, rubric, said)
 
 

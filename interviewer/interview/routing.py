@@ -15,7 +15,6 @@ from langgraph.runtime import Runtime
 from interviewer.content.rubric import Phase
 from interviewer.interview import intent, policy
 from interviewer.interview.context import Context
-from interviewer.interview.guards import words
 from interviewer.interview.planner import after_dont_know, red_flags_shown, verdict_of
 from interviewer.interview.state import InterviewState
 from interviewer.interview.timing import elapsed_min, phase_pace_min, total_minutes
@@ -28,7 +27,7 @@ def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move |
     if ctx.questions != "authored":
         return None
     return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase, ctx.catalog.bank(state["problem_id"]),
-                           ctx.probe_cap, frozenset(words(ctx.problem(state).title)))
+                           ctx.probe_cap, policy.subject(ctx.problem(state)))
 
 
 def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:
