@@ -7,7 +7,7 @@ import pytest
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.grading.grader import Grader
 from interviewer.grading.quotes import Segment
-from interviewer.grading.scorecard import build, phase_score
+from interviewer.grading.scorecard import build, phase_score, scoring
 from interviewer.grading.writeup import grade_writeup, screen_writeup, split_sections
 from interviewer.testing.fake_grader import JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
@@ -92,7 +92,7 @@ def test_scores_follow_the_weights() -> None:
     assert raw_light == pytest.approx(light.weight / total, abs=1e-3)
 
 
-def test_a_raised_red_flag_lowers_the_score_by_half_its_weight_share() -> None:
+def test_a_raised_red_flag_lowers_the_score_by_its_fitted_share() -> None:
     phase = RUBRIC.phase("modeling")
     red = next(f for f in phase.red_flags if f.raised_when == "yes")  # raised on an act, quoted
     # its opposite green left unmet: a met one would clear it (coherence.py)
@@ -103,7 +103,7 @@ def test_a_raised_red_flag_lowers_the_score_by_half_its_weight_share() -> None:
     clean = phase_score(g_clean.grade(seg, phases=["modeling"])[0]["modeling"])
     flagged = phase_score(g_red.grade(seg, phases=["modeling"])[0]["modeling"])
     share = red.weight / sum(f.weight for f in phase.red_flags)
-    assert flagged[1] == pytest.approx(clean[1] - 0.5 * share, abs=1e-3)
+    assert flagged[1] == pytest.approx(clean[1] - scoring().red_share * share, abs=1e-3)
 
 
 def test_per_phase_strategy_asks_each_phase_once() -> None:

@@ -77,6 +77,29 @@ def test_a_red_flag_is_never_shown_without_a_quote_of_the_act() -> None:
             assert RUBRIC.flag(f.flag_id)[2].opposes not in greens
 
 
+def test_an_act_the_rubric_names_is_raised_however_the_model_answers_and_its_green_is_partial() -> None:
+    """A judge that says No to every red question: "keep an eye on the metrics" and "no need for a
+    baseline" are the acts themselves, so they are raised with their quotes; the concrete monitoring
+    said beside the vague promise is credited as partial, never as met beside the red. A word worth
+    a question ("transformer") is not an act: the judge's No stands."""
+    answers = ["After launch we'd track precision at the review queue's capacity per week and retrain weekly.",
+               "Beyond that we'd keep an eye on the metrics.",
+               "There's no need for a baseline here.",
+               "The scorer would be a transformer over the payment's fields."]
+    green_q = RUBRIC.flag("dd_g_concrete_monitoring")[2].question[:40]
+    card = grade_answers(probe_grader(ProbeScript({green_q: lambda shown: 0.97, "": lambda shown: 0.02})),
+                         answers, "senior")
+    flags = flags_of(card)
+    vague = flags["dd_r_vague_monitoring"]
+    assert vague.credited == "raised" and vague.act == "cued"
+    assert vague.evidence[0].quote == "Beyond that we'd keep an eye on the metrics."
+    assert flags["dd_g_concrete_monitoring"].credited == "partial"
+    assert flags["mod_r_jumps_to_complex"].credited == "raised"
+    assert flags["mod_r_jumps_to_complex"].evidence[0].quote == "There's no need for a baseline here."
+    word_only = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.02})), answers[3:], "senior")
+    assert flags_of(word_only)["mod_r_jumps_to_complex"].credited == "not_raised"
+
+
 def test_a_short_interview_that_covered_each_phase_is_read_by_its_evidence() -> None:
     answers = ["The goal is fewer fraud losses; the model predicts the probability a payment is fraud.",
                f"Payments flow from checkout through features and the scorer to approve or decline. {BASELINE}",
@@ -212,3 +235,15 @@ def test_a_sentence_that_dismisses_the_baseline_is_no_evidence_of_one(make_sessi
     assert "opposite red flag" in modeling["mod_g_baseline"].rationale
     assert modeling["mod_r_jumps_to_complex"].credited == "raised"
     assert modeling["mod_r_jumps_to_complex"].evidence[0].quote.startswith("There's no need for a baseline")
+
+
+def test_the_phase_scoring_rule_is_data_and_a_bad_one_is_refused_by_name(tmp_path: Path) -> None:
+    from interviewer.content.files import load_model
+    from interviewer.grading.scorecard import Scoring, scoring
+
+    rule = scoring()
+    assert 0 < rule.partial_credit < 1 and rule.bins == sorted(rule.bins)
+    bad = tmp_path / "scoring.yaml"
+    bad.write_text("method: x\npartial_credit: 0.4\nred_share: 1.0\nbins: [0.6, 0.3, 0.9]\n")
+    with pytest.raises(DataFileError, match="scoring.yaml.*bins must rise"):
+        load_model(bad, Scoring)

@@ -72,6 +72,11 @@ class Flag(Strict):
         "Red flags: regular expressions that show the flag in one answer (checked in code on every "
         "turn, so the interviewer can push back at once, whatever the phase)."))
     cues_unless: list[str] = Field(default_factory=list, description="Expressions that cancel the cues.")
+    act_cues: Literal["all"] | list[str] = Field(default_factory=list, description=(
+        "Red flags: the cues (`all`, or some of `cues` word for word) that name the wrong act itself "
+        "('no need for a baseline', 'keep an eye on the metrics'), not just a word worth a question "
+        "('transformer', 'accuracy'): in grading, a quote one shows raises the flag whatever the model's "
+        "P(yes) (grading/probe.py)."))
     act_sentences: int = Field(1, ge=1, le=5, description=(
         "Red flags: how many of the candidate's sentences must show the act (by the cues, else the "
         "terms) before the flag is raised: 2 for a flag about dwelling on something, where one passing "
@@ -104,15 +109,19 @@ class Flag(Strict):
                 raise ValueError(f"cue {pattern!r} is not a regular expression: {exc}") from exc
         if unknown := [c for c in self.cue_challenges if c not in self.cues]:
             raise ValueError(f"cue_challenges names a cue that is not one of the flag's cues: {unknown[0]!r}")
+        if isinstance(self.act_cues, list) and (unknown := [c for c in self.act_cues if c not in self.cues]):
+            raise ValueError(f"act_cues names a cue that is not one of the flag's cues: {unknown[0]!r}")
         if self.cue_challenges and not self.challenge:
             raise ValueError("cue_challenges needs the flag's own challenge for its other cues")
         return self
 
-    def act(self, text: str) -> tuple[str, re.Match[str]] | None:
+    def act(self, text: str, only_acts: bool = False) -> tuple[str, re.Match[str]] | None:
         """Which cue names this (red) flag's act in the text, and where (the first cue's first match
-        that the candidate does not set aside in the same breath, in the lower-cased text)."""
+        that the candidate does not set aside in the same breath, in the lower-cased text);
+        `only_acts`: of the `act_cues` alone."""
         low = text.lower()
-        return next(((c, m) for c in self.cues for m in re.finditer(c, low) if not negated(low, m)), None)
+        cues = self.cues if not only_acts or self.act_cues == "all" else self.act_cues
+        return next(((c, m) for c in cues for m in re.finditer(c, low) if not negated(low, m)), None)
 
 
     def excused(self, text: str) -> bool:
@@ -120,9 +129,9 @@ class Flag(Strict):
         low = text.lower()
         return any(re.search(u, low) for u in self.cues_unless)
 
-    def shown_in(self, text: str) -> bool:
-        """The answer shows this (red) flag by its cues."""
-        return self.act(text) is not None and not self.excused(text)
+    def shown_in(self, text: str, only_acts: bool = False) -> bool:
+        """The answer shows this (red) flag by its cues (`only_acts`: by a cue that names the act itself)."""
+        return self.act(text, only_acts) is not None and not self.excused(text)
 
 
 class Budget(Ordered):

@@ -17,6 +17,7 @@ from interviewer.evals.fitting import Item, held_out_folds
 from interviewer.grading import coherence
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
 from interviewer.grading.calibration import lexical
+from interviewer.grading.probe import by_act
 from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
@@ -69,6 +70,8 @@ def _credited(f: FlagResult, verdict: str) -> str:
     """A positive verdict counts only with evidence (a red flag for a missing thing is its own evidence)."""
     if verdict in ("met", "partial") and not f.evidence:
         return "not_addressed"
+    if f.kind == "red":  # what the quote shows rules a red flag, as it does in the grader
+        verdict = by_act(verdict, f.act)[0]  # type: ignore[arg-type]
     if verdict == "raised" and not (f.evidence or f.verified):
         return "not_raised"
     return verdict
@@ -108,7 +111,8 @@ def coherent_folds(cards: dict[str, Scorecard],
         phases = {ph.id: ph for ph in get_rubric(card.framework).phases}
         for ph in card.phases:
             given = {f.flag_id: _credited(f, folds[(name, f.flag_id)]) for f in ph.flags if (name, f.flag_id) in folds}
-            out.update({(name, fid): v for fid, v in coherence.verdicts(phases[ph.phase_id], given).items()})
+            cued = {f.flag_id for f in ph.flags if f.act == "cued"}
+            out.update({(name, fid): v for fid, v in coherence.verdicts(phases[ph.phase_id], given, cued).items()})
     return out
 
 

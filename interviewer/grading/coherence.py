@@ -8,7 +8,9 @@ the green and raise the red on the same sentence. The rules are logic, not fitte
 - a sentence that shows the red's act by its cues ("there's no need for a baseline", "cold start
   isn't really a concern") is no evidence for the green it opposes: a green whose every quote is
   such a sentence, or whose other quotes name none of its terms, is not addressed;
-- the green met: the red is not raised (the scorecard would contradict itself);
+- a red raised on an act its `act_cues` name (the quote is the wrong act itself) stands, and the
+  green it opposes is at most partial: touched, and the act says what was wrong with it;
+- else the green met: the red is not raised (the scorecard would contradict itself);
 - otherwise the red's own verdict stands, and it stands only with a quote of the act (probe.py):
   something missing is shown once, as the green not met, never also as a red flag.
 """
@@ -17,25 +19,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from interviewer.content.rubric import Flag, Phase
+from interviewer.content.rubric import Phase
 from interviewer.grading import lexical
 from interviewer.grading.scorecard import NOT_GRADED, FlagResult
 
 CLEARED = "Not raised: the opposite green flag is met ({}). "
 CONTRADICTED = "Not addressed: its only evidence shows the opposite red flag's act ({}). "
+TEMPERED = "Partial: the opposite red flag's act is shown too ({}). "
 
 
-def settle(red: Flag, green: str, verdict: str) -> str:
-    """The red flag's verdict given its opposite green's (credited) verdict."""
-    return "not_raised" if green == "met" else verdict
-
-
-def verdicts(phase: Phase, given: Mapping[str, str]) -> dict[str, str]:
-    """`given` (flag id → verdict) with every opposed red flag settled; flags not given are left out."""
+def verdicts(phase: Phase, given: Mapping[str, str], cued: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
+    """`given` (flag id → verdict) settled; flags not given are left out. A red raised on an act its
+    cues show (`cued`) stands, and the green it opposes is at most partial: the candidate touched
+    the green, and the act says what was wrong with it. Otherwise a green met clears the red it
+    opposes (the scorecard would contradict itself)."""
     out = dict(given)
     for red in phase.red_flags:
-        if red.opposes and red.id in given and red.opposes in given:
-            out[red.id] = settle(red, given[red.opposes], given[red.id])
+        if not (red.opposes and red.id in given and red.opposes in given):
+            continue
+        if red.id in cued and given[red.id] == "raised":
+            out[red.opposes] = "partial" if given[red.opposes] == "met" else given[red.opposes]
+        elif given[red.opposes] == "met":
+            out[red.id] = "not_raised"
     return out
 
 
@@ -61,18 +66,21 @@ def uncontradicted(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
 
 
 def cohere(phase: Phase, results: list[FlagResult]) -> list[FlagResult]:
-    """The phase's results with opposed red flags settled; a changed one says why in its rationale."""
+    """The phase's results with opposed flags settled; a changed one says why in its rationale."""
     results = uncontradicted(phase, results)
     # a flag whose call failed says nothing either way: it settles nothing and is not settled
     credited = {r.flag_id: r.credited for r in results if not r.rationale.startswith(NOT_GRADED)}
-    settled = verdicts(phase, credited)
-    reds = {f.id: f for f in phase.red_flags}
+    settled = verdicts(phase, credited, {r.flag_id for r in results if r.act == "cued"})
+    opposite = {f.id: f.opposes for f in phase.red_flags} | {f.opposes: f.id for f in phase.red_flags if f.opposes}
     out = []
     for r in results:
-        if r.flag_id in credited and r.flag_id in reds and settled[r.flag_id] != credited[r.flag_id]:
-            green = reds[r.flag_id].opposes
-            why = CLEARED.format(green)
-            r = r.model_copy(update={"verdict": settled[r.flag_id], "verified": True, "settled_by": green,
-                                     "rationale": why + r.rationale})
+        if r.flag_id in credited and settled[r.flag_id] != credited[r.flag_id]:
+            other = opposite[r.flag_id]
+            if r.kind == "red":
+                r = r.model_copy(update={"verdict": settled[r.flag_id], "verified": True, "settled_by": other,
+                                         "rationale": CLEARED.format(other) + r.rationale})
+            else:
+                r = r.model_copy(update={"verdict": settled[r.flag_id],
+                                         "rationale": TEMPERED.format(other) + r.rationale})
         out.append(r)
     return out

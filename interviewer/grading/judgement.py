@@ -38,6 +38,7 @@ VERDICTS: dict[tuple[FlagKind, str], Verdict] = {
     ("red", "yes"): "raised", ("red", "no"): "not_raised",
 }
 NOT_AN_ACT = "Not raised: no quote shows the act itself (a gap is shown as the green flag not met). "
+SHOWN = "Raised: the rubric's cues show the act in the quote. "
 GREEN_CHOICES = '"yes" if fully met, "partly" if partly met, "no" if the text does not address it.'
 RED_CHOICES = '"yes" if the text shows this failure, "no" if it does not.'
 

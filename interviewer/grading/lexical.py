@@ -83,6 +83,11 @@ def acts(flag: Flag, sentences: list[Sentence]) -> list[Sentence]:
     return []
 
 
+def cued(flag: Flag, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences a cue that names the act itself (`act_cues`) shows: in grading, the flag."""
+    return [x for x in sentences if not is_question(x.text) and flag.shown_in(x.text, only_acts=True)]
+
+
 def shows(flag: Flag, text: str) -> bool:
     """An answer shows a red flag by its cues in as many of its sentences as the flag asks for
     (the interviewer's pushback and the grader's quote rest on the same act)."""

@@ -11,6 +11,7 @@ cites the candidate's own sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase
@@ -18,9 +19,9 @@ from interviewer.grading import lexical
 from interviewer.grading.agreement import POSITIVE
 from interviewer.grading.calibration import Calibration, score
 from interviewer.grading.calibration import lexical as lexical_feature
-from interviewer.grading.judgement import NOT_AN_ACT
+from interviewer.grading.judgement import NOT_AN_ACT, SHOWN
 from interviewer.grading.retrieval import BM25
-from interviewer.grading.scorecard import Evidence, FlagResult
+from interviewer.grading.scorecard import Evidence, FlagResult, Verdict
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.sentences import render as render_sentences
 
@@ -67,6 +68,20 @@ def prompt(problem: str, phase: Phase, context: Context, question: str) -> list[
     ]
 
 
+Act = Literal["cued", "quoted", "none"]
+
+
+def by_act(verdict: Verdict, act: Act | None) -> tuple[Verdict, str]:
+    """A red flag's verdict given what its quote shows, and why when that changed it: an act its cues
+    show is raised whatever P(yes) says; with no act quoted it is never raised (a gap is shown once,
+    as the green not met). The grader and the write-up suite's held-out folds both apply it."""
+    if act == "cued" and verdict != "raised":
+        return "raised", SHOWN
+    if act == "none" and verdict == "raised":
+        return "not_raised", NOT_AN_ACT
+    return verdict, ""
+
+
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
     p_also: float | None, sentences: list[Sentence], in_phase: list[Sentence],
@@ -79,7 +94,12 @@ def result(
     local = terms if in_phase is sentences else lexical.best(flag, in_phase)[0]
     verdict = cal.verdict(kind, cal.combined(kind, s, lexical_feature(flag, kind, terms),
                                              lexical_feature(flag, kind, local)), flag.id)
-    if flag.id in cal.constant:  # this model cannot detect the flag: no claim either way
+    acts = lexical.acts(flag, sentences) if kind == "red" else []
+    # the rubric's cues name the wrong act itself ("keep an eye on the metrics", "clicks are a
+    # perfect label"): quoted, that act is the flag, whatever a small model's P(yes) says
+    cued = lexical.cued(flag, sentences) if kind == "red" and flag.act_cues else []
+    shown = bool(cued) and len(cued) >= flag.act_sentences
+    if flag.id in cal.constant and not shown:  # this model cannot detect the flag: no claim either way
         return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
                           verdict=verdict, verified=True, probability=round(s, 4), terms_found=terms,
                           terms_in_phase=local, rationale=f"{ABSTAINED}P(yes)={p_yes:.2f}")
@@ -94,24 +114,23 @@ def result(
     # A red "did something wrong" flag needs its act quoted: a sentence its cues (else its terms)
     # show, as many as the flag asks for (dwelling on infrastructure is several sentences, not one).
     # Raised by its second question (a leaky input), a flag with cues needs a sentence they show too.
-    acts = lexical.acts(flag, sentences) if kind == "red" else []
     gated = kind == "red" and (bool(flag.cues) if by_wrong_act else
                                bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no")
     absence = gated and (not acts if flag.raised_when == "no" or by_wrong_act else len(acts) < flag.act_sentences)
     if gated and acts:
-        cited = acts[:CITED]
+        cited = (cued if shown else acts)[:CITED]
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited
                 if kind == "green" or not lexical.is_question(x.text)]
-    why = ""
-    if kind == "red" and verdict == "raised" and (absence or not evidence):
-        verdict, why = "not_raised", NOT_AN_ACT
+    act: Act | None = None if kind == "green" else (
+        "cued" if shown and evidence else "none" if absence or not evidence else "quoted")
+    verdict, why = by_act(verdict, act)
     positive = verdict in POSITIVE
     # the closest sentences are kept for every verdict: the evidence of a positive one, and for a
     # negative one what the candidate said nearest to it (a scorecard can show it beside the gap)
     return FlagResult(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         verified=(not positive) or bool(evidence),
-        evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local,
+        evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local, act=act,
         rationale=f"{why}P(yes)={p_yes:.2f} to: {flag.question}"
         + (f" P(yes)={p_also:.2f} to: {flag.also_raised_if}" if p_also is not None else "")
         + (f" Terms named: {', '.join(sorted(lexical.found(flag, named.text)))}." if named else ""),

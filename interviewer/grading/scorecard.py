@@ -1,16 +1,19 @@
 """The one scorecard model (chat, write-up grading and evals), its scoring and its renderings.
 
 Scores are computed here from verdicts and rubric weights, never by the LLM, so every number
-can be explained: a phase's green credit minus half its red penalty, mapped onto 1-4; the
-overall score is the phase-weighted mean; the hire signal is its distance from the level's bar.
+can be explained: a phase's green credit minus a share of its red flags, mapped onto 1-4 by fitted
+bins (rubrics/calibration/scoring.yaml); the overall score is the phase-weighted mean; the hire signal is its
+distance from the level's bar.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from interviewer.content.files import BUNDLED, load_model
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag, FlagKind, Level, Phase, Rubric
 
@@ -18,8 +21,6 @@ Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
 HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
 InputStatus = Literal["ok", "empty", "gibberish", "off_topic"]
 
-GREEN_CREDIT = {"met": 1.0, "partial": 0.5, "not_addressed": 0.0}
-RED_PENALTY_SHARE = 0.5
 LEVEL_BAR: dict[str, float] = {"mid": 2.25, "senior": 2.75, "staff": 3.25}
 # (upper bound of overall - bar, signal), first match wins
 SIGNAL_STEPS: list[tuple[float, HireSignal]] = [
@@ -53,6 +54,9 @@ class FlagResult(Model):
         "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
     terms_in_phase: int | None = Field(None, description=(
         "Calibrated grading: the same over the sentences placed in the flag's own phase."))
+    act: Literal["cued", "quoted", "none"] | None = Field(None, description=(
+        "Red flags graded by probability: the rubric's cues show the act in a quote (raised, whatever "
+        "P(yes)), a sentence shows it (P(yes) decides) or none does (never raised: a gap is a green not met)."))
     settled_by: str | None = Field(None, description=(
         "Red flags: the opposite green flag whose verdict settled this one (grading/coherence.py)."))
 
@@ -152,17 +156,39 @@ def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
     return [empty_result(kind, f, rationale) for kind, f in phase.flags]
 
 
+class Scoring(Model):
+    """How a phase's verdicts become its 1-4 score (rubrics/calibration/scoring.yaml, fitted with held-out folds)."""
+
+    method: str
+    partial_credit: float = Field(ge=0, le=1, description="A green flag partly shown, against 1 for met.")
+    red_share: float = Field(ge=0, le=3, description="What the weighted share of red flags raised takes off.")
+    bins: list[float] = Field(min_length=3, max_length=3, description="The raw credit that 2, 3 and 4 need.")
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Scoring:
+        if not 0 < self.bins[0] < self.bins[1] < self.bins[2] <= 1:
+            raise ValueError("bins must rise within (0, 1]")
+        return self
+
+
+@cache
+def scoring() -> Scoring:
+    return load_model(BUNDLED / "rubrics" / "calibration" / "scoring.yaml", Scoring)
+
+
 def phase_score(flags: list[FlagResult]) -> tuple[int, float]:
-    """Green credit (weighted share of green flags met) minus half the weighted red share."""
+    """Green credit (weighted share of green flags met, partial ones in part) minus a share of the
+    weighted red flags raised, mapped onto 1-4 by the fitted bins."""
+    rule = scoring()
     greens = [f for f in flags if f.kind == "green"]
     reds = [f for f in flags if f.kind == "red"]
     g_total = sum(f.weight for f in greens) or 1.0
     r_total = sum(f.weight for f in reds) or 1.0
-    credit = sum(f.weight * GREEN_CREDIT.get(f.credited, 0.0) for f in greens) / g_total
+    credit = {"met": 1.0, "partial": rule.partial_credit}
+    earned = sum(f.weight * credit.get(f.credited, 0.0) for f in greens) / g_total
     penalty = sum(f.weight for f in reds if f.credited == "raised") / r_total
-    raw = min(1.0, max(0.0, credit - RED_PENALTY_SHARE * penalty))
-    score = 1 + min(3, int(raw * 4))  # [0,.25)->1, [.25,.5)->2, [.5,.75)->3, [.75,1]->4
-    return score, round(raw, 3)
+    raw = min(1.0, max(0.0, earned - rule.red_share * penalty))
+    return 1 + sum(raw >= b for b in rule.bins), round(raw, 3)
 
 
 def hire_signal(overall: float, level: Level) -> tuple[HireSignal, float]:
