@@ -247,3 +247,18 @@ def test_the_phase_scoring_rule_is_data_and_a_bad_one_is_refused_by_name(tmp_pat
     bad.write_text("method: x\npartial_credit: 0.4\nred_share: 1.0\nbins: [0.6, 0.3, 0.9]\n")
     with pytest.raises(DataFileError, match="scoring.yaml.*bins must rise"):
         load_model(bad, Scoring)
+
+
+def test_the_held_out_interviews_load_cite_their_own_answers_and_reach_new_problems() -> None:
+    from interviewer.evals.interviews import HELDOUT_DIR
+
+    held = load_interviews(HELDOUT_DIR)
+    tuned = load_interviews()
+    assert len(held) >= 12 and not set(held) & set(tuned)
+    assert len({i.problem for i in held.values()} - {i.problem for i in tuned.values()}) >= 6
+    for item in held.values():
+        text = " ".join(item.answers)
+        for lab in item.labels.values():
+            for fid, verdict in lab.flags.items():
+                if verdict in ("met", "partial", "raised"):
+                    assert lab.evidence.get(fid) and all(q in text for q in lab.evidence[fid]), (item.id, fid)

@@ -7,8 +7,10 @@ flag's verdict with the quotes that show it, the phase scores and the hire signa
 the answers by the interview's own final-card path (grading/document.py) and reports, beside a
 constant rule ("nothing shown"): claim precision (positive verdicts the labels agree with, and with
 a quote the labels cite), flag kappa, phase-score QWK, hire signal within one step and the
-strong-minus-weak margin per problem. Nothing is fitted on these interviews (the thresholds come
-from the labeled write-ups), so every figure is held out.
+strong-minus-weak margin per problem. The flag thresholds come from the labeled write-ups; the
+phase-scoring rule (rubrics/calibration/scoring.yaml) was fitted on these interviews and the
+write-ups with leave-one-problem-out folds. `interviews-heldout/` holds interviews written and
+labeled blind after that, on problems the tuned set lacks too: its figures are reported apart.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from interviewer.grading.agreement import kappa, qwk
 from interviewer.grading.scorecard import SIGNAL_STEPS, FlagResult, HireSignal, Scorecard, Verdict
 
 INTERVIEW_DIR = EVAL_DIR / "interviews"
+HELDOUT_DIR = EVAL_DIR / "interviews-heldout"  # written and labeled blind after the grader's tuning
 SIGNALS: list[HireSignal] = [s for _, s in SIGNAL_STEPS]
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which a card's quote is the labeled sentence
 
@@ -67,6 +70,8 @@ class LabeledInterview(BaseModel):
 
 
 def load_interviews(directory: Path | None = None) -> dict[str, LabeledInterview]:
+    if directory is not None and directory == HELDOUT_DIR and not directory.is_dir():
+        return {}
     found = {p.stem: load_model(p, LabeledInterview) for p in yaml_files(directory or INTERVIEW_DIR)}
     for stem, item in found.items():
         if item.id != stem:

@@ -34,6 +34,7 @@ HEADLINES = {
                     "rerun_flip_rate"],
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
     "replies": ["acceptable", "held_out_acceptable", "piped_acceptable", "unseen_acceptable", "unseen2_acceptable",
+                "unseen3_acceptable",
                 "replies", "interviews",
                 "checks_all_pass",
                 "checks_agreement",
@@ -191,6 +192,9 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("interviews: phase-score QWK vs labels", "interviews", "summary.phase_qwk"),
     ("interviews: hire signal within one step", "interviews", "summary.hire_within_one"),
     ("interviews: strong above weak by >= 1.0 on the same problem", "interviews", "summary.strong_above_weak_by_1"),
+    ("held-out interviews: claim precision", "interviews", "summary.heldout.claim_precision"),
+    ("held-out interviews: phase-score QWK vs labels", "interviews", "summary.heldout.phase_qwk"),
+    ("held-out interviews: hire signal within one step", "interviews", "summary.heldout.hire_within_one"),
 ]
 
 
@@ -254,7 +258,9 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
         const = s.get("constant_rule", {})
         shown = ["claim_precision", "claim_precision_quoted", "phase_qwk", "phase_mae", "green_kappa", "red_kappa",
                  "hire_within_one", "hire_exact", "strong_above_weak_by_1"]
-        out = ["Grader beside the constant rule \"nothing shown\" (nothing is fitted on these interviews):", "",
+        out = ["Grader beside the constant rule \"nothing shown\" (the phase-scoring rule was fitted on these "
+               "interviews and the write-ups, with leave-one-problem-out folds; the held-out set below was not "
+               "read):", "",
                "| metric | grader | constant rule |", "|---|---|---|"]
         out += [f"| {k} | {_fmt(_get(s, k))} | {_fmt(_get(const, k))} |" for k in shown] + [""]
         folds = s.get("folds", {})
@@ -262,10 +268,17 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
                 "|---|---|---|---|---|"]
         out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
                 f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
+        held = s.get("heldout")
+        if held:
+            out += ["", "Held-out interviews (`interviews-heldout/`: written and labeled blind, graded once "
+                    "after the changes were made):", "", "| metric | grader | constant rule |", "|---|---|---|"]
+            out += [f"| {k} | {_fmt(_get(held, k))} | {_fmt(_get(held['constant_rule'], k))} |" for k in shown]
         out += ["", "Strong minus weak overall, per problem: " + ", ".join(
             f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
             "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
-        out += [f"| {r['id']} | {r['framework']} | {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
+        held_out = {True: " (held out)", False: ""}
+        out += [f"| {r['id']}{held_out[r.get('set') == 'heldout']} | {r['framework']} "
+                f"| {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
                 f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"
                 for r in doc["items"]]
         return out + [""]

@@ -151,12 +151,15 @@ def run_personas_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
 
 def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
-    from interviewer.evals.interviews import load_interviews, run_interviews
+    from interviewer.evals.interviews import HELDOUT_DIR, load_interviews, run_interviews
     from interviewer.grading.document import grade_answers
 
-    items = {k: v for k, v in sorted(load_interviews().items()) if not opts.only or k in opts.only}
+    sets = {"tuned": load_interviews(), "heldout": load_interviews(HELDOUT_DIR)}
+    chosen = {name: {k: v for k, v in sorted(found.items()) if not opts.only or k in opts.only}
+              for name, found in sets.items()}
     frameworks = opts.extra.get("frameworks")
-    bar = Progress(sum(len([f for f in v.labels if not frameworks or f in frameworks]) for v in items.values()), say)
+    bar = Progress(sum(len([f for f in v.labels if not frameworks or f in frameworks])
+                       for found in chosen.values() for v in found.values()), say)
 
     def grade(item: Any, framework: str) -> Scorecard:
         grader = Grader(llm, get_rubric(framework), get_problem(item.problem), strategy=opts.strategy,
@@ -164,7 +167,11 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
         return grade_answers(grader, item.answers, item.level, total_minutes=grader.rubric.total_minutes,
                              elapsed=len(item.answers) * item.minutes_per_turn, mode="eval")
 
-    body = run_interviews(grade, items, frameworks, bar.step)
+    body = run_interviews(grade, chosen["tuned"], frameworks, bar.step)
+    if chosen["heldout"]:  # written and labeled blind, never read while changing the grader
+        held = run_interviews(grade, chosen["heldout"], frameworks, bar.step)
+        body["summary"]["heldout"] = held["summary"]
+        body["items"] += [{**r, "set": "heldout"} for r in held["items"]]
     return {**body, "latency": percentiles([r["latency_s"] for r in body["items"]]), "latency_unit": "interview"}
 
 
