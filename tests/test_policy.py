@@ -438,3 +438,36 @@ def test_a_check_in_or_a_statement_opening_on_when_gets_no_fact() -> None:
                       "before I move to data?") == []
     assert questions("When the courier taps delivered, the actual duration is joined back to the prediction.") == []
     assert questions("When does the courier tap delivered?") != []
+
+
+def test_a_request_asked_mid_answer_goes_there_and_gets_no_fact_reply() -> None:
+    """Through the chat: "...; can we go to modeling? That's where ..." and "I'd rather spend the
+    remaining time on evaluation" are requests, not questions for a fact."""
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("search_ranking")
+    list(opening)
+    reply = say(s, sid, "I think the framing is covered; can we go to modeling? That's where the real gains are.",
+                clock)
+    assert s.load(sid).phase_id == "modeling"
+    assert policy.NO_FACT not in reply and reply.count("?") == 1
+    reply = say(s, sid, "I think that's enough on the model itself. I'd rather spend the remaining time on "
+                        "evaluation, because that's where I see the real risk.", clock)
+    assert s.load(sid).phase_id == "inference_and_evaluation" and policy.NO_FACT not in reply
+
+
+def test_today_beside_a_count_or_a_tool_asks_for_no_existing_system_fact() -> None:
+    """"How many tickets are opened today?" counts tickets; "which graph database are we on today?" is
+    tooling; "what happens today when someone searches?" asks what runs today."""
+    llm = get_problem("llm_answer_assistant")
+    got = facts.facts_for("How many tickets are opened today and what does one cost us?", llm)
+    assert "existing_system" not in {f.id for f in got}
+    assert "existing_system" in {f.id for f in facts.facts_for("What happens today when someone searches?", llm)}
+    assert facts.TOOLING.search("Which graph database are we on today, Neo4j or something in-house?")
+
+
+def test_a_guess_after_i_dont_know_is_an_answer_to_press_on() -> None:
+    from interviewer.interview.dont_know import specific
+
+    assert specific("I don't know how I'd handle the label delay here.")
+    assert not specific("I'm not sure what the privacy rules are; I'd guess hiding private profiles is enough.")
+    assert not specific("I don't know which loss we'd use; probably the default one.")

@@ -23,10 +23,17 @@ _SPECIFIC = re.compile(
     r"(?:how|what|which|whether|if|why|where|when|who|the right|the best|about)\b", re.IGNORECASE)
 
 
+# "..., I'd guess as long as we hide private profiles it's fine": a guess is an answer to press on
+_GUESS = re.compile(r"\b(?:i'?d guess|my guess|i guess|i'?d assume|i would assume|i'?d say|probably|i think)\b",
+                    re.IGNORECASE)
+
+
 def specific(text: str) -> bool:
     """A short turn that says what the candidate does not know ("I don't know how to handle position
-    bias here"): the same move as a bare "I don't know", on the topic they named."""
-    return len(text.split()) <= SPECIFIC_WORDS and bool(_SPECIFIC.match(text.strip().replace("’", "'")))
+    bias here"): the same move as a bare "I don't know", on the topic they named. One that goes on
+    to guess is an answer (a guess is pressed on, never met with "That's fine")."""
+    text = text.strip().replace("’", "'")
+    return len(text.split()) <= SPECIFIC_WORDS and bool(_SPECIFIC.match(text)) and not _GUESS.search(text)
 
 
 def _last_interviewer(state: InterviewState) -> str:

@@ -25,7 +25,7 @@ STRONG = 2 * KEYWORD  # a score this high is never a stray word
 STEM = 5  # letters that make two words the same word
 SHARED = 3  # a word in this many of a problem's facts tells none of them apart
 TOOLING = re.compile(r"\b(?:cloud|aws|gcp|azure|provider|kubernetes|k8s|programming language|python|java|"
-                     r"framework|tensorflow|pytorch|vendor lock|which database|what database)\b", re.IGNORECASE)
+                     r"framework|tensorflow|pytorch|vendor lock|(?:which|what) (?:\w+ )?database)\b", re.IGNORECASE)
 TOOLING_ANSWER = "The cloud and the tooling don't matter for this design; assume whatever you know best."
 _ASKING = "how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|whether"
 _SPLIT = re.compile(rf"(?:(?:,|;)?\s+(?:and|or|also|plus)\s+|[,;]\s+)(?=(?:{_ASKING})\b)", re.IGNORECASE)
@@ -82,13 +82,22 @@ def _about(fact: HiddenFact) -> set[str]:
     return {w[:STEM] for w in words(_norm(f"{fact.topic} {fact.fact} {' '.join(fact.keywords)}"))}
 
 
+# "today" asks what runs today ("what does the home page show today?"), not when something is counted
+# ("how many tickets are opened today?") or which tool is used ("which graph database are we on today?")
+_WHEN = {"today", "currently", "right now", "at the moment", "current"}
+_COUNTS_OR_TOOLS = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:share|fraction|percentage)\b|\bdatabase\b|"
+                              r"\b(?:neo4j|mysql|postgres\w*|redis|cassandra|kafka)\b")
+
+
 def score(ask: str, fact: HiddenFact, shared: set[str] = frozenset(),  # type: ignore[assignment]
           topics: dict[str, list[str]] | None = None) -> int:
     """Keywords and the words of the fact's topic count KEYWORD each, the words of the fact one each
     (not words many facts share, like "fraud" in a fraud problem, and only in a sentence that asks)."""
     low, about = _norm(ask), _about(fact)
-    keyed = sum(_phrase(k, low, about) for k in fact.keywords)
-    keyed += any(_phrase(p, low, about) for p in (topics or {}).get(fact.topic, []))  # how candidates ask for it
+    when_only = bool(_COUNTS_OR_TOOLS.search(low))  # then a time word names no fact
+    keyed = sum(_phrase(k, low, about) for k in fact.keywords if not (when_only and k in _WHEN))
+    keyed += any(_phrase(p, low, about) for p in (topics or {}).get(fact.topic, [])  # how candidates ask for it
+                 if not (when_only and p in _WHEN))
     if not ask.rstrip().endswith("?"):
         return KEYWORD * keyed
     named = _stems(ask) - shared

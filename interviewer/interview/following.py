@@ -100,6 +100,26 @@ def closing_request(text: str, phases: list[Phase]) -> int | None:
     return None
 
 
+# A request in the middle of an answer is asked outright: "...; can we go to modeling? That's where
+# the gains are.", "I'd rather spend the remaining time on evaluation, because ..."
+_ASKS_MOVE = re.compile(
+    r"^(?:let'?s|let us|can we|could we|shall we|i'?d like to|i want to|i'?d rather|i'?d prefer to)\b")
+_SPEND = re.compile(
+    r"\b(?:spend|use) (?:the |our |my )?(?:remaining |rest of the |rest of our |last )?(?:time|minutes) on\b")
+
+
+def request_clause(text: str, phases: list[Phase]) -> int | None:
+    """The phase a clause anywhere in the answer asks outright to go to, if one does."""
+    for part in clauses(text):
+        for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+|[;,]\s+", part.lower()))]:
+            clause = _FILLER.sub("", part.lower()[start:])
+            clause = re.split(r"[.,;:!?]| because | since | so that ", clause, maxsplit=1)[0]
+            if len(words(clause)) <= OPENING_WORDS and _ASKS_MOVE.match(clause) and (
+                    _GO.search(clause) or _SPEND.search(clause)) and (named := phase_named(clause, phases)) is not None:
+                return named
+    return None
+
+
 def phase_words(phases: list[Phase]) -> frozenset[str]:
     """The words that name the interview's phases (titles and their usual names): beside a request
     to move they say where to go, not design content."""
@@ -118,6 +138,8 @@ def jump_target(text: str, said: str, rubric: Rubric, current: int, answered_her
         return closing
     if (opened := opening_request(text, rubric.phases)) is not None:
         return opened
+    if (asked := request_clause(text, rubric.phases)) is not None:
+        return asked
     if not answered_here:
         return None
     return followed_phase(text, rubric.phases, current, votes(text, rubric))

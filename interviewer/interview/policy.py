@@ -280,6 +280,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     questions = intent.questions(text)
     matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else {},
                                        frozenset(state.get("facts_revealed", [])))
+    # "can we go to modeling?" asks for no fact: the interview goes there (routing), nothing to answer,
+    # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
+    requests = [a for a in unasked if following.request_clause(a, rubric.phases) is not None]
+    unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
     if questions and not matched and (_SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
