@@ -471,3 +471,18 @@ def test_a_guess_after_i_dont_know_is_an_answer_to_press_on() -> None:
     assert specific("I don't know how I'd handle the label delay here.")
     assert not specific("I'm not sure what the privacy rules are; I'd guess hiding private profiles is enough.")
     assert not specific("I don't know which loss we'd use; probably the default one.")
+
+
+def test_fraud_domain_traps_are_pressed_by_the_bank() -> None:
+    """Rule-declined payments as positives, equal weights whatever the amount, a threshold read off
+    the precision-recall curve: each is pressed with the problem's own question."""
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    reply = say(s, sid, "Positives are chargebacks with a fraud reason code, plus the transactions our rules "
+                        "declined, since the rules are fairly conservative.", clock)
+    assert "never had the chance to be charged back" in reply
+    reply = say(s, sid, "Every transaction gets the same weight regardless of amount.", clock)
+    assert "$2 card test" in reply
+    reply = say(s, sid, "I'd pick two thresholds from the precision-recall curve.", clock)
+    assert "wrongly declined good customer" in reply
