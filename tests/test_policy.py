@@ -486,3 +486,19 @@ def test_fraud_domain_traps_are_pressed_by_the_bank() -> None:
     assert "$2 card test" in reply
     reply = say(s, sid, "I'd pick two thresholds from the precision-recall curve.", clock)
     assert "wrongly declined good customer" in reply
+
+
+def test_classic_traps_of_search_video_and_the_llm_assistant_are_pressed() -> None:
+    """A leaky aggregate over the whole log, completion rate called length-independent, a cache keyed
+    on the question text: each gets its problem's own challenge, not a stock follow-up."""
+    cases = [("search_ranking", "The listing's click-through rate for this query, computed over the whole click "
+              "log, will be the strongest feature.", "which of the clicks inside that number"),
+             ("video_recommendations", "I'd use completion rate as the label, because completion is "
+              "length-independent by construction.", "watched to the end"),
+             ("llm_answer_assistant", "To cut cost I'd cache generated answers; the cache is keyed on the "
+              "normalised question text.", "exactly the same words")]
+    for problem, text, asked in cases:
+        s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+        sid, opening = s.start(problem)
+        list(opening)
+        assert asked in say(s, sid, text, clock), problem
