@@ -154,7 +154,7 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
     from interviewer.evals.interviews import HELDOUT_DIR, load_interviews, run_interviews
     from interviewer.grading.document import grade_answers
 
-    sets = {"tuned": load_interviews(), "heldout": load_interviews(HELDOUT_DIR)}
+    sets = {"tuned": load_interviews(), "heldout": load_interviews(HELDOUT_DIR) if HELDOUT_DIR.is_dir() else {}}
     chosen = {name: {k: v for k, v in sorted(found.items()) if not opts.only or k in opts.only}
               for name, found in sets.items()}
     frameworks = opts.extra.get("frameworks")

@@ -11,7 +11,6 @@ cites the candidate's own sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase
@@ -21,7 +20,7 @@ from interviewer.grading.calibration import Calibration, score
 from interviewer.grading.calibration import lexical as lexical_feature
 from interviewer.grading.judgement import NOT_AN_ACT, SHOWN
 from interviewer.grading.retrieval import BM25
-from interviewer.grading.scorecard import Evidence, FlagResult, Verdict
+from interviewer.grading.scorecard import Act, Evidence, FlagResult, Verdict
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.sentences import render as render_sentences
 
@@ -68,9 +67,6 @@ def prompt(problem: str, phase: Phase, context: Context, question: str) -> list[
     ]
 
 
-Act = Literal["cued", "quoted", "none"]
-
-
 def by_act(verdict: Verdict, act: Act | None) -> tuple[Verdict, str]:
     """A red flag's verdict given what its quote shows, and why when that changed it: an act its cues
     show is raised whatever P(yes) says; with no act quoted it is never raised (a gap is shown once,
@@ -98,7 +94,7 @@ def result(
     # the rubric's cues name the wrong act itself ("keep an eye on the metrics", "clicks are a
     # perfect label"): quoted, that act is the flag, whatever a small model's P(yes) says
     cued = lexical.cued(flag, sentences) if kind == "red" and flag.act_cues else []
-    shown = bool(cued) and len(cued) >= flag.act_sentences
+    shown = len(cued) >= flag.act_sentences  # act_sentences is at least 1
     if flag.id in cal.constant and not shown:  # this model cannot detect the flag: no claim either way
         return FlagResult(flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight,
                           verdict=verdict, verified=True, probability=round(s, 4), terms_found=terms,

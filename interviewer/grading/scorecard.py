@@ -20,6 +20,7 @@ from interviewer.content.rubric import Flag, FlagKind, Level, Phase, Rubric
 Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
 HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
 InputStatus = Literal["ok", "empty", "gibberish", "off_topic"]
+Act = Literal["cued", "quoted", "none"]  # what a red flag's quote shows (FlagResult.act)
 
 LEVEL_BAR: dict[str, float] = {"mid": 2.25, "senior": 2.75, "staff": 3.25}
 # (upper bound of overall - bar, signal), first match wins
@@ -54,7 +55,7 @@ class FlagResult(Model):
         "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
     terms_in_phase: int | None = Field(None, description=(
         "Calibrated grading: the same over the sentences placed in the flag's own phase."))
-    act: Literal["cued", "quoted", "none"] | None = Field(None, description=(
+    act: Act | None = Field(None, description=(
         "Red flags graded by probability: the rubric's cues show the act in a quote (raised, whatever "
         "P(yes)), a sentence shows it (P(yes) decides) or none does (never raised: a gap is a green not met)."))
     settled_by: str | None = Field(None, description=(

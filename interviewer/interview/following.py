@@ -5,6 +5,7 @@ interview with it. The graph makes the change (nodes.advance); this decides wher
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from interviewer.content.private import words
 from interviewer.content.rubric import Phase, Rubric
@@ -91,13 +92,19 @@ def closing_request(text: str, phases: list[Phase]) -> int | None:
     if len(parts) < 2:
         return None
     # "..., so let me ...", "if it looks reasonable, can we move on to data?"
-    for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+|,\s+", parts[-1]))]:
-        clause = _FILLER.sub("", parts[-1][start:])
-        clause = re.split(r"[.,;:!?]| because | since | so that | so this | so we ", clause, maxsplit=1)[0]
+    for clause in _heads(parts[-1], r"\bso,?\s+|,\s+", r"[.,;:!?]| because | since | so that | so this | so we "):
         if len(words(clause)) <= OPENING_WORDS and _OPENS_MOVE.match(clause) and (
                 _GO.search(clause) or _SETS_OUT.search(clause)):
             return phase_named(clause, phases)
     return None
+
+
+def _heads(part: str, starts: str, ends: str) -> Iterator[str]:
+    """The lower-cased clause beginning at the start of `part` and after each `starts` match, filler
+    words dropped, cut at the first `ends` match: where a request to move may stand."""
+    low = part.lower()
+    for start in [0, *(m.end() for m in re.finditer(starts, low))]:
+        yield re.split(ends, _FILLER.sub("", low[start:]), maxsplit=1)[0]
 
 
 # A request in the middle of an answer is asked outright: "...; can we go to modeling? That's where
@@ -111,9 +118,7 @@ _SPEND = re.compile(
 def request_clause(text: str, phases: list[Phase]) -> int | None:
     """The phase a clause anywhere in the answer asks outright to go to, if one does."""
     for part in clauses(text):
-        for start in [0, *(m.end() for m in re.finditer(r"\bso,?\s+|[;,]\s+", part.lower()))]:
-            clause = _FILLER.sub("", part.lower()[start:])
-            clause = re.split(r"[.,;:!?]| because | since | so that ", clause, maxsplit=1)[0]
+        for clause in _heads(part, r"\bso,?\s+|[;,]\s+", r"[.,;:!?]| because | since | so that "):
             if len(words(clause)) <= OPENING_WORDS and _ASKS_MOVE.match(clause) and (
                     _GO.search(clause) or _SPEND.search(clause)) and (named := phase_named(clause, phases)) is not None:
                 return named
