@@ -6,6 +6,7 @@
     .venv/bin/python evals/replies/play.py u evals/replies/u1/played    # interviews never read while tuning
     .venv/bin/python evals/replies/play.py w evals/replies/w1/played    # a second such set (replies/unseen2/)
     .venv/bin/python evals/replies/play.py x evals/replies/x1/played    # a third (replies/unseen3/)
+    .venv/bin/python evals/replies/play.py y evals/replies/y1/played    # a fourth (replies/unseen4/)
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
@@ -29,7 +30,8 @@ from interviewer.testing.fake_llm import Script, scripted_llm
 
 UNSEEN = {"u": Path(__file__).resolve().parent / "unseen" / "interviews",  # written blind, played once
           "w": Path(__file__).resolve().parent / "unseen2" / "interviews",
-          "x": Path(__file__).resolve().parent / "unseen3" / "interviews"}
+          "x": Path(__file__).resolve().parent / "unseen3" / "interviews",
+          "y": Path(__file__).resolve().parent / "unseen4" / "interviews"}
 
 
 def transcripts(which: str) -> dict[str, Transcript]:
@@ -67,6 +69,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))

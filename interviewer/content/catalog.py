@@ -125,7 +125,10 @@ def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
                         problem_files)
     for problem_id, problem in problems.items():
         problem.check_reference(problem_files[problem_id], greens)
-    guide = load_model(BUNDLED / "problems" / "guide" / "guide.yaml", Guide)
+    guide_path = BUNDLED / "problems" / "guide" / "guide.yaml"
+    guide = load_model(guide_path, Guide)
+    if guide.traps and DEFAULT_RUBRIC in rubrics:
+        guide.traps.check(f"{guide_path} (challenges)", rubrics[DEFAULT_RUBRIC])
     return Catalog(rubrics, problems, rubrics_dir, problems_dir, _banks(problems_dir, problems, rubrics), guide)
 
 

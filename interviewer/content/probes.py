@@ -21,6 +21,12 @@ from interviewer.content.rubric import SLUG, Phase, Rubric, Strict, negated
 
 Move = Literal["probe", "challenge", "deeper"]
 _REJECTS = re.compile(r"\b(?:not|rather than|instead of|never|without)\b")  # inside the match itself
+# earlier in the match's own sentence: "I don't really know the pairwise losses", "skip the ensemble"
+_SET_ASIDE = re.compile(r"n't\b|\b(?:not|never|instead of|rather than|no need|without|avoid\w*|skip\w*)\b")
+# later in the match's own clause: "logistic regression is a bit old-school", "an ensemble would be overkill"
+_DISMISSED = re.compile(r"\b(?:old-?school|outdated|overkill|too (?:simple|slow|expensive|complex|heavy)|"
+                        r"not (?:needed|necessary|worth)|won't|wouldn't|isn't|doesn't|don't)\b")
+Stage = Literal["framing", "design", "data", "modeling", "serving", "deep"]  # conduct.stage of a phase
 Ask = Annotated[str, StringConstraints(min_length=20, max_length=240, pattern=r"^[^?]+\?$")]
 
 
@@ -93,6 +99,37 @@ def fallback_phases(bank: ProbeBank | None, rubric: Rubric, default: Rubric) -> 
     return [p.id for p in rubric.phases if bank is None or not bank.for_phase(p, default)]
 
 
+class EngageItem(Strict):
+    """A question on a technique the candidate chose ("downsample the negatives", "an A/B test"):
+    how they would size, check or justify it. Generic on purpose, for every problem: it follows the
+    candidate's own words instead of a stock follow-up, without an answer in it."""
+
+    cue: Cue = Field(description="A regular expression over the lower-cased answer naming the technique.")
+    unless: Cue | None = Field(None, description="The answer already says what the question asks for.")
+    stages: list[Stage] = Field(default=["data", "modeling", "serving", "deep"], min_length=1,
+                                description="Where it is asked: not while framing, nor a detail while sketching.")
+    ask: Ask = Field(description="One question on that choice, naming it, without its answer.")
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.cue)
+
+    def shown_in(self, answer: str, recent: str = "") -> int | None:
+        """Where the answer names the technique as its own choice (not "rather than an ensemble",
+        not "logistic regression is old-school"), unless it or the `recent` answers already say
+        what the question asks."""
+        low = answer.lower()
+        if self.unless and re.search(self.unless, f"{recent}\n{answer}".lower()):
+            return None
+        for m in self.pattern.finditer(low):
+            before = re.split(r"[.!?;:]\s", low[:m.start()])[-1]
+            after = re.split(r"[.!?;:,]\s", low[m.end():])[0]
+            if not negated(low, m) and not _REJECTS.search(m.group()) and not _SET_ASIDE.search(before) and \
+                    not _DISMISSED.search(after):
+                return m.start()
+        return None
+
+
 class NarrowItem(Strict):
     cue: Cue = Field(description="A regular expression over the lower-cased words the candidate did not know.")
     ask: Ask = Field(description="A smaller question toward the same topic, without its answer.")
@@ -101,12 +138,35 @@ class NarrowItem(Strict):
 
 class Guide(Strict):
     """The interviewer's own content for every problem (problems/guide/guide.yaml): questions that
-    make a topic smaller after "I don't know", and how candidates ask for each kind of fact."""
+    make a topic smaller after "I don't know", questions on the techniques a candidate chooses,
+    challenges to the classic mistakes any problem can show, and how candidates ask for each kind of
+    fact."""
 
     narrowing: list[NarrowItem] = Field(min_length=1)
+    engage: list[EngageItem] = Field(default_factory=list)
+    challenges: list[BankItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _only_challenges(self) -> Guide:
+        for n, item in enumerate(self.challenges):
+            if item.move != "challenge":
+                raise ValueError(f"challenges[{n}]: move must be 'challenge' (a trap any problem can show)")
+        return self
+
+    @cached_property
+    def traps(self) -> ProbeBank | None:
+        """The classic mistakes any problem can show, as a bank every problem falls back on."""
+        return ProbeBank(problem="guide", probes=self.challenges) if self.challenges else None
     fact_topics: dict[str, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
 
     def matching(self, text: str) -> list[NarrowItem]:
         """The narrowing questions whose cue the words match, in the file's order."""
         low = text.lower()
         return [i for i in self.narrowing if re.search(i.cue, low)]
+
+    def engaging(self, answer: str, stage: str | None, recent: str = "") -> list[EngageItem]:
+        """The questions on techniques this answer chose, asked at this stage of the interview (None:
+        a phase of unknown stage): the first one named first (the file's order breaks a tie)."""
+        found = [(at, n, i) for n, i in enumerate(self.engage)
+                 if (stage is None or stage in i.stages) and (at := i.shown_in(answer, recent)) is not None]
+        return [i for _, _, i in sorted(found, key=lambda f: (f[0], f[1]))]

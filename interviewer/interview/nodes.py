@@ -21,7 +21,7 @@ from interviewer.grading.grader import GRADER_SLOT
 from interviewer.grading.placement import phases_of
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.triage import find_injections
-from interviewer.interview import bridge, coverage, dont_know, facts, following, intent, policy
+from interviewer.interview import asks, bridge, coverage, dont_know, facts, following, intent
 from interviewer.interview import reply as reply_words
 from interviewer.interview.card import answers_of, scorecard_from
 from interviewer.interview.context import Context
@@ -131,7 +131,7 @@ def candidate(state: InterviewState, runtime: Runtime[Context]) -> dict[str, Any
     if text:
         update["transcript"] = [Turn(role="candidate", text=text, phase=phase.id, t=stamp(now, ctx))]
         _, removed = find_injections(text)
-        if removed or policy.is_extraction(text):  # noted on the scorecard, never obeyed
+        if removed or asks.is_extraction(text):  # noted on the scorecard, never obeyed
             update["manipulation"] = removed or [text[:200]]
     return update
 

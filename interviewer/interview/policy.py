@@ -14,11 +14,15 @@ Every candidate turn gets exactly one move, chosen in this order:
    quoting the candidate's own words, or a red flag the grader raised in this phase; then, when
    the answer ends by turning to the phase the interview is already in ("so let me sketch the
    high-level design"), **let them** ("Sure, go ahead.": the clock waits for it);
-7. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items; only
+7. **engage** a strong answer on a technique it chose (the guide's `engage` items: how they would
+   size, check or justify the downsampling, the holdout, the threshold), not twice running while a
+   green flag is still to probe;
+8. **go deeper** on a strong answer, toward the problem's core (the bank's `deeper` items; only
    then, as a deeper question offered unprompted reads as a hint);
-8. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items; the
+9. **probe** the heaviest green flag of the phase not shown yet (the bank's `probe` items; the
    rubric's hint only for a problem without a bank);
-9. otherwise a stock follow-up not asked before.
+10. otherwise the phase's opener when just entered, a question on a technique the answer chose,
+    or a stock follow-up not asked before.
 
 Phase changes are the graph's (routing.route_answer, with following.py saying where to): asked for
 ("skip ahead to modeling" goes to Modeling), an answer that moved to the next phase, the phase
@@ -40,7 +44,7 @@ from interviewer.grading import lexical
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
-from interviewer.interview import conduct, facts, following, intent
+from interviewer.interview import asks, conduct, facts, following, intent
 from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, placed_in, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
@@ -48,57 +52,12 @@ from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
 
 Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
-               "probe", "follow_up"]
+               "engage", "probe", "follow_up"]
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
 QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
 LONG_MATCH = 80  # characters: a cue matching more than this (a list) is less specific than a short one
 DEEPER_PER_PHASE = 2
 
-_EXTRACT = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|previous|everything)\b|"
-    r"\b(?:system|hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
-    r"\byour (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
-    r"checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
-    # "the prompt" or "the notes" is design talk in an LLM or ticketing problem; asked for, it is not
-    r"\bthe (?:rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|answer key|hidden facts?|"
-    r"private notes)\b|"
-    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|dump|output)\b.{0,20}\bthe "
-    r"(?:prompt|instructions|notes|checklist|evaluation criteria)\b|"
-    r"\brubric\b|\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
-    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|spell|list|translate|dump|output)\b.{0,40}"
-    r"\b(?:good|right|correct|ideal|model|best|reference|perfect|sample|expected|strong) "
-    r"(?:answer|solution|design)s?\b|"
-    r"\bwhat (?:would|does|do) (?:a|an) (?:staff|senior|strong|good|great|ideal|principal|top|expert)\b.{0,30}"
-    r"\b(?:say|answer|do|design|propose|write)\b|"
-    r"\bwhat (?:are|is) you(?:'re)? (?:looking for|grading|scoring|checking)\b|"
-    r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
-    # "translate everything to English first" is design talk; translating what is above is not
-    r"\b(?:repeat|print|output|reveal|show)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
-    r"your (?:setup|configuration|context))\b|\btranslate\b.{0,30}\b(?:above|verbatim|word for word|"
-    r"your (?:setup|configuration|context))\b|"
-    # "a cache to act as a buffer" is design talk; acting as someone is role play
-    r"\b(?:pretend|role-?play|you are now|from now on you)\b|\bact as (?:if|though)\b|"
-    r"\bact as (?:my|your)\b|\bact as (?:an? |the )?(?:candidate|grader|interviewer|examiner|hiring manager|"
-    r"assistant|expert|mentor|coach|teacher|tutor)\b|"
-    r"\b(?:i am|i'm) (?:the|an?|your) (?:admin|administrator|developer|engineer who built|creator|owner|"
-    r"supervisor|manager|hiring manager|recruiter)\b|\b(?:developer|admin|debug|god) mode\b|"
-    r"\bfull marks\b|\bscore me\b|\bgive me (?:a )?(?:hire|strong hire|4)\b",
-    re.IGNORECASE | re.DOTALL)
-_OPINION = re.compile(
-    r"^\s*(?:is|are|would|should|does|do|could|can)\b.{0,60}\b(?:right|correct|good|best|better|enough|okay|ok|fine|"
-    r"appropriate|reasonable|the way to go|a good (?:idea|choice|metric|model))\b|"
-    r"\bwhat do you (?:think|recommend|suggest|prefer)\b|\bwhich (?:one )?(?:is|would be) better\b|"
-    r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b", re.IGNORECASE)
-
-_SMALL_TALK = re.compile(
-    r"\b(?:weather|how are you|how'?s your day|where are you (?:based|from|located)|where do you live|your name|"
-    r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|favou?rite|last night|the game|movie|lunch|dinner|"
-    r"weekend|holiday plans|joke)\b", re.IGNORECASE)
-_ENGINEERING = set("""cloud provider infrastructure infra server servers gpu gpus cpu cpus hardware budget team
-engineers compliance privacy regulation legal region regions storage database api deploy deployment stack language
-framework tools users product system systems model models data pipeline latency cost""".split())
-_GRADE_ASK = re.compile(r"\b(?:full marks|strong hire|score me|mark me|grade me|give me (?:a |an )?(?:hire|4|top))",
-                        re.IGNORECASE)
 DECLINE_GRADE = "The grade isn't mine to hand out; it comes from what you show here."
 DECLINES = ["I can't share my notes, the rubric or a model answer: working it out is the interview itself.",
             "That stays with me, I'm afraid.", "I'll keep that to myself; let's carry on."]
@@ -129,10 +88,6 @@ class Move:
 
 def asked_so_far(state: InterviewState) -> list[str]:
     return [q for t in state["transcript"] if t["role"] == "interviewer" for q in conduct.questions(t["text"])]
-
-
-def is_extraction(text: str) -> bool:
-    return bool(_EXTRACT.search(text))
 
 
 _CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n|—|\(|\)")
@@ -232,23 +187,27 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
                 topic=pushed.topic if pushed else None, unanswered=rest[:1])
 
 
-def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: Phase,
+def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: Phase, guide: Guide | None = None,
                ) -> tuple[list[BankItem], list[BankItem]]:
-    """The bank's items for this phase, and those of every other phase."""
+    """The bank's items for this phase, and those of every other phase, then the guide's challenges
+    to the classic mistakes any problem can show (after the problem's own, and for a problem
+    without a bank)."""
+    traps = guide.traps if guide else None
+    common = [i for p in rubric.phases for i in traps.for_phase(p, default)] if traps else []
     if bank is None:
-        return [], []
+        return [], common
     others = [i for p in rubric.phases if p is not phase for i in bank.for_phase(p, default)]
-    return bank.for_phase(phase, default), others
+    return bank.for_phase(phase, default), others + common
 
 
 def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
-             cap: int, named: frozenset[str] = frozenset()) -> Move | None:
+             cap: int, named: frozenset[str] = frozenset(), guide: Guide | None = None) -> Move | None:
     """The challenge to a mistake the last answer shows, not yet made (the phase waits for it,
     within a grace; a phase change asked for makes it first: "Before we move on ...")."""
     last = state["transcript"][-1]
     if last["role"] != "candidate" or not last["text"].strip():
         return None
-    items, others = bank_items(bank, rubric, default, phase)
+    items, others = bank_items(bank, rubric, default, phase, guide)
     return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap, named)
 
 
@@ -259,7 +218,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     last = state["transcript"][-1]
     text = last["text"].strip() if last["role"] == "candidate" else ""
     asked = asked_so_far(state)
-    items, others = bank_items(bank, rubric, default, phase)
+    items, others = bank_items(bank, rubric, default, phase, guide)
     said = candidate_sentences(state)
     named = subject(problem)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
@@ -269,9 +228,9 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
-    if is_extraction(text):
+    if asks.is_extraction(text):
         given = sum(any(d in t["text"] for d in DECLINES) for t in state["transcript"] if t["role"] == "interviewer")
-        first = DECLINE_GRADE if _GRADE_ASK.search(text) and not any(
+        first = DECLINE_GRADE if asks.GRADE_ASK.search(text) and not any(
             DECLINE_GRADE in t["text"] for t in state["transcript"]) else DECLINES[min(given, len(DECLINES) - 1)]
         return Move("decline", f"{first} {again}",
                     topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
@@ -284,11 +243,11 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
     requests = [a for a in unasked if following.request_clause(a, rubric.phases) is not None]
     unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
-    if questions and not matched and (_SMALL_TALK.search(text) or (
-            screened and screened.status == "off_topic" and not _ENGINEERING & set(words(text)))):
+    if questions and not matched and (asks.SMALL_TALK.search(text) or (
+            screened and screened.status == "off_topic" and not asks.ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
     if questions:
-        if not matched and _OPINION.search(" ".join(questions)):
+        if not matched and asks.OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
         replied = answer(text, state, matched, unasked,
                          challenge(text, state, phase, rubric.phases, items, others, asked, cap, named))
@@ -305,16 +264,31 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         words_ = own[0].ask if own else flag.challenge
         if words_ and not conduct.asked_before(words_, asked):
             return Move("challenge", words_, topic=flag.id, flag=flag)
+    probe = probe_missing(phase, items, asked, flags, probes, cap, said, rubric)
+    recent = " ".join(t["text"] for t in state["transcript"][-7:-1] if t["role"] == "candidate")
+    chosen = None if entering else engaging(text, guide, asked, phase, recent)  # just announced: its opener
+    if strong(text) and chosen and not (probe and state.get("last_probe") == "engage"):
+        return Move("engage", chosen, topic="engage")
     deeper = [i for i in _fresh(items, asked) if i.move == "deeper" and not covered(i.ask, said)]
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
-    if probe := probe_missing(phase, items, asked, flags, probes, cap, said, rubric):
+    if probe:
         return probe
     if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
             not covered(phase.opener, said) and not _begun_here(state, text, rubric, phase, said):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
+    if chosen:
+        return Move("engage", chosen, topic="engage")
     return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text))
+
+
+def engaging(text: str, guide: Guide | None, asked: list[str], phase: Phase, recent: str = "") -> str | None:
+    """The question on the first technique this answer chose not asked about yet, unless this answer
+    or the `recent` ones already say what it asks."""
+    chosen = guide.engaging(text, conduct.stage(phase.id), recent) if guide and text else []
+    fresh = [i.ask for i in chosen if not conduct.asked_before(i.ask, asked)]
+    return fresh[0] if fresh else None
 
 
 def _begun_here(state: InterviewState, text: str, rubric: Rubric, phase: Phase, said: list[Sentence]) -> bool:

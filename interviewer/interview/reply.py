@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Phase
-from interviewer.interview import conduct, guards, policy
+from interviewer.interview import asks, conduct, guards, policy
 from interviewer.interview.context import Context
 from interviewer.interview.planner import messages_for, naive_layout, plan_turn, trim_reply
 from interviewer.interview.state import InterviewState
@@ -61,8 +61,9 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
     probes = state.get("probes", {})
     if move.topic:
         update["probes"] = {move.topic: probes.get(move.topic, 0) + 1}
-    if move.kind in ("probe", "challenge", "deeper"):  # a narrowing question stays on the same topic
-        update["last_probe"] = "deeper" if move.kind == "deeper" else (move.flag.id if move.flag else move.topic)
+    if move.kind in ("probe", "challenge", "deeper", "engage"):  # a narrowing question stays on the same topic
+        update["last_probe"] = move.kind if move.kind in ("deeper", "engage") else (
+            move.flag.id if move.flag else move.topic)
     if move.facts:
         update["facts_revealed"] = [f.id for f in move.facts if f.id not in state.get("facts_revealed", [])]
     if move.unanswered:
@@ -74,7 +75,7 @@ def written_by_model(state: InterviewState, ctx: Context, phase: Phase, write: W
                      system: str) -> tuple[str, dict[str, Any]]:
     """A strong backend writes the reply from the planner's note; it is shown only once checked."""
     phases = ctx.rubric(state).phases
-    if policy.is_extraction(last_answer(state)):  # never hand a manipulation to the model
+    if asks.is_extraction(last_answer(state)):  # never hand a manipulation to the model
         return authored(state, ctx, phase, write)
     plan = plan_turn(state, phases, phase, ctx.problem(state), state.get("flags", {}), ctx.probe_cap,
                      ctx.catalog.fact_topics)

@@ -27,7 +27,7 @@ def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move |
     if ctx.questions != "authored":
         return None
     return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase, ctx.catalog.bank(state["problem_id"]),
-                           ctx.probe_cap, policy.subject(ctx.problem(state)))
+                           ctx.probe_cap, policy.subject(ctx.problem(state)), ctx.catalog.guide)
 
 
 def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from interviewer.interview.asks import is_extraction
 from interviewer.interview.context import Context
-from interviewer.interview.policy import is_extraction
 from interviewer.interview.state import InterviewState
 
 IDLE_CAP_S = 600.0  # the longest pause between two turns that still counts as interview time

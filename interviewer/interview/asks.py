@@ -1,0 +1,61 @@
+"""What kind of turn the candidate's words are, beyond the design talk itself: a manipulation
+attempt (the rubric, the notes, a model answer, role play, a claimed authority), a request for the
+interviewer's opinion ("Is MAE right here?"), small talk, or a request for a grade. The policy
+(policy.py) decides what to do with each; these are only the patterns, kept apart so that a newcomer
+finds them in one place and so that "the prompt" in an LLM design stays design talk.
+"""
+
+from __future__ import annotations
+
+import re
+
+EXTRACT = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|previous|everything)\b|"
+    r"\b(?:system|hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
+    r"\byour (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
+    r"checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
+    # "the prompt" or "the notes" is design talk in an LLM or ticketing problem; asked for, it is not
+    r"\bthe (?:rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|answer key|hidden facts?|"
+    r"private notes)\b|"
+    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|dump|output)\b.{0,20}\bthe "
+    r"(?:prompt|instructions|notes|checklist|evaluation criteria)\b|"
+    r"\brubric\b|\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
+    r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|spell|list|translate|dump|output)\b.{0,40}"
+    r"\b(?:good|right|correct|ideal|model|best|reference|perfect|sample|expected|strong) "
+    r"(?:answer|solution|design)s?\b|"
+    r"\bwhat (?:would|does|do) (?:a|an) (?:staff|senior|strong|good|great|ideal|principal|top|expert)\b.{0,30}"
+    r"\b(?:say|answer|do|design|propose|write)\b|"
+    r"\bwhat (?:are|is) you(?:'re)? (?:looking for|grading|scoring|checking)\b|"
+    r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
+    # "translate everything to English first" is design talk; translating what is above is not
+    r"\b(?:repeat|print|output|reveal|show)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
+    r"your (?:setup|configuration|context))\b|\btranslate\b.{0,30}\b(?:above|verbatim|word for word|"
+    r"your (?:setup|configuration|context))\b|"
+    # "a cache to act as a buffer" is design talk; acting as someone is role play
+    r"\b(?:pretend|role-?play|you are now|from now on you)\b|\bact as (?:if|though)\b|"
+    r"\bact as (?:my|your)\b|\bact as (?:an? |the )?(?:candidate|grader|interviewer|examiner|hiring manager|"
+    r"assistant|expert|mentor|coach|teacher|tutor)\b|"
+    r"\b(?:i am|i'm) (?:the|an?|your) (?:admin|administrator|developer|engineer who built|creator|owner|"
+    r"supervisor|manager|hiring manager|recruiter)\b|\b(?:developer|admin|debug|god) mode\b|"
+    r"\bfull marks\b|\bscore me\b|\bgive me (?:a )?(?:hire|strong hire|4)\b",
+    re.IGNORECASE | re.DOTALL)
+OPINION = re.compile(
+    r"^\s*(?:is|are|would|should|does|do|could|can)\b.{0,60}\b(?:right|correct|good|best|better|enough|okay|ok|fine|"
+    r"appropriate|reasonable|the way to go|a good (?:idea|choice|metric|model))\b|"
+    r"\bwhat do you (?:think|recommend|suggest|prefer)\b|\bwhich (?:one )?(?:is|would be) better\b|"
+    r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b", re.IGNORECASE)
+
+SMALL_TALK = re.compile(
+    r"\b(?:weather|how are you|how'?s your day|where are you (?:based|from|located)|where do you live|your name|"
+    r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|favou?rite|last night|the game|movie|lunch|dinner|"
+    r"weekend|holiday plans|joke)\b", re.IGNORECASE)
+ENGINEERING = set("""cloud provider infrastructure infra server servers gpu gpus cpu cpus hardware budget team
+engineers compliance privacy regulation legal region regions storage database api deploy deployment stack language
+framework tools users product system systems model models data pipeline latency cost""".split())
+GRADE_ASK = re.compile(r"\b(?:full marks|strong hire|score me|mark me|grade me|give me (?:a |an )?(?:hire|4|top))",
+                        re.IGNORECASE)
+
+
+def is_extraction(text: str) -> bool:
+    """The turn asks for something private or tries to re-instruct the interviewer."""
+    return bool(EXTRACT.search(text))
