@@ -280,6 +280,13 @@ def test_a_technique_question_with_a_broken_cue_or_an_unknown_stage_is_refused_b
          "ask": "What does downsampling do to your scores, and does it matter?"}]}))
     with pytest.raises(DataFileError, match=r"field 'engage\[0\]\.stages\[0\]'"):
         load_model(bad, Guide)
+    bad.write_text(yaml.safe_dump({"narrowing": narrowing, "challenges": [
+        {"phase": "modeling", "move": "challenge", "flags": ["df_r_label_leakage_or_bias"], "cue": "0\\.5",
+         "ask": "What does each kind of mistake cost here, and why 0.5?"}]}))
+    traps = load_model(bad, Guide).traps
+    assert traps is not None
+    with pytest.raises(DataFileError, match=r"guide\.yaml: field 'challenges\[0\]\.flags'.*df_r_label_leakage"):
+        traps.check(str(bad), RUBRIC, field="challenges")
 
 
 def test_every_problem_has_a_bank_covering_every_phase_and_a_custom_one_falls_back(tmp_path: Path) -> None:

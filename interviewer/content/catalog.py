@@ -128,7 +128,7 @@ def _load(rubrics_dir: Path | None, problems_dir: Path | None) -> Catalog:
     guide_path = BUNDLED / "problems" / "guide" / "guide.yaml"
     guide = load_model(guide_path, Guide)
     if guide.traps and DEFAULT_RUBRIC in rubrics:
-        guide.traps.check(f"{guide_path} (challenges)", rubrics[DEFAULT_RUBRIC])
+        guide.traps.check(str(guide_path), rubrics[DEFAULT_RUBRIC], field="challenges")
     return Catalog(rubrics, problems, rubrics_dir, problems_dir, _banks(problems_dir, problems, rubrics), guide)
 
 

@@ -11,6 +11,7 @@ runs on the rubric's own openers, hints and challenges, and `fallback_phases` sa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -41,6 +42,12 @@ def _compiles(cue: str) -> str:
 Cue = Annotated[str, AfterValidator(_compiles)]  # a regular expression, checked when the file loads
 
 
+def owned(pattern: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:
+    """The pattern's matches in the lower-cased answer that the candidate does not reject in the
+    same breath ("no distillation is needed", "rather than an open classifier")."""
+    return (m for m in pattern.finditer(low) if not negated(low, m) and not _REJECTS.search(m.group()))
+
+
 class BankItem(Strict):
     phase: str = Field(pattern=SLUG, description="A phase id of the default framework.")
     move: Move
@@ -61,29 +68,24 @@ class BankItem(Strict):
     def shown_in(self, answer: str) -> re.Match[str] | None:
         """The span of the answer that shows the mistake this challenge is about; not one the
         candidate rejects in the same breath ("rather than an open classifier")."""
-        if not self.pattern:
-            return None
-        low = answer.lower()
-        for m in self.pattern.finditer(low):
-            if not negated(low, m) and not _REJECTS.search(m.group()):
-                return m
-        return None
+        return next(owned(self.pattern, answer.lower()), None) if self.pattern else None
 
 
 class ProbeBank(Strict):
     problem: str = Field(pattern=SLUG)
     probes: list[BankItem] = Field(min_length=1)
 
-    def check(self, where: str, default: Rubric) -> None:
-        """Every item names a phase of the default framework and flags of that phase."""
+    def check(self, where: str, default: Rubric, field: str = "probes") -> None:
+        """Every item names a phase of the default framework and flags of that phase (`field`: what
+        the file calls the items, for the error)."""
         phases = {p.id: {f.id for _, f in p.flags} for p in default.phases}
         for i, item in enumerate(self.probes):
             if item.phase not in phases:
-                raise DataFileError(f"{where}: field 'probes[{i}].phase': '{item.phase}' is not a phase of the "
+                raise DataFileError(f"{where}: field '{field}[{i}].phase': '{item.phase}' is not a phase of the "
                                     "default framework")
             for flag in item.flags:
                 if flag not in phases[item.phase]:
-                    raise DataFileError(f"{where}: field 'probes[{i}].flags': '{flag}' is not a flag of "
+                    raise DataFileError(f"{where}: field '{field}[{i}].flags': '{flag}' is not a flag of "
                                         f"phase '{item.phase}'")
 
     def for_phase(self, phase: Phase, default: Rubric) -> list[BankItem]:
@@ -121,11 +123,10 @@ class EngageItem(Strict):
         low = answer.lower()
         if self.unless and re.search(self.unless, f"{recent}\n{answer}".lower()):
             return None
-        for m in self.pattern.finditer(low):
+        for m in owned(self.pattern, low):
             before = re.split(r"[.!?;:]\s", low[:m.start()])[-1]
             after = re.split(r"[.!?;:,]\s", low[m.end():])[0]
-            if not negated(low, m) and not _REJECTS.search(m.group()) and not _SET_ASIDE.search(before) and \
-                    not _DISMISSED.search(after):
+            if not _SET_ASIDE.search(before) and not _DISMISSED.search(after):
                 return m.start()
         return None
 
@@ -145,6 +146,7 @@ class Guide(Strict):
     narrowing: list[NarrowItem] = Field(min_length=1)
     engage: list[EngageItem] = Field(default_factory=list)
     challenges: list[BankItem] = Field(default_factory=list)
+    fact_topics: dict[str, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _only_challenges(self) -> Guide:
@@ -157,7 +159,6 @@ class Guide(Strict):
     def traps(self) -> ProbeBank | None:
         """The classic mistakes any problem can show, as a bank every problem falls back on."""
         return ProbeBank(problem="guide", probes=self.challenges) if self.challenges else None
-    fact_topics: dict[str, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
 
     def matching(self, text: str) -> list[NarrowItem]:
         """The narrowing questions whose cue the words match, in the file's order."""

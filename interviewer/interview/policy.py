@@ -264,7 +264,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         words_ = own[0].ask if own else flag.challenge
         if words_ and not conduct.asked_before(words_, asked):
             return Move("challenge", words_, topic=flag.id, flag=flag)
-    probe = probe_missing(phase, items, asked, flags, probes, cap, said, rubric)
+    probe = fresh  # this phase's heaviest missing green, as found above
     recent = " ".join(t["text"] for t in state["transcript"][-7:-1] if t["role"] == "candidate")
     chosen = None if entering else engaging(text, guide, asked, phase, recent)  # just announced: its opener
     if strong(text) and chosen and not (probe and state.get("last_probe") == "engage"):
