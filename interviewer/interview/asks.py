@@ -19,7 +19,9 @@ EXTRACT = re.compile(
     r"private notes)\b|"
     r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|dump|output)\b.{0,20}\bthe "
     r"(?:prompt|instructions|notes|checklist|evaluation criteria)\b|"
-    r"\brubric\b|\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
+    # "an LLM-as-judge rubric", "a rubric covering correctness" is the candidate's own design
+    r"(?<!judge )(?<!judging )(?<!scoring )(?<!grading )(?<!\ba )(?<!\ban )(?<!\bour )(?<!\bmy )\brubric\b|"
+    r"\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"
     r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|spell|list|translate|dump|output)\b.{0,40}"
     r"\b(?:good|right|correct|ideal|model|best|reference|perfect|sample|expected|strong) "
     r"(?:answer|solution|design)s?\b|"

@@ -27,6 +27,14 @@ SHARED = 3  # a word in this many of a problem's facts tells none of them apart
 TOOLING = re.compile(r"\b(?:cloud|aws|gcp|azure|provider|kubernetes|k8s|programming language|python|java|"
                      r"framework|tensorflow|pytorch|vendor lock|(?:which|what) (?:\w+ )?database)\b", re.IGNORECASE)
 TOOLING_ANSWER = "The cloud and the tooling don't matter for this design; assume whatever you know best."
+# "are there restrictions on which LLM provider we can use?" asks about a constraint, not a preference
+_PERMISSION = re.compile(r"\b(?:restrict\w*|allowed|permitted|forbid\w*|contracts?|agreements?|compliance|"
+                         r"can (?:we|i) (?:use|send)|(?:data|questions) (?:can|may) go)\b", re.IGNORECASE)
+
+
+def tooling(ask: str) -> bool:
+    """The ask is about which cloud, language or tool to use, which this design does not depend on."""
+    return bool(TOOLING.search(ask)) and not _PERMISSION.search(ask)
 _ASKING = "how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|whether"
 _SPLIT = re.compile(rf"(?:(?:,|;)?\s+(?:and|or|also|plus)\s+|[,;]\s+)(?=(?:{_ASKING})\b)", re.IGNORECASE)
 _ASKS = re.compile(rf"\b(?:{_ASKING}|has|have)\b", re.IGNORECASE)  # a part that asks something of its own

@@ -10,10 +10,11 @@ Every candidate turn gets exactly one move, chosen in this order:
    interviewer to judge ("Is MAE right here?") is turned back to the candidate;
 4. **redirect** an off-topic turn to the open question;
 5. after **"I don't know"**, one narrowing question on the topic, then the next topic;
-6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's),
-   quoting the candidate's own words, or a red flag the grader raised in this phase; then, when
-   the answer ends by turning to the phase the interview is already in ("so let me sketch the
-   high-level design"), **let them** ("Sure, go ahead.": the clock waits for it);
+6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's,
+   then the guide's classic traps any problem can show), quoting the candidate's own words, or a
+   red flag the grader raised in this phase; then, when the answer ends by turning to the phase
+   the interview is already in ("so let me sketch the high-level design"), **let them** ("Sure,
+   go ahead.": the clock waits for it);
 7. **engage** a strong answer on a technique it chose (the guide's `engage` items: how they would
    size, check or justify the downsampling, the holdout, the threshold), not twice running while a
    green flag is still to probe;
@@ -139,17 +140,20 @@ def subject(problem: Problem) -> frozenset[str]:
 
 def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
               other_items: list[BankItem], asked: list[str], cap: int, named: frozenset[str] = frozenset(),
-              ) -> Move | None:
-    """A mistake the answer itself shows, by the bank's cues and the rubric's: this phase's first,
-    then the most specific (a cue matching a long stretch, like a feature list, yields to one that
-    names the act, like a leaky feature inside the list), the bank's before the rubric's. A rubric
+              traps: list[BankItem] | None = None) -> Move | None:
+    """A mistake the answer itself shows, by the bank's cues, the rubric's, then the guide's classic
+    `traps`: this phase's first, then the most specific (a cue matching a long stretch, like a
+    feature list, yields to one that names the act, like a leaky feature inside the list), the
+    bank's before the rubric's, the rubric's (the acts the card grades) before the guide's. A rubric
     cue that only names what the problem itself is about (`named`: "LLM" in "LLM answer assistant")
     shows no mistake."""
     probes = state.get("probes", {})
     found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
-    for n, item in enumerate(_fresh(bank_items, asked) + _fresh(other_items, asked)):
+    banked = _fresh(bank_items, asked) + _fresh(other_items, asked)
+    for n, item in enumerate(banked + _fresh(traps or [], asked)):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
-            key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, False, n)
+            trap = n >= len(banked)  # after every rubric flag (their n is below any trap's)
+            key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, trap, n + (10_000 if trap else 0))
             found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
     for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
         # the answer's own justification anywhere in it (a latency budget beside the distillation) holds
@@ -175,7 +179,7 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
     told = set(state.get("facts_revealed", []))
     again = bool(_AGAIN.search(text))  # "what was the budget again?": the one time a fact is re-read
     matched = [f for f in matched if f.id not in told or again]
-    tooling = [a for a in unasked if facts.TOOLING.search(a)]
+    tooling = [a for a in unasked if facts.tooling(a)]
     rest = [a for a in unasked if a not in tooling and not _CHECKING.search(a)]
     parts = [f.fact.strip() for f in matched] + ([facts.TOOLING_ANSWER] if tooling else [])
     if rest and not parts:  # a part left open beside an answered one reads as confusing: no "for the rest"
@@ -187,17 +191,20 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
                 topic=pushed.topic if pushed else None, unanswered=rest[:1])
 
 
-def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: Phase, guide: Guide | None = None,
+def bank_items(bank: ProbeBank | None, rubric: Rubric, default: Rubric, phase: Phase,
                ) -> tuple[list[BankItem], list[BankItem]]:
-    """The bank's items for this phase, and those of every other phase, then the guide's challenges
-    to the classic mistakes any problem can show (after the problem's own, and for a problem
-    without a bank)."""
-    traps = guide.traps if guide else None
-    common = [i for p in rubric.phases for i in traps.for_phase(p, default)] if traps else []
+    """The bank's items for this phase, and those of every other phase."""
     if bank is None:
-        return [], common
+        return [], []
     others = [i for p in rubric.phases if p is not phase for i in bank.for_phase(p, default)]
-    return bank.for_phase(phase, default), others + common
+    return bank.for_phase(phase, default), others
+
+
+def traps(guide: Guide | None, rubric: Rubric, default: Rubric) -> list[BankItem]:
+    """The guide's challenges to the classic mistakes any problem can show, for every problem (one
+    without a bank too)."""
+    bank = guide.traps if guide else None
+    return [i for p in rubric.phases for i in bank.for_phase(p, default)] if bank else []
 
 
 def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
@@ -207,8 +214,9 @@ def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phas
     last = state["transcript"][-1]
     if last["role"] != "candidate" or not last["text"].strip():
         return None
-    items, others = bank_items(bank, rubric, default, phase, guide)
-    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap, named)
+    items, others = bank_items(bank, rubric, default, phase)
+    return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap, named,
+                     traps(guide, rubric, default))
 
 
 def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
@@ -218,7 +226,8 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     last = state["transcript"][-1]
     text = last["text"].strip() if last["role"] == "candidate" else ""
     asked = asked_so_far(state)
-    items, others = bank_items(bank, rubric, default, phase, guide)
+    items, others = bank_items(bank, rubric, default, phase)
+    common = traps(guide, rubric, default)
     said = candidate_sentences(state)
     named = subject(problem)
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
@@ -250,10 +259,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         if not matched and asks.OPINION.search(" ".join(questions)):
             return Move("turn_back", TURN_BACK)
         replied = answer(text, state, matched, unasked,
-                         challenge(text, state, phase, rubric.phases, items, others, asked, cap, named))
+                         challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common))
         if replied:
             return replied
-    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named):
+    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common):
         return pushed
     if state.get("intent") == "stay" and following.closing_request(text, rubric.phases) == rubric.phases.index(phase):
         return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
