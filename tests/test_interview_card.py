@@ -249,12 +249,13 @@ def test_the_phase_scoring_rule_is_data_and_a_bad_one_is_refused_by_name(tmp_pat
         load_model(bad, Scoring)
 
 
-def test_the_held_out_interviews_load_cite_their_own_answers_and_reach_new_problems() -> None:
-    from interviewer.evals.interviews import HELDOUT_DIR
+@pytest.mark.parametrize(("name", "least"), [("heldout", 12), ("heldout2", 8)])
+def test_the_held_out_interviews_load_cite_their_own_answers_and_reach_new_problems(name: str, least: int) -> None:
+    from interviewer.evals.interviews import HELDOUT_SETS
 
-    held = load_interviews(HELDOUT_DIR)
+    held = load_interviews(HELDOUT_SETS[name])
     tuned = load_interviews()
-    assert len(held) >= 12 and not set(held) & set(tuned)
+    assert len(held) >= least and not set(held) & set(tuned)
     assert len({i.problem for i in held.values()} - {i.problem for i in tuned.values()}) >= 6
     for item in held.values():
         text = " ".join(item.answers)
@@ -262,3 +263,58 @@ def test_the_held_out_interviews_load_cite_their_own_answers_and_reach_new_probl
             for fid, verdict in lab.flags.items():
                 if verdict in ("met", "partial", "raised"):
                     assert lab.evidence.get(fid) and all(q in text for q in lab.evidence[fid]), (item.id, fid)
+
+
+def test_a_second_labeling_is_scored_as_a_card_against_the_first() -> None:
+    """The ceiling: the same labels agree perfectly; the second labeling of heldout2 covers it all."""
+    from interviewer.evals.interviews import HELDOUT_SETS, inter_rater
+
+    first = load_interviews(HELDOUT_SETS["heldout2"])
+    same = inter_rater(first, first)
+    assert (same["phase_qwk"], same["hire_within_one"], same["claim_precision"]) == (1.0, 1.0, 1.0)
+    second = load_interviews(HELDOUT_SETS["heldout2"] / "second")
+    assert set(second) == set(first) and inter_rater(first, second)["n_cards"] == 2 * len(first)
+
+
+# -- reference-anchored evidence -------------------------------------------------------------
+
+ANCHORED = ("The yardstick is today's 400 rules plus the vendor score, compared at the same decline and "
+            "review volume; gradient-boosted trees on the rules' inputs and velocity come first.")
+GENERIC = "We should definitely have a baseline model before anything else, compared properly."
+
+
+@pytest.mark.parametrize(("answer", "verdict", "anchored"), [(ANCHORED, "met", True), (GENERIC, "partial", False)])
+def test_a_partial_green_that_makes_the_problems_reference_point_is_met_on_that_sentence(
+        answer: str, verdict: str, anchored: bool) -> None:
+    """A judge unsure of every question (P(yes) 0.6: partial): the sentence that makes the payment
+    problem's own baseline point in the candidate's words is met and is the quote; a generic
+    promise of a baseline stays partial."""
+    card = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.6})),
+                         ["The goal is fewer fraud losses without blocking good customers.", answer], "senior")
+    baseline = flags_of(card)["mod_g_baseline"]
+    assert (baseline.credited, baseline.anchored) == (verdict, anchored)
+    assert baseline.evidence[0].quote == answer
+    if anchored:
+        assert baseline.reference_words >= 7 and "reference point" in baseline.rationale
+
+
+def test_the_reference_never_creates_a_claim() -> None:
+    """A judge that says No: the same sentence earns nothing, and no red flag moves."""
+    card = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.02})), [ANCHORED], "senior")
+    flags = flags_of(card)
+    assert flags["mod_g_baseline"].credited == "not_addressed" and not flags["mod_g_baseline"].anchored
+    assert not any(f.anchored for f in flags.values() if f.kind == "red")
+
+
+def test_scoring_fit_reproduces_the_bundled_phase_score(tmp_path: Path) -> None:
+    """The fitter scores stored verdicts with the same arithmetic as the scorecard."""
+    from interviewer.evals.scoring_fit import PhaseCase, score
+    from interviewer.grading.scorecard import FlagResult, phase_score, scoring
+
+    rule = scoring()
+    flags = [FlagResult(flag_id="g1", kind="green", statement="s", weight=1.0, verdict="met", verified=True),
+             FlagResult(flag_id="g2", kind="green", statement="s", weight=1.5, verdict="partial", verified=True),
+             FlagResult(flag_id="r1", kind="red", statement="s", weight=1.0, verdict="raised", verified=True),
+             FlagResult(flag_id="r2", kind="red", statement="s", weight=1.0, verdict="not_raised", verified=True)]
+    case = PhaseCase("p", "c", 1.0, ((1.0, "met", 0), (1.5, "partial", 0)), ((1.0, "raised"), (1.0, "not_raised")), 3)
+    assert score(case, (rule.reference_met, rule.partial_credit, rule.red_share, *rule.bins)) == phase_score(flags)[0]

@@ -10,7 +10,8 @@ a quote the labels cite), flag kappa, phase-score QWK, hire signal within one st
 strong-minus-weak margin per problem. The flag thresholds come from the labeled write-ups; the
 phase-scoring rule (rubrics/calibration/scoring.yaml) was fitted on these interviews and the
 write-ups with leave-one-problem-out folds. `interviews-heldout/` holds interviews written and
-labeled blind after that, on problems the tuned set lacks too: its figures are reported apart.
+labeled blind after that, on problems the tuned set lacks too, and `interviews-heldout2/` a second such
+set written without the problems' reference points: their figures are reported apart.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from interviewer.grading.scorecard import SIGNAL_STEPS, FlagResult, HireSignal, 
 
 INTERVIEW_DIR = EVAL_DIR / "interviews"
 HELDOUT_DIR = EVAL_DIR / "interviews-heldout"  # written and labeled blind after the grader's tuning
+# Each held-out set is graded once, at a later code, and never read while changing the grader.
+# `heldout2` was written by helpers who saw only each problem's statement and facts (not its
+# reference points), then labeled by others who saw the rubric, the problem and one example.
+HELDOUT_SETS = {"heldout": HELDOUT_DIR, "heldout2": EVAL_DIR / "interviews-heldout2"}
 SIGNALS: list[HireSignal] = [s for _, s in SIGNAL_STEPS]
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which a card's quote is the labeled sentence
 
@@ -107,6 +112,41 @@ def compare_card(card: Scorecard | None, lab: FrameworkLabels) -> dict[str, Any]
     return {"claims": claims, "pairs": pairs, "phase_pairs": [(scores[pid], s) for pid, s in lab.phases.items()],
             "hire": hire, "hire_label": lab.hire, "overall": card.overall if card else 1.0,
             "hire_steps": abs(SIGNALS.index(hire) - SIGNALS.index(lab.hire))}
+
+
+def compare_labels(second: FrameworkLabels, first: FrameworkLabels, rubric_weights: dict[str, float]) -> dict[str, Any]:
+    """A second labeler's verdicts read as a card against the first's: the figures' ceiling."""
+    claims = []
+    pairs: dict[str, list[tuple[bool, bool]]] = {"green": [], "red": []}
+    for fid, truth in first.flags.items():
+        said = second.flags[fid]
+        pairs["red" if truth in ("raised", "not_raised") else "green"].append((positive(said), positive(truth)))
+        if positive(said):
+            quotes = first.evidence.get(fid, [])
+            claims.append({"flag": fid, "verdict": said, "label": truth, "right": positive(truth),
+                           "quoted": positive(truth) and any(
+                               fuzz.partial_ratio(a.lower(), b.lower()) >= QUOTE_MATCH
+                               for a in second.evidence.get(fid, []) for b in quotes),
+                           "quote": (second.evidence.get(fid) or [""])[0]})
+    overall = sum(second.phases[k] * w for k, w in rubric_weights.items()) / sum(rubric_weights.values())
+    return {"claims": claims, "pairs": pairs,
+            "phase_pairs": [(second.phases[pid], s) for pid, s in first.phases.items()],
+            "hire": second.hire, "hire_label": first.hire, "overall": round(overall, 2),
+            "hire_steps": abs(SIGNALS.index(second.hire) - SIGNALS.index(first.hire))}
+
+
+def inter_rater(first: dict[str, LabeledInterview], second: dict[str, LabeledInterview]) -> dict[str, Any]:
+    """The same figures for a second, independent labeling against the first (interviews both hold)."""
+    rows = []
+    for key, item in second.items():
+        if key not in first:
+            continue
+        for framework, lab in item.labels.items():
+            if framework in first[key].labels:
+                weights = {p.id: p.weight for p in get_rubric(framework).phases}
+                rows.append({"id": key, "problem": item.problem, "persona": item.persona, "framework": framework,
+                             **compare_labels(lab, first[key].labels[framework], weights)})
+    return summarize(rows) if rows else {}
 
 
 def label_overall(item: LabeledInterview, framework: str) -> float:

@@ -195,6 +195,9 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("held-out interviews: claim precision", "interviews", "summary.heldout.claim_precision"),
     ("held-out interviews: phase-score QWK vs labels", "interviews", "summary.heldout.phase_qwk"),
     ("held-out interviews: hire signal within one step", "interviews", "summary.heldout.hire_within_one"),
+    ("second held-out set: claim precision", "interviews", "summary.heldout2.claim_precision"),
+    ("second held-out set: phase-score QWK vs labels", "interviews", "summary.heldout2.phase_qwk"),
+    ("second held-out set: hire signal within one step", "interviews", "summary.heldout2.hire_within_one"),
 ]
 
 
@@ -268,16 +271,20 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
                 "|---|---|---|---|---|"]
         out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
                 f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
-        held = s.get("heldout")
-        if held:
-            out += ["", "Held-out interviews (`interviews-heldout/`: written and labeled blind, graded once "
-                    "after the changes were made):", "", "| metric | grader | constant rule |", "|---|---|---|"]
-            out += [f"| {k} | {_fmt(_get(held, k))} | {_fmt(_get(held['constant_rule'], k))} |" for k in shown]
+        for name, folder in (("heldout", "interviews-heldout"), ("heldout2", "interviews-heldout2")):
+            if held := s.get(name):
+                second = held.get("inter_rater") or {}  # a second labeler against the first: the ceiling
+                out += ["", f"Held-out interviews (`{folder}/`: written and labeled blind, graded once "
+                        "after the changes were made):", "",
+                        "| metric | grader | constant rule |" + (" second labeler |" if second else ""),
+                        "|---|---|---|" + ("---|" if second else "")]
+                out += [f"| {k} | {_fmt(_get(held, k))} | {_fmt(_get(held['constant_rule'], k))} |"
+                        + (f" {_fmt(_get(second, k))} |" if second else "") for k in shown]
         out += ["", "Strong minus weak overall, per problem: " + ", ".join(
             f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
             "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
-        held_out = {True: " (held out)", False: ""}
-        out += [f"| {r['id']}{held_out[r.get('set') == 'heldout']} | {r['framework']} "
+        held_out = {"heldout": " (held out)", "heldout2": " (held out, second set)"}
+        out += [f"| {r['id']}{held_out.get(r.get('set', ''), '')} | {r['framework']} "
                 f"| {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
                 f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"
                 for r in doc["items"]]

@@ -151,10 +151,11 @@ def run_personas_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) 
 
 
 def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -> dict[str, Any]:
-    from interviewer.evals.interviews import HELDOUT_DIR, load_interviews, run_interviews
+    from interviewer.evals.interviews import HELDOUT_SETS, inter_rater, load_interviews, run_interviews
     from interviewer.grading.document import grade_answers
 
-    sets = {"tuned": load_interviews(), "heldout": load_interviews(HELDOUT_DIR) if HELDOUT_DIR.is_dir() else {}}
+    sets = {"tuned": load_interviews()} | {
+        name: load_interviews(path) if path.is_dir() else {} for name, path in HELDOUT_SETS.items()}
     chosen = {name: {k: v for k, v in sorted(found.items()) if not opts.only or k in opts.only}
               for name, found in sets.items()}
     frameworks = opts.extra.get("frameworks")
@@ -168,10 +169,14 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
                              elapsed=len(item.answers) * item.minutes_per_turn, mode="eval")
 
     body = run_interviews(grade, chosen["tuned"], frameworks, bar.step)
-    if chosen["heldout"]:  # written and labeled blind, never read while changing the grader
-        held = run_interviews(grade, chosen["heldout"], frameworks, bar.step)
-        body["summary"]["heldout"] = held["summary"]
-        body["items"] += [{**r, "set": "heldout"} for r in held["items"]]
+    for name in HELDOUT_SETS:  # written and labeled blind, never read while changing the grader
+        if chosen[name]:
+            held = run_interviews(grade, chosen[name], frameworks, bar.step)
+            body["summary"][name] = held["summary"]
+            body["items"] += [{**r, "set": name} for r in held["items"]]
+            if (HELDOUT_SETS[name] / "second").is_dir():  # an independent second labeling: the ceiling
+                body["summary"][name]["inter_rater"] = inter_rater(
+                    sets[name], load_interviews(HELDOUT_SETS[name] / "second"))
     return {**body, "latency": percentiles([r["latency_s"] for r in body["items"]]), "latency_unit": "interview"}
 
 

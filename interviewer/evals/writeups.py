@@ -16,9 +16,10 @@ from interviewer.content.files import load_model, yaml_files
 from interviewer.evals.fitting import Item, held_out_folds
 from interviewer.grading import coherence
 from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
+from interviewer.grading.anchor import settle
 from interviewer.grading.calibration import lexical
 from interviewer.grading.probe import by_act
-from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
+from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score, scoring
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
 EVAL_DIR = Path(os.environ.get("INTERVIEWER_EVALS_DIR") or "evals").absolute()
@@ -70,6 +71,8 @@ def _credited(f: FlagResult, verdict: str) -> str:
     """A positive verdict counts only with evidence (a red flag for a missing thing is its own evidence)."""
     if verdict in ("met", "partial") and not f.evidence:
         return "not_addressed"
+    if f.kind == "green":  # a sentence making the problem's reference point settles it, as in the grader
+        verdict = settle(verdict, f.reference_words, scoring().reference_met)
     if f.kind == "red":  # what the quote shows rules a red flag, as it does in the grader
         verdict = by_act(verdict, f.act)[0]  # type: ignore[arg-type]
     if verdict == "raised" and not (f.evidence or f.verified):

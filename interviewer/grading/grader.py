@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from interviewer.content.problems import Problem
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase, Rubric
-from interviewer.grading import probe
+from interviewer.grading import anchor, probe
 from interviewer.grading.calibration import Calibration, load_calibration
 from interviewer.grading.coherence import cohere
 from interviewer.grading.judgement import (
@@ -347,7 +347,8 @@ class Grader:
                     if also.sentences else 0.0
         except LLMError as exc:
             return empty_result(kind, flag, self._not_graded(flag.id, exc))
-        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase)
+        res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase,
+                           anchor.reference_words(self.problem, flag) if kind == "green" else frozenset())
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")

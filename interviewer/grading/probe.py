@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase
-from interviewer.grading import lexical
+from interviewer.grading import anchor, lexical
 from interviewer.grading.agreement import POSITIVE
 from interviewer.grading.calibration import Calibration, score
 from interviewer.grading.calibration import lexical as lexical_feature
 from interviewer.grading.judgement import NOT_AN_ACT, SHOWN
 from interviewer.grading.retrieval import BM25
-from interviewer.grading.scorecard import Act, Evidence, FlagResult, Verdict
+from interviewer.grading.scorecard import Act, Evidence, FlagResult, Verdict, scoring
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.sentences import render as render_sentences
 
@@ -81,15 +81,22 @@ def by_act(verdict: Verdict, act: Act | None) -> tuple[Verdict, str]:
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
     p_also: float | None, sentences: list[Sentence], in_phase: list[Sentence],
+    reference: frozenset[str] = frozenset(),
 ) -> FlagResult:
     """The verdict for one flag, from P(yes) and the flag's terms in the candidate's best sentence
     (of all of `sentences`, and of those `in_phase`: placed in the flag's phase); a positive one
-    cites that sentence and the best-matching one shown."""
+    cites that sentence and the best-matching one shown. A partial green whose best sentence makes
+    the problem's `reference` point (anchor.py) is met, on that sentence."""
     s = score(kind, flag, p_yes, p_also)
     terms, named = lexical.best(flag, sentences)
     local = terms if in_phase is sentences else lexical.best(flag, in_phase)[0]
     verdict = cal.verdict(kind, cal.combined(kind, s, lexical_feature(flag, kind, terms),
                                              lexical_feature(flag, kind, local)), flag.id)
+    anchored, ref_words, ref_sentence = False, None, None
+    if kind == "green" and reference:
+        ref_words, ref_sentence = anchor.best(reference, sentences)
+        anchored = anchor.settle(verdict, ref_words, scoring().reference_met) != verdict
+        verdict = "met" if anchored else verdict
     acts = lexical.acts(flag, sentences) if kind == "red" else []
     # the rubric's cues name the wrong act itself ("keep an eye on the metrics", "clicks are a
     # perfect label"): quoted, that act is the flag, whatever a small model's P(yes) says
@@ -104,6 +111,8 @@ def result(
     cited = bm25.top(f"{flag.also_raised_if} {flag.statement}" if by_wrong_act else query(flag), CITED, among=ids)
     if named is not None and not by_wrong_act:  # the sentence naming the flag's terms comes first
         cited = [named, *[x for x in cited if x.sid != named.sid]][:CITED]
+    if anchored and ref_sentence is not None:  # ... unless the one making the reference point settled it
+        cited = [ref_sentence, *[x for x in cited if x.sid != ref_sentence.sid]][:CITED]
     # a red flag claims the candidate did something wrong: it stands only on a quote of that act,
     # never on an absence (shown once, as the green not met) and never on a clarifying question.
     # A red for a missing thing can still be shown by an act its cues name ("maximize accuracy").
@@ -127,7 +136,9 @@ def result(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         verified=(not positive) or bool(evidence),
         evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local, act=act,
-        rationale=f"{why}P(yes)={p_yes:.2f} to: {flag.question}"
+        reference_words=ref_words, anchored=anchored,
+        rationale=(f"Met: one sentence makes the problem's reference point ({ref_words} of its words). "
+                   if anchored else "") + f"{why}P(yes)={p_yes:.2f} to: {flag.question}"
         + (f" P(yes)={p_also:.2f} to: {flag.also_raised_if}" if p_also is not None else "")
         + (f" Terms named: {', '.join(sorted(lexical.found(flag, named.text)))}." if named else ""),
     )

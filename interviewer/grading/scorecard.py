@@ -55,6 +55,11 @@ class FlagResult(Model):
         "Calibrated grading: the most of the flag's terms one sentence holds (the lexical signal)."))
     terms_in_phase: int | None = Field(None, description=(
         "Calibrated grading: the same over the sentences placed in the flag's own phase."))
+    reference_words: int | None = Field(None, description=(
+        "Green flags on a problem with reference points: the most words of the flag's reference point "
+        "one sentence holds (grading/anchor.py)."))
+    anchored: bool = Field(False, description=(
+        "Met because a sentence makes the problem's reference point (partial by P(yes) and terms alone)."))
     act: Act | None = Field(None, description=(
         "Red flags graded by probability: the rubric's cues show the act in a quote (raised, whatever "
         "P(yes)), a sentence shows it (P(yes) decides) or none does (never raised: a gap is a green not met)."))
@@ -164,6 +169,9 @@ class Scoring(Model):
     partial_credit: float = Field(ge=0, le=1, description="A green flag partly shown, against 1 for met.")
     red_share: float = Field(ge=0, le=3, description="What the weighted share of red flags raised takes off.")
     bins: list[float] = Field(min_length=3, max_length=3, description="The raw credit that 2, 3 and 4 need.")
+    reference_met: int | None = Field(None, ge=1, description=(
+        "A partial green whose best sentence holds this many words of the problem's reference point is "
+        "met (grading/anchor.py); none: off."))
 
     @model_validator(mode="after")
     def _ascending(self) -> Scoring:
