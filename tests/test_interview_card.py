@@ -318,3 +318,21 @@ def test_scoring_fit_reproduces_the_bundled_phase_score(tmp_path: Path) -> None:
              FlagResult(flag_id="r2", kind="red", statement="s", weight=1.0, verdict="not_raised", verified=True)]
     case = PhaseCase("p", "c", 1.0, ((1.0, "met", 0), (1.5, "partial", 0)), ((1.0, "raised"), (1.0, "not_raised")), 3)
     assert score(case, (rule.reference_met, rule.partial_credit, rule.red_share, *rule.bins)) == phase_score(flags)[0]
+
+
+@pytest.mark.parametrize("item_id", ["eta_prediction_senior_weak", "notification_ranking_senior_strong"])
+def test_an_interview_skips_only_the_red_flags_no_answer_could_raise(item_id: str) -> None:
+    """The interview's grader does not ask a red flag no sentence shows the act of: every verdict is
+    the same as when everything is asked, under a judge whose answers vary with what it is shown."""
+    import zlib
+
+    item = load_interviews()[item_id]
+
+    def graded(skip: bool) -> tuple[dict[str, str], int]:
+        script = ProbeScript({"": lambda shown: (zlib.crc32(shown.encode()) % 97) / 96})
+        card = grade_answers(probe_grader(script, skip_silent=skip), item.answers, item.level)
+        return {k: f.credited for k, f in flags_of(card).items()}, len(script.bodies)
+
+    (asked_all, calls_all), (skipped, calls_skipped) = graded(False), graded(True)
+    assert skipped == asked_all
+    assert calls_skipped < calls_all

@@ -129,6 +129,7 @@ class Grader:
         strategy: GraderStrategy = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
         calibration: Calibration | None = None, live: bool = False, memo: ProbeMemo | None = None,
+        skip_silent: bool = False,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
@@ -142,6 +143,9 @@ class Grader:
         # cached prefix stays; otherwise (a write-up, an eval) every slot at once
         self.live = live
         self.memo = memo  # P(yes) by prompt, shared by the graders of one process (an interview's turns)
+        # an interview skips the red flags no answer could raise (probe.silent: same verdicts, fewer
+        # calls); write-ups and evals ask them all, since calibration is fitted on every P(yes)
+        self.skip_silent = skip_silent
         self.left_out: dict[str, int] = {}
         self._constrained = False  # set when the server turned out to give no logprobs
         s = llm.settings
@@ -335,6 +339,8 @@ class Grader:
                    problem: str, in_phase: list[Sentence]) -> FlagResult:
         if self._abort:
             return empty_result(kind, flag, f"{NOT_GRADED}{self._abort}")
+        if self.skip_silent and probe.silent(kind, flag, sentences):  # its verdict needs no call
+            return probe.unasked(flag)
         ctx = probe.for_flag(flag, sentences, bm25, whole=probe.LIVE_WHOLE if self.live else probe.PER_FLAG)
         messages = probe.prompt(problem, phase, ctx, flag.question)
         start = time.perf_counter()

@@ -78,6 +78,35 @@ def by_act(verdict: Verdict, act: Act | None) -> tuple[Verdict, str]:
     return verdict, ""
 
 
+def _gated(flag: Flag, by_wrong_act: bool) -> bool:
+    """Whether a red flag needs a quoted act: raised by its second question, one with cues; else one
+    with cues, terms or for a missing thing."""
+    return bool(flag.cues) if by_wrong_act else bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no"
+
+
+def _absent(flag: Flag, acts: list[Sentence], by_wrong_act: bool) -> bool:
+    """No quoted act for a red flag that needs one (result's rule)."""
+    return _gated(flag, by_wrong_act) and (
+        not acts if flag.raised_when == "no" or by_wrong_act else len(acts) < flag.act_sentences)
+
+
+def silent(kind: FlagKind, flag: Flag, sentences: list[Sentence]) -> bool:
+    """A red flag no answer of the model could raise: no sentence shows its act, by either of its
+    questions, so result() would settle it not raised whatever P(yes) says. A live interview skips
+    its calls (the verdict is the same; the grader's slot is freed for the interviewer)."""
+    if kind != "red" or len(lexical.cued(flag, sentences)) >= flag.act_sentences:
+        return False
+    acts = lexical.acts(flag, sentences)
+    return _absent(flag, acts, False) and (not flag.also_raised_if or _absent(flag, acts, True))
+
+
+def unasked(flag: Flag) -> FlagResult:
+    """What result() gives a silent red flag, without the model's call."""
+    return FlagResult(flag_id=flag.id, kind="red", statement=flag.statement, weight=flag.weight,
+                      verdict="not_raised", verified=True, act="none",
+                      rationale=f"{NOT_AN_ACT}Not asked: no sentence shows its act.")
+
+
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
     p_also: float | None, sentences: list[Sentence], in_phase: list[Sentence],
@@ -119,10 +148,8 @@ def result(
     # A red "did something wrong" flag needs its act quoted: a sentence its cues (else its terms)
     # show, as many as the flag asks for (dwelling on infrastructure is several sentences, not one).
     # Raised by its second question (a leaky input), a flag with cues needs a sentence they show too.
-    gated = kind == "red" and (bool(flag.cues) if by_wrong_act else
-                               bool(flag.cues) or bool(flag.terms) or flag.raised_when == "no")
-    absence = gated and (not acts if flag.raised_when == "no" or by_wrong_act else len(acts) < flag.act_sentences)
-    if gated and acts:
+    absence = kind == "red" and _absent(flag, acts, by_wrong_act)
+    if kind == "red" and _gated(flag, by_wrong_act) and acts:
         cited = (cued if shown else acts)[:CITED]
     evidence = [Evidence(quote=x.text, where=x.where, sentence=x.sid) for x in cited
                 if kind == "green" or not lexical.is_question(x.text)]

@@ -59,8 +59,10 @@ class Context:
     probes: ProbeMemo = field(default_factory=ProbeMemo)
 
     def grader(self, rubric: Rubric, problem: Problem, final: bool = False) -> Grader:
-        """Turn by turn, in the grader's own slot; the final card on every slot at once."""
-        return Grader(self.llm, rubric, problem, strategy=self.strategy, live=not final, memo=self.probes)
+        """Turn by turn, in the grader's own slot; the final card on every slot at once. Red flags no
+        answer could raise are not asked (the same verdicts, sooner)."""
+        return Grader(self.llm, rubric, problem, strategy=self.strategy, live=not final, memo=self.probes,
+                      skip_silent=True)
 
     def rubric(self, state: InterviewState) -> Rubric:
         return self.catalog.rubric(state["framework"])
