@@ -11,14 +11,18 @@ import re
 
 EXTRACT = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|previous|everything)\b|"
-    r"\b(?:system|hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
-    r"\byour (?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|"
-    r"checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
+    r"\b(?:hidden|secret|original|initial) (?:prompt|instructions?|notes?|message)\b|"
+    # "the system prompt tells the model to cite" is design talk in an LLM problem; asked for, or not
+    # said as part of a design (the/a/our/my), it is not
+    r"(?<!\bthe )(?<!\ba )(?<!\bour )(?<!\bmy )\bsystem (?:prompt|instructions?|message)\b|"
+    r"\bwhat(?:'s| is| does| did)\b.{0,12}\bthe system (?:prompt|instructions?|message)\b|"
+    r"\byour (?:system )?(?:prompt|instructions|notes|rubric|grading (?:criteria|guide|rubric)|"
+    r"scoring (?:guide|rubric)|checklist|answer key|hidden facts?|evaluation criteria|private notes)\b|"
     # "the prompt" or "the notes" is design talk in an LLM or ticketing problem; asked for, it is not
     r"\bthe (?:rubric|grading (?:criteria|guide|rubric)|scoring (?:guide|rubric)|answer key|hidden facts?|"
     r"private notes)\b|"
     r"\b(?:tell|give|show|share|reveal|print|repeat|recite|read|dump|output)\b.{0,20}\bthe "
-    r"(?:prompt|instructions|notes|checklist|evaluation criteria)\b|"
+    r"(?:system )?(?:prompt|instructions|notes|checklist|evaluation criteria|message)\b|"
     # "an LLM-as-judge rubric", "a rubric covering correctness" is the candidate's own design
     r"(?<!judge )(?<!judging )(?<!scoring )(?<!grading )(?<!\ba )(?<!\ban )(?<!\bour )(?<!\bmy )\brubric\b|"
     r"\bgreen flags?\b|\bred flags?\b|\bcore challenge\b|\blevel bar\b|"

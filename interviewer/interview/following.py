@@ -84,27 +84,37 @@ def opening_request(text: str, phases: list[Phase]) -> int | None:
 _SETS_OUT = re.compile(r"\b(?:sketch|draw|walk|start|cover|describe|lay out|outline)\b")
 
 
-def closing_request(text: str, phases: list[Phase]) -> int | None:
+def closing_request(text: str, phases: list[Phase], last_words: bool = False) -> int | None:
     """The phase an answer's last sentence takes the interview to ("I've used about six minutes, so
     let me go to the high-level design.", "Let me sketch the high-level design."): where the
-    candidate goes next, even when the answer opened somewhere else."""
+    candidate goes next, even when the answer opened somewhere else. `last_words`: only when the
+    request ends the answer ("Going back to data for a second, since the articles are in 6
+    languages I'd ..." already says what it went back for)."""
     parts = [c.lower() for c in clauses(text)]
     if len(parts) < 2:
         return None
     # "..., so let me ...", "if it looks reasonable, can we move on to data?"
-    for clause in _heads(parts[-1], r"\bso,?\s+|,\s+", r"[.,;:!?]| because | since | so that | so this | so we "):
+    for clause, rest in _heads(parts[-1], r"\bso,?\s+|,\s+", r"[.,;:!?]| because | since | so that | so this | so we "):
         if len(words(clause)) <= OPENING_WORDS and _OPENS_MOVE.match(clause) and (
-                _GO.search(clause) or _SETS_OUT.search(clause)):
+                _GO.search(clause) or _SETS_OUT.search(clause)) and not (last_words and _says_more(rest)):
             return phase_named(clause, phases)
     return None
 
 
-def _heads(part: str, starts: str, ends: str) -> Iterator[str]:
+def _says_more(rest: str) -> bool:
+    """What follows a request carries the design itself ("..., since the articles are in 6
+    languages I'd use a multilingual encoder"), not only why ("so this has a place in the system")."""
+    return len(words(rest)) > 12 or re.search(r"\b(?:i|we)(?:'d| would|'ll| will)\b", rest) is not None
+
+
+def _heads(part: str, starts: str, ends: str) -> Iterator[tuple[str, str]]:
     """The lower-cased clause beginning at the start of `part` and after each `starts` match, filler
-    words dropped, cut at the first `ends` match: where a request to move may stand."""
+    words dropped, cut at the first `ends` match (where a request to move may stand), and what
+    follows it."""
     low = part.lower()
     for start in [0, *(m.end() for m in re.finditer(starts, low))]:
-        yield re.split(ends, _FILLER.sub("", low[start:]), maxsplit=1)[0]
+        head, *rest = re.split(ends, _FILLER.sub("", low[start:]), maxsplit=1)
+        yield head, " ".join(rest)
 
 
 # A request in the middle of an answer is asked outright: "...; can we go to modeling? That's where
@@ -118,7 +128,7 @@ _SPEND = re.compile(
 def request_clause(text: str, phases: list[Phase]) -> int | None:
     """The phase a clause anywhere in the answer asks outright to go to, if one does."""
     for part in clauses(text):
-        for clause in _heads(part, r"\bso,?\s+|[;,]\s+", r"[.,;:!?]| because | since | so that "):
+        for clause, _ in _heads(part, r"\bso,?\s+|[;,]\s+", r"[.,;:!?]| because | since | so that "):
             if len(words(clause)) <= OPENING_WORDS and _ASKS_MOVE.match(clause) and (
                     _GO.search(clause) or _SPEND.search(clause)) and (named := phase_named(clause, phases)) is not None:
                 return named

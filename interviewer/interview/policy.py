@@ -264,7 +264,8 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             return replied
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common):
         return pushed
-    if state.get("intent") == "stay" and following.closing_request(text, rubric.phases) == rubric.phases.index(phase):
+    if state.get("intent") == "stay" and following.closing_request(text, rubric.phases, last_words=True) \
+            == rubric.phases.index(phase):
         return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
     probes = state.get("probes", {})
     raised = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised" and probes.get(f.id, 0) < cap]
