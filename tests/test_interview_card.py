@@ -336,3 +336,11 @@ def test_an_interview_skips_only_the_red_flags_no_answer_could_raise(item_id: st
     (asked_all, calls_all), (skipped, calls_skipped) = graded(False), graded(True)
     assert skipped == asked_all
     assert calls_skipped < calls_all
+
+
+def test_a_naive_objective_with_a_modifier_is_still_the_act() -> None:
+    """"maximize classification accuracy" is "maximize accuracy"; a business goal beside it excuses it."""
+    naive = RUBRIC.flag("pf_r_naive_objective")[2]
+    assert lexical.shows(naive, "The north star is clear: maximize classification accuracy on inbound mail.")
+    assert lexical.shows(naive, "We optimize overall accuracy.")
+    assert not lexical.shows(naive, "We maximize classification accuracy only as a proxy for fewer fraud losses.")
