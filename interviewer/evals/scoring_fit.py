@@ -2,10 +2,11 @@
 
 `python -m interviewer.evals.scoring_fit --interviews DIR/interviews.json --writeups DIR/writeups.json`
 reads the cards an eval run graded (the tuned interviews only: held-out sets are never fitted on)
-and the labels' phase scores, searches a grid of (partial credit, red share, bins) for the best
-pooled phase-score QWK plus the interviews' hire signal within one step, and reports the same
-figures with each problem's cards scored by the rule fitted on the other problems. `--write`
-stores the fit on all problems in the bundled scoring file.
+and the labels' phase scores, searches a grid of (reference words, partial credit, red share, bins)
+for the best sum of the interviews' phase-score QWK, the write-ups' phase-score QWK and the
+interviews' hire signal within one step, and reports the same figures with each problem's cards
+scored by the rule fitted on the other problems. `--write` stores the fit on all problems in the
+bundled scoring file.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import numpy as np
 import yaml
 
 from interviewer.content.files import BUNDLED
+from interviewer.content.rubric import Level
 from interviewer.grading.agreement import qwk
 from interviewer.grading.anchor import settle
-from interviewer.grading.scorecard import LEVEL_BAR, SIGNAL_STEPS
+from interviewer.grading.scorecard import LEVEL_BAR, SIGNAL_STEPS, hire_signal, raw_credit
 
 SIGNALS: list[str] = [s for _, s in SIGNAL_STEPS]
 GRID: dict[str, list[Any]] = {
@@ -48,7 +50,7 @@ class PhaseCase:
 @dataclass(frozen=True)
 class CardCase:
     card: str
-    level: str | None  # interviews only: the hire signal is scored
+    level: Level | None  # interviews only: the hire signal is scored
     hire: str | None
 
 
@@ -58,13 +60,6 @@ Rule = tuple[int | None, float, float, float, float, float]
 def score(case: PhaseCase, rule: Rule) -> int:
     """The same arithmetic as scorecard.phase_score, on stored verdicts."""
     return 1 + sum(raw(case, rule) >= b for b in rule[3:])
-
-
-def signal(overall: float, level: str) -> str:
-    for upper, name in SIGNAL_STEPS:
-        if overall - LEVEL_BAR[level] < upper:
-            return name
-    return SIGNALS[-1]
 
 
 def _qwk(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -130,13 +125,9 @@ class Search:
 
 
 def raw(case: PhaseCase, rule: Rule) -> float:
+    """The scorecard's raw credit, the stored greens anchored by the rule's reference threshold."""
     need, partial, red_share, *_ = rule
-    g_total = sum(w for w, _, _ in case.greens) or 1.0
-    r_total = sum(w for w, _ in case.reds) or 1.0
-    credit = {"met": 1.0, "partial": partial}
-    earned = sum(w * credit.get(settle(v, n, need), 0.0) for w, v, n in case.greens) / g_total
-    penalty = sum(w for w, v in case.reds if v == "raised") / r_total
-    return min(1.0, max(0.0, earned - red_share * penalty))
+    return raw_credit([(w, settle(v, n, need)) for w, v, n in case.greens], list(case.reds), partial, red_share)
 
 
 def figures(phases: list[PhaseCase], cards: dict[str, CardCase], rule: Rule) -> dict[str, float]:
@@ -150,11 +141,13 @@ def scored(phases: list[PhaseCase], cards: dict[str, CardCase], got: list[int]) 
     for p, s in zip(phases, got, strict=True):
         per_card.setdefault(p.card, []).append((p.weight, s))
     hits = []
-    for cid, scored in per_card.items():
+    for cid, weighed in per_card.items():
         c = cards[cid]
         if c.level and c.hire:
-            overall = round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 2)
-            hits.append(abs(SIGNALS.index(signal(overall, c.level)) - SIGNALS.index(c.hire)) <= 1)
+            overall = round(sum(w * s for w, s in weighed) / sum(w for w, _ in weighed), 2)
+            signal, _ = hire_signal(overall, c.level)
+            hits.append(abs(SIGNALS.index(signal) - SIGNALS.index(c.hire)) <= 1)
+
     def qwk_of(writeup: bool) -> float:
         pairs = [(g, p.label) for g, p in zip(got, phases, strict=True) if (not cards[p.card].hire) == writeup]
         return round(qwk([g for g, _ in pairs], [t for _, t in pairs]), 3) if pairs else 0.0

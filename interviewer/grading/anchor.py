@@ -58,8 +58,8 @@ def best(words: frozenset[str], sentences: list[Sentence]) -> tuple[int, Sentenc
     """The most reference words one stated sentence holds (not a question, not a bare list), and
     that sentence (the first of the best)."""
     top, where = 0, None
-    for s in sentences:
-        if not words or lexical.is_question(s.text) or lexical.is_list(s.text):
+    for s in sentences if words else []:
+        if lexical.is_question(s.text) or lexical.is_list(s.text):
             continue
         n = len(words & set(terms(s.text)))
         if n > top:

@@ -185,18 +185,24 @@ def scoring() -> Scoring:
     return load_model(BUNDLED / "rubrics" / "calibration" / "scoring.yaml", Scoring)
 
 
+def raw_credit(greens: list[tuple[float, str]], reds: list[tuple[float, str]],
+               partial_credit: float, red_share: float) -> float:
+    """Green credit (weighted share of green flags met, partial ones in part) minus `red_share` times
+    the weighted share of red flags raised, in [0, 1]; (weight, credited verdict) pairs. The phase
+    score's arithmetic, shared with the fit of its rule (evals/scoring_fit.py)."""
+    g_total = sum(w for w, _ in greens) or 1.0
+    r_total = sum(w for w, _ in reds) or 1.0
+    credit = {"met": 1.0, "partial": partial_credit}
+    earned = sum(w * credit.get(v, 0.0) for w, v in greens) / g_total
+    penalty = sum(w for w, v in reds if v == "raised") / r_total
+    return min(1.0, max(0.0, earned - red_share * penalty))
+
+
 def phase_score(flags: list[FlagResult]) -> tuple[int, float]:
-    """Green credit (weighted share of green flags met, partial ones in part) minus a share of the
-    weighted red flags raised, mapped onto 1-4 by the fitted bins."""
+    """The raw credit of a phase's verdicts mapped onto 1-4 by the fitted bins."""
     rule = scoring()
-    greens = [f for f in flags if f.kind == "green"]
-    reds = [f for f in flags if f.kind == "red"]
-    g_total = sum(f.weight for f in greens) or 1.0
-    r_total = sum(f.weight for f in reds) or 1.0
-    credit = {"met": 1.0, "partial": rule.partial_credit}
-    earned = sum(f.weight * credit.get(f.credited, 0.0) for f in greens) / g_total
-    penalty = sum(f.weight for f in reds if f.credited == "raised") / r_total
-    raw = min(1.0, max(0.0, earned - rule.red_share * penalty))
+    raw = raw_credit([(f.weight, f.credited) for f in flags if f.kind == "green"],
+                     [(f.weight, f.credited) for f in flags if f.kind == "red"], rule.partial_credit, rule.red_share)
     return 1 + sum(raw >= b for b in rule.bins), round(raw, 3)
 
 
