@@ -9,6 +9,7 @@ from interviewer.interview import conduct
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.planner import as_them
+from interviewer.interview.routing import GRACE_MIN
 from interviewer.interview.sessions import Sessions
 from interviewer.testing.fake_grader import InterviewScript, JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm
@@ -109,7 +110,11 @@ def test_a_red_flag_shown_as_the_budget_runs_out_is_challenged_before_moving_on(
     assert "Challenge it" in script.last_notes
     clock.advance(60)
     "".join(s.send(sid, "We'd watch the fraud rate."))
-    assert s.load(sid).phase_id == "high_level_design", "the phase moves on after the challenge"
+    # still within the grace, and the phase's basics (the business objective) were never asked: one question
+    assert s.load(sid).phase_id == "problem_framing"
+    clock.advance(60)
+    "".join(s.send(sid, "Fewer fraud losses."))
+    assert s.load(sid).phase_id == "high_level_design", "the phase moves on once its grace is spent"
 
 
 def test_a_challenge_the_model_botched_is_still_a_challenge(make_sessions: SessionsFactory) -> None:
@@ -152,7 +157,8 @@ def test_a_budget_phase_change_answers_the_last_answer_in_one_clause_first() -> 
     list(opening)
     clock.advance(60)
     "".join(s.send(sid, "We want to cut fraud losses at checkout."))
-    clock.advance(RUBRIC.phases[0].budget.target_minutes * 60)  # the budget is spent by the next answer
+    # the budget and its grace (which would wait for a basic never asked) are spent by the next answer
+    clock.advance((RUBRIC.phases[0].budget.target_minutes + GRACE_MIN) * 60)
     reply = "".join(s.send(sid, "Labels come from chargebacks, which arrive about a month later."))
     assert reply == ("Delayed chargebacks mean the labels arrive weeks late. Let's move on to high-level design. "
                      + RUBRIC.phases[1].opener)

@@ -213,16 +213,32 @@ def test_a_parroting_reply_from_the_model_is_replaced_before_it_is_shown() -> No
 
 
 def test_a_strong_answer_gets_a_deeper_problem_specific_question_and_a_mistake_is_challenged() -> None:
+    """In the deep dives, once the phase's basics are shown, a strong answer is taken toward the problem's
+    core; in framing a strong answer is not handed a deeper question (labeled a hint more often than not)."""
     bank = Catalog.load().bank("payment_fraud")
     assert bank is not None
+    deeper = {i.ask for i in bank.probes if i.move == "deeper"}
     s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
     sid, opening = s.start("payment_fraud")
     list(opening)
+    say(s, sid, "How and when do we learn that a payment was really fraud, and what share of payments is fraud?", clock)
     reply = say(s, sid, "The business goal is fraud losses in basis points of volume without hurting approval "
                         "rates, because a false decline loses the customer; so I'd predict the probability a "
-                        "payment is fraud and act on expected cost, with 15 dollar fees on a 0.12% base rate.",
+                        "payment is fraud before authorisation, with 15 dollar fees on a 0.12% base rate.",
                 clock)
-    deeper = {i.ask for i in bank.probes if i.move == "deeper" and i.phase == "problem_framing"}
+    assert reply not in deeper and reply.endswith("?")
+    basics = ("Edge cases first: a brand-new card at a new merchant gets the rules and a 3-D Secure challenge; at "
+              "ten times the traffic the feature store shards by card; and I'd alert when the decline rate moves "
+              "20% off its weekly baseline.")
+    shown = {f: ("yes", [basics[:40]]) for f in ("dd_g_edge_cases", "dd_g_scaling", "dd_g_concrete_monitoring")}
+    s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, shown)))
+    sid, opening = s.start("payment_fraud")
+    list(opening)
+    say(s, sid, "Let's skip ahead to deep dives.", clock)
+    say(s, sid, basics, clock)
+    reply = say(s, sid, "The riskiest part is card testing: rings try stolen cards with 1 dollar payments before a "
+                        "big one, because then the big payment looks normal, so I would study each card's "
+                        "sequence over 24 hours.", clock)
     assert reply in deeper
     weak = "We should maximize accuracy on the fraud classifier."
     reply = say(s, sid, weak, clock)
@@ -578,3 +594,21 @@ def test_classic_traps_of_search_video_and_the_llm_assistant_are_pressed() -> No
         sid, opening = s.start(problem)
         list(opening)
         assert asked in say(s, sid, text, clock), problem
+
+
+def test_a_question_the_candidate_already_answered_earlier_is_not_asked() -> None:
+    """An item's `unless` reads every answer so far: a candidate who already traced a payment through the
+    live path is not asked to trace one."""
+    trace = ("Trace one card payment from the merchant's authorisation request to what the cardholder sees a "
+             "second later: what happens along the way?")
+
+    def entering_design(said: str) -> str:
+        s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+        sid, opening = s.start("payment_fraud")
+        list(opening)
+        return say(s, sid, "Let's move on to the high-level design." + said, clock)
+
+    assert entering_design("").endswith(trace)  # the control: the probe is due
+    reply = entering_design(" In the live path we fetch the card's velocity counters, score it, and approve, "
+                            "decline or send a 3-D Secure step-up.")
+    assert trace not in reply and reply.endswith("?")

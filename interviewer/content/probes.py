@@ -54,6 +54,8 @@ class BankItem(Strict):
     flags: list[Annotated[str, StringConstraints(pattern=SLUG)]] = Field(min_length=1, max_length=3)
     cue: Cue | None = Field(None, description="Challenges: a regular expression over the lower-cased answer.")
     ask: Ask = Field(description="One question ending in '?', spoken to the candidate.")
+    unless: Cue | None = Field(None, description="A regular expression over the lower-cased answers so far: "
+                               "they already say what the item asks (or, for a challenge, already meet it).")
 
     @model_validator(mode="after")
     def _challenge_has_cue(self) -> BankItem:
@@ -64,6 +66,11 @@ class BankItem(Strict):
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
         return re.compile(self.cue) if self.cue else None
+
+    def answered(self, said: str) -> bool:
+        """The candidate's answers so far (`said`, lower-cased) already say what this item asks:
+        asking it would read as not listening (the commonest fault strong candidates saw)."""
+        return bool(self.unless and re.search(self.unless, said))
 
     def shown_in(self, answer: str) -> re.Match[str] | None:
         """The span of the answer that shows the mistake this challenge is about; not one the

@@ -69,8 +69,6 @@ STOCK = [
           ("design", "data"),
           _words(r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b")),
     Stock("Which design choice you made here would you most like to revisit, and why?", ("design", "modeling", "deep")),
-    Stock("Where would this break first as traffic grows tenfold?", ("design", "serving", "deep"),
-          _words(r"\b(?:scal\w*|traffic|qps|per second|tenfold|10x|shard\w*|replica\w*|autoscal\w*)\b")),
     Stock("What would you cut if you had half the time to ship it?", ("design", "deep")),
     Stock("Which assumption in what you just described are you least sure of, and how would you check it?",
           ("framing", "design", "data", "modeling", "serving", "deep"),
@@ -86,6 +84,10 @@ STOCK = [
     Stock("What else would you want to know before you start designing?", ("framing",)),
     Stock("How would you state the goal of this system in one sentence, and how would we know it was met?",
           ("framing",)),
+    # last: 6 of 26 acceptable in the labeled replies, as low in the first three sets as in the blind ones
+    # (3/11, 3/15): asked of a design that did not need to scale, it reads as a stock question
+    Stock("Where would this break first as traffic grows tenfold?", ("design", "serving", "deep"),
+          _words(r"\b(?:scal\w*|traffic|qps|per second|tenfold|10x|shard\w*|replica\w*|autoscal\w*)\b")),
 ]
 STOCK_BY_ASK = {s.ask: s for s in STOCK}
 FALLBACKS = [s.ask for s in STOCK]

@@ -2,8 +2,9 @@
 
 A phase moves on when the candidate asks, when its time is spent (or its share of answers given,
 timing.phase_pace_min) or when its green flags are all
-met (after its minimum); it waits, within GRACE_MIN, while the candidate is still asking or a
-mistake they just showed is not yet challenged.
+met (after its minimum); it waits, within GRACE_MIN, while the candidate is still asking, a
+mistake they just showed is not yet challenged, or a green flag of the phase was neither shown nor
+asked about.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move |
                            ctx.probe_cap, policy.subject(ctx.problem(state)), ctx.catalog.guide)
 
 
+def basic_unasked(state: InterviewState, ctx: Context, phase: Phase) -> bool:
+    """A green flag of the phase neither shown nor asked about yet (policy.basic_unasked)."""
+    return policy.basic_unasked(state, ctx.rubric(state), ctx.catalog.rubric(), phase,
+                                ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap)
+
+
 def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["wrapup", "advance", "interviewer"]:
     """After the candidate's turn: end, change phase, or reply in this one."""
     ctx = runtime.context
@@ -53,8 +60,8 @@ def route_answer(state: InterviewState, runtime: Runtime[Context]) -> Literal["w
     text = state["transcript"][-1]["text"] if state["transcript"][-1]["role"] == "candidate" else ""
     # A red flag the answer shows is challenged before the phase moves on, within a grace minute.
     due = bool(red_flags_shown(text, phases, state.get("probes", {}), ctx.probe_cap) or pushback(state, ctx, phase))
-    # and so is a clarifying question: the candidate is still asking
-    due = due or bool(intent.questions(text))
+    # and so is a clarifying question: the candidate is still asking; and a basic of the phase never asked
+    due = due or bool(intent.questions(text)) or (not last and basic_unasked(state, ctx, phase))
     pace = phase_pace_min(state, ctx)
     if due and pace < phase.budget.target_minutes + GRACE_MIN:
         return "interviewer"

@@ -1,0 +1,92 @@
+"""Challenges: a mistake the last answer shows, pushed back on in the candidate's own words.
+
+The bank's cues for this problem come first, then the rubric's (the acts the card grades), then the
+guide's classic traps any problem can show; the quote is the clause that holds the act.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.content.probes import BankItem
+from interviewer.content.problems import Problem
+from interviewer.content.rubric import Phase
+from interviewer.grading import lexical
+from interviewer.interview import conduct
+from interviewer.interview.guards import words
+from interviewer.interview.moves import Move, fresh, this_answer
+from interviewer.interview.state import InterviewState
+
+QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
+LONG_MATCH = 80  # characters: a cue matching more than this (a list) is less specific than a short one
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n|—|\(|\)")
+QUOTE_MIN = 3  # a quote shorter than this ("Monitoring") reads as a fragment: the question stands alone
+
+
+def said_first(text: str, span: tuple[int, int]) -> str:
+    """'You said "…". ' before a challenge, when the candidate's words make a readable quote."""
+    q = quote(text, span)
+    return f'You said "{q}". ' if q else ""
+
+
+def quote(text: str, span: tuple[int, int]) -> str:
+    """The candidate's own words where the mistake was matched, in their case: up to QUOTE_WORDS
+    words of the clause holding the match's end, ending there (then filled on from the clause's
+    rest), with an ellipsis where cut. Not the clause's last words: in "Once it hits 95% I'd roll it
+    out to all users, and after launch we'd watch app ratings." the act is the roll-out."""
+    # clause ends before the match's last character, read on the whole text (a search cut short at the
+    # match would take the point of "0.5" for a sentence's end)
+    stops = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() < span[1]]
+    start = stops[-1] if stops else 0
+    after = _CLAUSE_END.search(text, span[1])
+    cut = span[1] + len(re.match(r"\S*", text[span[1]:]).group())  # type: ignore[union-attr]
+    head = re.findall(r"\S+", text[start:cut])
+    tail = re.findall(r"\S+", text[cut:after.start() if after else len(text)])
+    kept = head[-QUOTE_WORDS:]
+    room = QUOTE_WORDS - len(kept)
+    said = " ".join(kept + tail[:room]).strip(" ,;:.\"'")
+    if len(said.split()) < QUOTE_MIN:
+        return ""
+    return f"{'…' if len(head) > QUOTE_WORDS else ''}{said}{'…' if len(tail) > room else ''}"
+
+
+def subject(problem: Problem) -> frozenset[str]:
+    """The words naming what the problem is about ("llm", "answer", "assistant"): a rubric cue that
+    matches only these shows no mistake (challenge's `named`)."""
+    return frozenset(words(problem.title))
+
+
+def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
+              other_items: list[BankItem], asked: list[str], cap: int, named: frozenset[str] = frozenset(),
+              traps: list[BankItem] | None = None) -> Move | None:
+    """A mistake the answer itself shows, by the bank's cues, the rubric's, then the guide's classic
+    `traps`: this phase's first, then the most specific (a cue matching a long stretch, like a
+    feature list, yields to one that names the act, like a leaky feature inside the list), the
+    bank's before the rubric's, the rubric's (the acts the card grades) before the guide's. A rubric
+    cue that only names what the problem itself is about (`named`: "LLM" in "LLM answer assistant")
+    shows no mistake."""
+    probes = state.get("probes", {})
+    found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
+    now = this_answer(text)
+    banked = fresh(bank_items, asked, now) + fresh(other_items, asked, now)
+    for n, item in enumerate(banked + fresh(traps or [], asked, now)):
+        if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
+            trap = n >= len(banked)  # after every rubric flag (their n is below any trap's)
+            key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, trap, n + (10_000 if trap else 0))
+            found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
+    for n, flag in enumerate(f for ph in phases for f in ph.red_flags):
+        # the answer's own justification anywhere in it (a latency budget beside the distillation) holds
+        # the challenge back, not only one in the same sentence
+        act = flag.act(text)
+        m = act[1] if act else None
+        if m is not None and set(words(m.group())) <= named:
+            continue
+        ask = flag.cue_challenges.get(act[0], flag.challenge) if act else flag.challenge  # that act's own pushback
+        if ask and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
+                not conduct.asked_before(ask, asked) and not flag.excused(text):
+            key = (flag not in phase.red_flags, m is not None and m.end() - m.start() > LONG_MATCH, True, n)
+            said = said_first(text, m.span()) if m else ""
+            found.append((key, Move("challenge", said + ask, topic=flag.id, flag=flag)))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
