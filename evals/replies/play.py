@@ -9,6 +9,7 @@
     .venv/bin/python evals/replies/play.py y evals/replies/y1/played    # a fourth (replies/unseen4/)
     .venv/bin/python evals/replies/play.py z evals/replies/z1/played    # a fifth (replies/unseen5/)
     .venv/bin/python evals/replies/play.py q evals/replies/q1/played    # a sixth (replies/unseen6/)
+    .venv/bin/python evals/replies/play.py r evals/replies/r1/played    # a seventh (replies/unseen7/)
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
@@ -36,7 +37,9 @@ UNSEEN = {"u": Path(__file__).resolve().parent / "unseen" / "interviews",  # wri
           "y": Path(__file__).resolve().parent / "unseen4" / "interviews",
           "z": Path(__file__).resolve().parent / "unseen5" / "interviews",
           # the second held-out scorecard set's answers (written without the reference points)
-          "q": Path(__file__).resolve().parent / "unseen6" / "interviews"}
+          "q": Path(__file__).resolve().parent / "unseen6" / "interviews",
+          # written blind from each problem's statement and facts only, after the items' `unless` cues
+          "r": Path(__file__).resolve().parent / "unseen7" / "interviews"}
 
 
 def transcripts(which: str) -> dict[str, Transcript]:
@@ -74,6 +77,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y", "z", "q"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y", "z", "q", "r"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))
