@@ -253,15 +253,17 @@ def test_a_strong_answer_is_asked_about_the_technique_it_chose_and_a_technique_s
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "Let's skip ahead to modeling.", clock)
-    chose = ("I'd downsample the approved payments to one in twenty, since only 0.12% are fraud, and train "
-             "gradient-boosted trees on the velocity and device features because they are fast to serve.")
+    # (downsampling is now a payment-bank challenge of its own: what a rebalanced score means in dollars)
+    chose = ("I'd train gradient-boosted trees on the velocity and device features because they are fast to "
+             "serve, and calibrate the scores with isotonic regression on a later month, since the expected-cost "
+             "rule reads them as probabilities.")
     reply = say(s, sid, chose, clock)
-    assert reply in asks and "downsampl" in reply  # the first technique named, not a stock follow-up
+    assert reply in asks and "calibration" in reply  # the technique named, not a stock follow-up
     assert not conduct.is_stock(reply)
-    set_aside = ("I don't think we need to downsample anything here; I'd weight each fraud case by its amount "
+    set_aside = ("I don't think we need to calibrate anything here; I'd weight each fraud case by its amount "
                  "because a 900 dollar loss matters more than a 5 dollar one, and keep every payment.")
     reply = say(s, sid, set_aside, clock)
-    assert "downsampl" not in reply
+    assert "calibrat" not in reply
 
 
 def test_a_classic_mistake_any_problem_can_show_is_challenged_from_the_guide_quoting_the_candidate() -> None:
@@ -612,3 +614,18 @@ def test_a_question_the_candidate_already_answered_earlier_is_not_asked() -> Non
     reply = entering_design(" In the live path we fetch the card's velocity counters, score it, and approve, "
                             "decline or send a 3-D Secure step-up.")
     assert trace not in reply and reply.endswith("?")
+
+
+def test_words_inside_a_question_the_candidate_asks_are_not_challenged() -> None:
+    """"How is it ranked now: a model, hand-tuned weights, or chronological?" asks; the same words said
+    as their own plan are pressed."""
+    def reply_to(text: str) -> str:
+        s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
+        sid, opening = s.start("news_feed_ranking")
+        list(opening)
+        return say(s, sid, text, clock)
+
+    asked = reply_to("How is the feed ranked today: a model, hand-tuned weights, or mostly chronological?")
+    assert 'You said "' not in asked
+    said = reply_to("I'd rank the feed with hand-tuned weights: likes count 1, comments 5 and shares 10.")
+    assert said.startswith('You said "') and said.endswith("?")

@@ -50,6 +50,16 @@ def quote(text: str, span: tuple[int, int]) -> str:
     return f"{'…' if len(head) > QUOTE_WORDS else ''}{said}{'…' if len(tail) > room else ''}"
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def asked_in(text: str, pos: int) -> bool:
+    """The sentence holding `pos` is a question ("...: a model, hand-tuned weights, or chronological?"):
+    words a candidate asks about are no act of theirs to challenge."""
+    end = _SENTENCE_END.search(text, pos)
+    return bool(end) and end.group() == "?"  # type: ignore[union-attr]
+
+
 def subject(problem: Problem) -> frozenset[str]:
     """The words naming what the problem is about ("llm", "answer", "assistant"): a rubric cue that
     matches only these shows no mistake (challenge's `named`)."""
@@ -64,13 +74,14 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
     feature list, yields to one that names the act, like a leaky feature inside the list), the
     bank's before the rubric's, the rubric's (the acts the card grades) before the guide's. A rubric
     cue that only names what the problem itself is about (`named`: "LLM" in "LLM answer assistant")
-    shows no mistake."""
+    shows no mistake, nor does a cue matched inside a question the candidate asks."""
     probes = state.get("probes", {})
     found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
     now = this_answer(text)
     banked = fresh(bank_items, asked, now) + fresh(other_items, asked, now)
     for n, item in enumerate(banked + fresh(traps or [], asked, now)):
-        if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1:
+        if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1 \
+                and not asked_in(text, m.start()):
             trap = n >= len(banked)  # after every rubric flag (their n is below any trap's)
             key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, trap, n + (10_000 if trap else 0))
             found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
@@ -79,7 +90,7 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
         # the challenge back, not only one in the same sentence
         act = flag.act(text)
         m = act[1] if act else None
-        if m is not None and set(words(m.group())) <= named:
+        if m is not None and (set(words(m.group())) <= named or asked_in(text, m.start())):
             continue
         ask = flag.cue_challenges.get(act[0], flag.challenge) if act else flag.challenge  # that act's own pushback
         if ask and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \
