@@ -14,7 +14,7 @@ from interviewer.content.rubric import Phase
 from interviewer.grading import lexical
 from interviewer.interview import conduct
 from interviewer.interview.guards import words
-from interviewer.interview.moves import Move, fresh, this_answer
+from interviewer.interview.moves import Move, open_items, this_answer
 from interviewer.interview.state import InterviewState
 
 QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
@@ -78,8 +78,8 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
     probes = state.get("probes", {})
     found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
     now = this_answer(text)
-    banked = fresh(bank_items, asked, now) + fresh(other_items, asked, now)
-    for n, item in enumerate(banked + fresh(traps or [], asked, now)):
+    banked = open_items(bank_items, asked, now) + open_items(other_items, asked, now)
+    for n, item in enumerate(banked + open_items(traps or [], asked, now)):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1 \
                 and not asked_in(text, m.start()):
             trap = n >= len(banked)  # after every rubric flag (their n is below any trap's)

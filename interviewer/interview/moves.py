@@ -12,7 +12,6 @@ from interviewer.content.rubric import Flag, Phase, Rubric
 from interviewer.grading.quotes import Segment
 from interviewer.grading.sentences import Sentence, number
 from interviewer.interview import conduct
-from interviewer.interview.coverage import candidate_sentences
 from interviewer.interview.state import InterviewState
 
 Kind = Literal["rephrase", "decline", "answer", "turn_back", "redirect", "narrow", "challenge", "deeper",
@@ -35,21 +34,16 @@ def asked_so_far(state: InterviewState) -> list[str]:
     return [q for t in state["transcript"] if t["role"] == "interviewer" for q in conduct.questions(t["text"])]
 
 
-def fresh(items: list[BankItem], asked: list[str], said: str = "") -> list[BankItem]:
+def open_items(items: list[BankItem], asked: list[str], said: str = "") -> list[BankItem]:
     """The items not asked yet whose point the candidate's answers so far (`said`, lower-cased)
     have not already made (the item's `unless`)."""
     return [i for i in items if not conduct.asked_before(i.ask, asked) and not i.answered(said)]
 
 
 def sentences_text(said: list[Sentence]) -> str:
-    """The sentences lower-cased, one a line: what an item's `unless` reads ("." never crosses one)."""
+    """The sentences lower-cased, one a line: what an item's `unless` reads ("." never crosses one);
+    for a probe or a deeper question, every candidate sentence so far."""
     return "\n".join(s.text for s in said).lower()
-
-
-def said_so_far(state: InterviewState) -> str:
-    """Every candidate sentence so far (sentences_text): what a probe's or a deeper question's
-    `unless` reads."""
-    return sentences_text(candidate_sentences(state))
 
 
 def this_answer(text: str) -> str:

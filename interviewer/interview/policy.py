@@ -48,25 +48,21 @@ from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.triage import triage
 from interviewer.interview import asks, conduct, facts, following, intent
-from interviewer.interview.challenge import challenge, quote, subject
+from interviewer.interview.challenge import challenge, subject
 from interviewer.interview.coverage import begun, candidate_sentences, covered, last_turn, placed_in, shown
 from interviewer.interview.dont_know import NARROW, just_narrowed, narrowing_for, specific
 from interviewer.interview.guards import words
 from interviewer.interview.moves import (
-    Kind,
     Move,
     asked_so_far,
     bank_items,
-    said_so_far,
+    open_items,
     sentences_text,
     this_answer,
     traps,
 )
-from interviewer.interview.moves import fresh as open_items
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
-
-__all__ = ["Kind", "Move", "asked_so_far", "decide", "pushback", "quote", "subject"]
 
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
 DEEPER_PER_PHASE = 2
@@ -191,7 +187,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # deeper questions in the deep dives only (the last phase, where going deep is the point), this phase's
     # first, then every other phase's: asked earlier they were labeled acceptable 0.21 to 0.35 of the time
     # (modeling, data, evaluation; 0.32 of 110 in all), below the stock follow-ups they displace
-    deeper = [i for i in open_items(items + others, asked, said_so_far(state))
+    deeper = [i for i in open_items(items + others, asked, sentences_text(said))
               if i.move == "deeper" and not covered(i.ask, said)] if phase is rubric.phases[-1] else []
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":

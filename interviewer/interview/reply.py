@@ -15,6 +15,7 @@ from interviewer.content.prompts import render
 from interviewer.content.rubric import Phase
 from interviewer.interview import asks, conduct, guards, policy
 from interviewer.interview.context import Context
+from interviewer.interview.moves import Move, asked_so_far
 from interviewer.interview.planner import messages_for, naive_layout, plan_turn, trim_reply
 from interviewer.interview.state import InterviewState
 from interviewer.interview.whiteboard import diagram_note
@@ -28,7 +29,7 @@ def last_answer(state: InterviewState) -> str:
     return last["text"] if last["role"] == "candidate" else ""
 
 
-def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: policy.Move | None = None,
+def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: Move | None = None,
          challenge: bool = False) -> str:
     """The reply if it passes every guard; else an authored question not asked yet (a pushback
     when one was due)."""
@@ -38,7 +39,7 @@ def safe(reply: str, state: InterviewState, ctx: Context, phase: Phase, move: po
     answer = "" if move and move.kind in ("answer", "decline", "redirect") else last_answer(state)
     if not guards.faults(checked, problem, rubric, answer):
         return reply
-    asked = policy.asked_so_far(state)
+    asked = asked_so_far(state)
     if challenge:
         return conduct.fallback_question(asked, challenge=True)
     opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) else ""
@@ -85,7 +86,7 @@ def written_by_model(state: InterviewState, ctx: Context, phase: Phase, write: W
         update["notes"] = {str(len(state["transcript"]) - 1): notes}
     layout = naive_layout if ctx.layout == "naive" else messages_for
     messages = layout(state, system, notes, ctx.window)
-    asked = policy.asked_so_far(state)
+    asked = asked_so_far(state)
     held: list[str] = []  # streamed from the server, shown only once the whole reply passed the guards
     if plan.challenge_with:  # a red flag's pushback: the model's own only if it is one
         said = ctx.llm.chat(messages, max_tokens=ctx.max_tokens, purpose="interviewer", slot=INTERVIEWER_SLOT)

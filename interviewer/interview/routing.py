@@ -15,7 +15,9 @@ from langgraph.runtime import Runtime
 
 from interviewer.content.rubric import Phase
 from interviewer.interview import intent, policy
+from interviewer.interview.challenge import subject
 from interviewer.interview.context import Context
+from interviewer.interview.moves import Move
 from interviewer.interview.planner import after_dont_know, red_flags_shown, verdict_of
 from interviewer.interview.state import InterviewState
 from interviewer.interview.timing import elapsed_min, phase_pace_min, total_minutes
@@ -23,12 +25,12 @@ from interviewer.interview.timing import elapsed_min, phase_pace_min, total_minu
 GRACE_MIN = 2.0  # a phase may overrun its budget this long to challenge a red flag just shown
 
 
-def pushback(state: InterviewState, ctx: Context, phase: Phase) -> policy.Move | None:
+def pushback(state: InterviewState, ctx: Context, phase: Phase) -> Move | None:
     """The authored challenge to a mistake the last answer shows, if one is due."""
     if ctx.questions != "authored":
         return None
     return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase, ctx.catalog.bank(state["problem_id"]),
-                           ctx.probe_cap, policy.subject(ctx.problem(state)), ctx.catalog.guide)
+                           ctx.probe_cap, subject(ctx.problem(state)), ctx.catalog.guide)
 
 
 def basic_unasked(state: InterviewState, ctx: Context, phase: Phase) -> bool:
