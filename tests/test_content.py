@@ -127,3 +127,16 @@ def test_user_directory_adds_problems_and_rejects_clashing_ids(tmp_path: Path) -
     write(clash, raw, "dup.yaml")
     with pytest.raises(DataFileError, match=r"dup\.yaml: field 'id': duplicate problem id"):
         Catalog.load(problems_dir=clash)
+
+
+def test_no_bank_cue_fires_on_plain_words_that_hold_an_abbreviation() -> None:
+    """'about' is not A/B, 'cannot' not CNN: a challenge's cue (or an item's `unless`) matching inside
+    ordinary words quotes a sentence that shows no mistake."""
+    from interviewer.content.catalog import Catalog
+
+    catalog = Catalog.load()
+    plain = ("it takes about a day, above all for the abandoned carts; we cannot say more about "
+             "the table, and the label is available at the time")
+    items = [i for p in catalog.problems if (b := catalog.bank(p)) for i in b.probes]
+    items += catalog.guide.challenges if catalog.guide else []
+    assert not [i.ask for i in items if i.move == "challenge" and i.shown_in(plain)]
