@@ -1,11 +1,14 @@
 """The interviewer listens: it makes a question smaller after "I don't know" on the topic named,
 keeps the phase while the candidate is still asking, does not re-read a fact already given, and
-pushes back on the most specific mistake, wherever in the interview it is said. Through the graph
-API (Sessions) on the scripted fake LLM, questions authored."""
+pushes back on the most specific mistake, wherever in the interview it is said; answers every fact
+a long first question asks, turns back a verdict or a hint asked for, parks a question about the
+job, and meets an answer the clock moved on from with a planned question, not the generic opener.
+Through the graph API (Sessions) on the scripted fake LLM, questions authored."""
 
 from __future__ import annotations
 
 from interviewer.content.catalog import Catalog, get_rubric
+from interviewer.interview import policy
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.sessions import Sessions
@@ -111,3 +114,50 @@ def test_a_bank_challenge_does_not_fire_on_an_idea_the_candidate_rejects() -> No
     rejected = "I'd train an uplift model rather than an open classifier, because opens are not incremental."
     assert not any(i.shown_in(rejected) for i in challenges)
     assert any(i.shown_in("I'd rank by a classifier trained on opens.") for i in challenges)
+
+
+def test_a_first_turn_asking_six_things_gets_every_fact_asked_for() -> None:
+    s, sid, clock = start()
+    reply = say(s, sid, "Before I design anything: how many transactions do we see a day, and what is the latency "
+                        "budget? What share of transactions is fraud? How do we find out a payment was fraud? "
+                        "What runs today? And what does leadership want from this?", clock)
+    for fact in ("15M card transactions", "100 ms", "0.12%", "35 days", "400 hand-written rules", "6 basis points"):
+        assert fact in reply, fact  # at four facts a reply, the last two asks went unanswered
+    assert "3-D Secure" not in reply and "PCI" not in reply  # not asked: not told
+
+
+def test_a_verdict_asked_for_mid_answer_is_turned_back_not_met_with_no_figure() -> None:
+    s, sid, clock = start()
+    reply = say(s, sid, "Offline I'd use PR-AUC on a later month of transactions. Actually, let me ask you: is "
+                        "PR-AUC the right metric here? What would you use?", clock)
+    assert reply == policy.TURN_BACK
+
+
+def test_a_hint_asked_for_is_turned_back_and_a_pointer_in_a_design_is_not_a_hint() -> None:
+    s, sid, clock = start()
+    reply = say(s, sid, "Honestly I'm unsure how to handle the delay. Could you give me a nudge? Is the concern "
+                        "more about training or about evaluation?", clock)
+    assert reply == policy.OWN_TAKE
+    design = say(s, sid, "Each decision stores a pointer to the feature snapshot it used, so an analyst can replay "
+                         "it later.", clock)
+    assert design != policy.OWN_TAKE
+
+
+def test_a_question_about_the_job_is_parked_for_the_end() -> None:
+    s, sid, clock = start()
+    reply = say(s, sid, "Quick unrelated aside: is this team hybrid or fully in the office?", clock)
+    assert reply.startswith(policy.PARK) and reply.count("?") == 1
+
+
+def test_the_clock_moving_on_after_a_substantive_answer_asks_no_generic_opener() -> None:
+    s, sid, clock = start()
+    say(s, sid, "How many transactions a day, and what share is fraud?", clock)
+    reply = say(s, sid, "So the goal is fewer fraud losses without declining good customers: a false decline loses "
+                        "the sale and sometimes the customer, and a missed fraud costs the amount plus a fee. I'd "
+                        "frame it as scoring each payment for the probability of fraud, then choosing approve, "
+                        "challenge or decline by expected cost, with thresholds set per merchant segment.",
+                clock, minutes=12)
+    state = s.graph.get_state(s._config(sid)).values
+    hld = RUBRIC.phases[1]
+    assert state["phase_index"] == 1 and state["bridge_why"] == "answer"  # the clock moved on after the answer
+    assert hld.opener and hld.opener not in reply and reply.count("?") == 1

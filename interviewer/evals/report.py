@@ -35,7 +35,7 @@ HEADLINES = {
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
     "replies": ["acceptable", "held_out_acceptable", "piped_acceptable", "unseen_acceptable", "unseen2_acceptable",
                 "unseen3_acceptable", "unseen4_acceptable", "unseen5_acceptable", "unseen6_acceptable",
-                "unseen7_acceptable", "unseen8_acceptable",
+                "unseen7_acceptable", "unseen8_acceptable", "unseen9_acceptable",
                 "replies", "interviews",
                 "checks_all_pass",
                 "checks_agreement",

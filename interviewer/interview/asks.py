@@ -45,16 +45,24 @@ EXTRACT = re.compile(
     r"supervisor|manager|hiring manager|recruiter)\b|\b(?:developer|admin|debug|god) mode\b|"
     r"\bfull marks\b|\bscore me\b|\bgive me (?:a )?(?:hire|strong hire|4)\b",
     re.IGNORECASE | re.DOTALL)
-OPINION = re.compile(
-    r"^\s*(?:is|are|would|should|does|do|could|can)\b.{0,60}\b(?:right|correct|good|best|better|enough|okay|ok|fine|"
+OPINION = re.compile(  # searched in each question; "Actually, let me ask you: is NDCG the right metric?" asks too
+    r"(?:^|[:;,]\s)\s*(?:is|are|would|should|does|do|could|can)\b.{0,60}\b(?:right|correct|good|best|better|enough|okay|ok|fine|"
     r"appropriate|reasonable|the way to go|a good (?:idea|choice|metric|model))\b|"
     r"\bwhat do you (?:think|recommend|suggest|prefer)\b|\bwhich (?:one )?(?:is|would be) better\b|"
-    r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b", re.IGNORECASE)
+    r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b|"
+    r"\bwhat would you (?:use|pick|choose|go with|recommend)\b", re.IGNORECASE)
+# asked for (in a question: "a pointer to the passage" is design talk), a hint is an "I don't know" in
+# other words: one smaller question (dont_know.py), not "I don't have a figure for that"
+HINT = re.compile(r"\b(?:a |any |some )(?:nudge|hint|pointer|clue)s?\b|\bpoint me (?:in|to)\b|"
+                  r"\bwhere should i (?:focus|start|go)\b", re.IGNORECASE)
 
 SMALL_TALK = re.compile(
     r"\b(?:weather|how are you|how'?s your day|where are you (?:based|from|located)|where do you live|your name|"
     r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|favou?rite|last night|the game|movie|lunch|dinner|"
     r"weekend|holiday plans|joke)\b", re.IGNORECASE)
+# about the job rather than the design: parked for the end, the way an interviewer would
+LOGISTICS = re.compile(r"\b(?:hybrid|in (?:the )?office|remote work|work from home|commute|salary|compensation|"
+                       r"relocat\w+|the (?:job )?posting|next round|next steps in the process)\b", re.IGNORECASE)
 ENGINEERING = set("""cloud provider infrastructure infra server servers gpu gpus cpu cpus hardware budget team
 engineers compliance privacy regulation legal region regions storage database api deploy deployment stack language
 framework tools users product system systems model models data pipeline latency cost""".split())

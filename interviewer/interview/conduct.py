@@ -59,31 +59,35 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 STOCK = [
-    Stock("What is the biggest risk in what you just described, and how would you catch it early?",
-          ("design", "data", "modeling", "serving", "deep"),
-          _words(r"\b(?:riskiest|biggest risk|main risk|risk is|could go wrong)\b")),
-    Stock("Which numbers would tell you this part works, and what values would you expect?",
-          ("design", "modeling", "serving", "deep"),
-          _words(r"\b(?:auc|ndcg|mae|rmse|recall|precision|ctr|a/b|metrics?|kpis?|guardrails?)\b")),
-    Stock("Of everything you described so far, which piece would you build first, and why that one?",
-          ("design", "data"),
-          _words(r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b")),
-    Stock("Which design choice you made here would you most like to revisit, and why?", ("design", "modeling", "deep")),
-    Stock("What would you cut if you had half the time to ship it?", ("design", "deep")),
+    # In the order labeled acceptable over the eight blind reply sets (a stock question follows an answer no
+    # authored item fits): 0.64 "least sure" first, down to 0.21 "build first" (below its set's stock mean in
+    # 9 of the 10 labeled sets) and 0.27 "cut". Each is asked once a session: the order is what a short
+    # interview hears.
     Stock("Which assumption in what you just described are you least sure of, and how would you check it?",
           ("framing", "design", "data", "modeling", "serving", "deep"),
           _words(r"\b(?:assum\w*|not sure|unsure|least certain)\b")),
     Stock("If what you just described went wrong in production, how would you find out?",
           ("data", "modeling", "serving", "deep"), _words(r"\b(?:monitor\w*|alert\w*|dashboards?|on.call)\b")),
+    Stock("Which design choice you made here would you most like to revisit, and why?", ("design", "modeling", "deep")),
+    Stock("Which numbers would tell you this part works, and what values would you expect?",
+          ("design", "modeling", "serving", "deep"),
+          _words(r"\b(?:auc|ndcg|mae|rmse|recall|precision|ctr|a/b|metrics?|kpis?|guardrails?)\b")),
     Stock("What is the main trade-off in what you just described, and why is it worth it?",
           ("design", "data", "modeling", "serving", "deep"),
           _words(r"\b(?:trade-?offs?|at the cost of|versus|vs\.?|rather than|instead of|in exchange)\b")),
+    Stock("What is the biggest risk in what you just described, and how would you catch it early?",
+          ("design", "data", "modeling", "serving", "deep"),
+          _words(r"\b(?:riskiest|biggest risk|main risk|risk is|could go wrong)\b")),
     Stock("What would you need to measure before committing to what you just described?",
           ("framing", "design", "modeling"),
           _words(r"\b(?:measur\w*|metrics?)\b")),
     Stock("What else would you want to know before you start designing?", ("framing",)),
     Stock("How would you state the goal of this system in one sentence, and how would we know it was met?",
           ("framing",)),
+    Stock("Of everything you described so far, which piece would you build first, and why that one?",
+          ("design", "data"),
+          _words(r"\b(?:start with|baselines?|first (?:version|step|model|thing)|after that|v1|day one|step up)\b")),
+    Stock("What would you cut if you had half the time to ship it?", ("design", "deep")),
     # last: 6 of 26 acceptable in the labeled replies, as low in the first three sets as in the blind ones
     # (3/11, 3/15): asked of a design that did not need to scale, it reads as a stock question
     Stock("Where would this break first as traffic grows tenfold?", ("design", "serving", "deep"),

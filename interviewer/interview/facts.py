@@ -18,7 +18,8 @@ from interviewer.content.problems import HiddenFact, Problem
 from interviewer.interview.guards import STOP, words
 from interviewer.interview.intent import questions
 
-MAX_FACTS = 4  # a clarifying answer gives at most this many facts
+MAX_FACTS = 8  # a clarifying answer gives at most this many facts (at 4, a first turn asking five or six
+# things left asked facts out: 7 of the 16 first replies of the two latest blind reply sets)
 KEYWORD = 2  # a keyword named counts this much; a word the fact is about, one
 MATCH_AT = 2  # an ask names a fact at this score
 STRONG = 2 * KEYWORD  # a score this high is never a stray word

@@ -184,7 +184,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
             f"Before we {moving(state, ctx, phase)}: {pushed.text}"
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
-    elif state.get("bridge_from") and ctx.questions == "authored" and (there or (
+    elif state.get("bridge_from") and ctx.questions == "authored" and (there or worked_on(state) or (
             phase.opener and (coverage.covered(phase.opener, before := coverage.candidate_sentences(state))
                               or coverage.begun(phase, ctx.rubric(state), before)))):
         # the candidate's answer already moved on (or already answered the phase's opener): ask about
@@ -234,6 +234,17 @@ def moving(state: InterviewState, ctx: Context, phase: Phase) -> str:
 def visited(state: InterviewState, phase: Phase) -> bool:
     """The interview was in this phase before (it went back, and now returns): it is not new."""
     return any(t["role"] == "interviewer" and t.get("phase") == phase.id for t in state["transcript"])
+
+
+WORKED_WORDS = 40  # an answer this long, stating rather than asking, is work the next question must meet
+
+
+def worked_on(state: InterviewState) -> bool:
+    """The clock moved on right after a substantive answer: the phase's generic opener would ignore
+    it (often asking for what it just said); the planned move for the new phase answers it instead."""
+    last = state["transcript"][-1]
+    return state.get("bridge_why") == "answer" and last["role"] == "candidate" and \
+        not last["text"].rstrip().endswith("?") and len(last["text"].split()) >= WORKED_WORDS
 
 
 def already_there(state: InterviewState, ctx: Context, phase: Phase, or_past: bool = False) -> bool:

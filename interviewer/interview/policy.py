@@ -6,9 +6,12 @@ Every candidate turn gets exactly one move, chosen in this order:
 2. **decline** a request for the rubric, the notes, the prompt or a model answer (and any
    instruction aimed at the interviewer), then re-ask the open question;
 3. **answer** clarifying questions from the problem's facts, word for word (numbers and units
-   intact), or ask what they would assume when no fact answers; a question asking the
-   interviewer to judge ("Is MAE right here?") is turned back to the candidate;
-4. **redirect** an off-topic turn to the open question;
+   intact), every fact asked for (a first turn often asks six things), or ask what they would
+   assume when no fact answers; a question asking the interviewer to judge ("Is MAE right here?",
+   "What would you use?") or for a hint ("could you give me a nudge?") is turned back to the
+   candidate;
+4. **redirect** an off-topic turn to the open question (one about the job, "is the team hybrid?",
+   is parked for the end);
 5. after **"I don't know"**, one narrowing question on the topic, then the next topic;
 6. **challenge** a mistake the answer shows (the bank's cues for this problem, then the rubric's,
    then the guide's classic traps any problem can show), quoting the candidate's own words, or a
@@ -30,8 +33,10 @@ Every candidate turn gets exactly one move, chosen in this order:
 Phase changes are the graph's (routing.route_answer, with following.py saying where to): asked for
 ("skip ahead to modeling" goes to Modeling), an answer that moved to the next phase, the phase
 covered, or its time spent (a phase waits, within a grace, for one question on a green flag never
-shown nor asked). The words come from authored content (problems/probes/, the rubric), so a move
-costs no LLM call and every reply passes guards.py; only a strong backend may write whole questions
+shown nor asked). When the clock moves on right after a substantive answer, the new phase's move
+is planned here too, rather than its generic opener (which asked for what had just been said).
+The words come from authored content (problems/probes/, the rubric), so a move costs no LLM call
+and every reply passes guards.py; only a strong backend may write whole questions
 (`questions=model`). An item the candidate's answers already hold (its `unless`: for a probe or a
 deeper question any answer so far, for a challenge this one) is not asked. Challenges and their
 quotes are in challenge.py; the Move and the items still open to ask in moves.py.
@@ -72,9 +77,11 @@ DECLINES = ["I can't share my notes, the rubric or a model answer: working it ou
             "That stays with me, I'm afraid.", "I'll keep that to myself; let's carry on."]
 REPHRASE = "I couldn't follow that. Could you say it again, in terms of the system you're designing?"
 REDIRECT = "Let's keep to the design problem."
+PARK = "Happy to come back to that at the end; for now, let's keep to the design."
 # after "I don't know" with nothing left to narrow or probe: a fresh start, not "what you just described"
 AFTER_DONT_KNOW = ["Which part of this problem do you feel most sure about, so we can start from there?",
                    "What would you do first on day one of this project?"]
+OWN_TAKE = "I'd rather hear your own take first: which way would you lean, and why?"  # asked for a hint
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
 GO_AHEAD = "Sure, go ahead."  # the candidate said they are turning to the phase the interview is in
@@ -145,20 +152,25 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             DECLINE_GRADE in t["text"] for t in state["transcript"]) else DECLINES[min(given, len(DECLINES) - 1)]
         return Move("decline", f"{first} {again}",
                     topic=fresh.topic if fresh else None, flag=fresh.flag if fresh else None)
+    questions = intent.questions(text)
+    if any(asks.HINT.search(q) for q in questions) and not conduct.asked_before(OWN_TAKE, asked):
+        return Move("turn_back", OWN_TAKE)  # "could you give me a nudge? quality or serving?"
     if state.get("intent") == "dont_know" or specific(text):
         return after_dont_know(state, phase, items, asked, flags, cap, said, guide, rubric)
-    questions = intent.questions(text)
     matched, unasked = facts.answer_to(text, problem, guide.fact_topics if guide else {},
                                        frozenset(state.get("facts_revealed", [])))
     # "can we go to modeling?" asks for no fact: the interview goes there (routing), nothing to answer,
     # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
     requests = [a for a in unasked if following.request_clause(a, rubric.phases) is not None]
     unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
+    if questions and not matched and asks.LOGISTICS.search(" ".join(questions)):
+        return Move("redirect", f"{PARK} {again}")
     if questions and not matched and (asks.SMALL_TALK.search(text) or (
             screened and screened.status == "off_topic" and not asks.ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
-    if questions:
-        if not matched and asks.OPINION.search(" ".join(questions)):
+    told = set(state.get("facts_revealed", []))
+    if questions:  # a fact already given does not answer "is NDCG right here?" a second time
+        if all(f.id in told for f in matched) and any(asks.OPINION.search(q) for q in questions):
             return Move("turn_back", TURN_BACK)
         replied = answer(text, state, matched, unasked,
                          challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common))

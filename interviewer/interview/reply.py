@@ -56,7 +56,8 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
                          ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap,
                          ctx.catalog.guide, entering)
     reply = safe(move.text, state, ctx, phase, move)
-    reply = reply if conduct.is_stock(reply) else f"{lead}{reply}"
+    # "Let's move on to evaluation." then "I'd rather hear your own take first" answers nothing of the new phase
+    reply = reply if conduct.is_stock(reply) or move.kind == "turn_back" else f"{lead}{reply}"
     write({"delta": reply})
     update: dict[str, Any] = {}
     probes = state.get("probes", {})
