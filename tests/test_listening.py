@@ -161,3 +161,24 @@ def test_the_clock_moving_on_after_a_substantive_answer_asks_no_generic_opener()
     hld = RUBRIC.phases[1]
     assert state["phase_index"] == 1 and state["bridge_why"] == "answer"  # the clock moved on after the answer
     assert hld.opener and hld.opener not in reply and reply.count("?") == 1
+
+
+def test_an_unbacked_dismissal_is_pressed_quoting_it_and_an_argued_one_is_not() -> None:
+    s, sid, clock = start("support_ticket_routing")
+    reply = say(s, sid, "Some agents file tickets under the wrong product by habit, but across thousands of "
+                        "tickets a week that averages out.", clock)
+    assert reply.startswith('You said "') and "averages out" in reply and "have to be true" in reply
+    argued = say(s, sid, "Position bias isn't a concern here because every restaurant list is sorted by distance "
+                         "alone, so there is no ranking feedback to bias.", clock)
+    assert "have to be true" not in argued
+
+
+def test_asking_for_the_phase_the_interview_is_in_gets_its_question_and_nothing_described_is_asked_about() -> None:
+    s, sid, clock = start()
+    say(s, sid, "Let's move on to data and features.", clock)
+    reply = say(s, sid, "I think the data part is pretty standard, can we move on to the model? That's the part I "
+                        "know best.", clock)
+    modeling = RUBRIC.phases[3]
+    assert s.load(sid).phase_id == "modeling" and modeling.opener and modeling.opener in reply
+    again = say(s, sid, "Sorry, can we move on to the model?", clock)
+    assert s.load(sid).phase_id == "modeling" and again.startswith("Sure") and "just described" not in again

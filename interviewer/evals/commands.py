@@ -40,7 +40,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         opts = EvalOptions(strategy=settings.grader_strategy, level=args.level, runs=args.runs,
                            concurrency=args.concurrency, only=args.only, focused=args.focused,
                            command="interviewer eval " + " ".join(_argv_for_record(args)),
-                           extra={"frameworks": args.frameworks} if args.frameworks else {},
+                           extra={k: v for k, v in (("frameworks", args.frameworks), ("sets", args.sets)) if v},
                            memo=ProbeMemo.load(args.memo) if args.memo else None)
         backend = open_backend(settings)
         try:
@@ -67,6 +67,8 @@ def _argv_for_record(args: argparse.Namespace) -> list[str]:
         out += ["--only", *args.only]
     if getattr(args, "frameworks", None):
         out += ["--frameworks", *args.frameworks]
+    if getattr(args, "sets", None):
+        out += ["--sets", *args.sets]
     if args.focused:
         out.append("--focused")
     return out
@@ -92,6 +94,8 @@ def add_commands(sub: Any) -> None:
     ev.add_argument("--level", choices=LEVELS, default="senior")
     ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
     ev.add_argument("--frameworks", nargs="*", help="interviews: only these labeled frameworks (default: all)")
+    ev.add_argument("--sets", nargs="*", help="interviews: only these sets (tuned, heldout, heldout2, heldout3; "
+                    "default: all)")
     ev.add_argument("--focused", action="store_true",
                     help="variants: grade only the phases an edit can change (cheaper on a small CPU model)")
     ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")

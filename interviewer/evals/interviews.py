@@ -35,7 +35,10 @@ HELDOUT_DIR = EVAL_DIR / "interviews-heldout"  # written and labeled blind after
 # Each held-out set is graded once, at a later code, and never read while changing the grader.
 # `heldout2` was written by helpers who saw only each problem's statement and facts (not its
 # reference points), then labeled by others who saw the rubric, the problem and one example.
-HELDOUT_SETS = {"heldout": HELDOUT_DIR, "heldout2": EVAL_DIR / "interviews-heldout2"}
+# `heldout3` (the interviewer's ninth blind reply set, unseen9) the same way, labeled by two helpers that saw
+# the rubrics, the problem and one labeled example, graded once at the eighth session's code.
+HELDOUT_SETS = {"heldout": HELDOUT_DIR, "heldout2": EVAL_DIR / "interviews-heldout2",
+                "heldout3": EVAL_DIR / "interviews-heldout3"}
 SIGNALS: list[HireSignal] = [s for _, s in SIGNAL_STEPS]
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which a card's quote is the labeled sentence
 

@@ -199,6 +199,9 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("second held-out set: claim precision", "interviews", "summary.heldout2.claim_precision"),
     ("second held-out set: phase-score QWK vs labels", "interviews", "summary.heldout2.phase_qwk"),
     ("second held-out set: hire signal within one step", "interviews", "summary.heldout2.hire_within_one"),
+    ("third held-out set: claim precision", "interviews", "summary.heldout3.claim_precision"),
+    ("third held-out set: phase-score QWK vs labels", "interviews", "summary.heldout3.phase_qwk"),
+    ("third held-out set: hire signal within one step", "interviews", "summary.heldout3.hire_within_one"),
 ]
 
 
@@ -272,7 +275,8 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
                 "|---|---|---|---|---|"]
         out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
                 f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
-        for name, folder in (("heldout", "interviews-heldout"), ("heldout2", "interviews-heldout2")):
+        for name, folder in (("heldout", "interviews-heldout"), ("heldout2", "interviews-heldout2"),
+                             ("heldout3", "interviews-heldout3")):
             if held := s.get(name):
                 second = held.get("inter_rater") or {}  # a second labeler against the first: the ceiling
                 out += ["", f"Held-out interviews (`{folder}/`: written and labeled blind, graded once "
@@ -284,7 +288,8 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
         out += ["", "Strong minus weak overall, per problem: " + ", ".join(
             f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
             "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
-        held_out = {"heldout": " (held out)", "heldout2": " (held out, second set)"}
+        held_out = {"heldout": " (held out)", "heldout2": " (held out, second set)",
+                    "heldout3": " (held out, third set)"}
         out += [f"| {r['id']}{held_out.get(r.get('set', ''), '')} | {r['framework']} "
                 f"| {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
                 f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"

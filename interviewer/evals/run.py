@@ -156,7 +156,8 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
 
     sets = {"tuned": load_interviews()} | {
         name: load_interviews(path) if path.is_dir() else {} for name, path in HELDOUT_SETS.items()}
-    chosen = {name: {k: v for k, v in sorted(found.items()) if not opts.only or k in opts.only}
+    wanted = opts.extra.get("sets") or list(sets)  # --sets heldout3: one set (ids repeat across sets)
+    chosen = {name: {k: v for k, v in sorted(found.items()) if (not opts.only or k in opts.only) and name in wanted}
               for name, found in sets.items()}
     frameworks = opts.extra.get("frameworks")
     bar = Progress(sum(len([f for f in v.labels if not frameworks or f in frameworks])
@@ -168,7 +169,8 @@ def run_interviews_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]
         return grade_answers(grader, item.answers, item.level, total_minutes=grader.rubric.total_minutes,
                              elapsed=len(item.answers) * item.minutes_per_turn, mode="eval")
 
-    body = run_interviews(grade, chosen["tuned"], frameworks, bar.step)
+    body = run_interviews(grade, chosen["tuned"], frameworks, bar.step) if chosen["tuned"] else \
+        {"summary": {}, "items": []}
     for name in HELDOUT_SETS:  # written and labeled blind, never read while changing the grader
         if chosen[name]:
             held = run_interviews(grade, chosen[name], frameworks, bar.step)

@@ -229,14 +229,22 @@ def asked_before(text: str, asked: list[str]) -> bool:
     return any(is_repeat(q, asked) for q in questions(text) or [text])
 
 
+def standalone(ask: str) -> bool:
+    """The question stands without an answer before it: after a decline, a redirect or a request,
+    "what you just described" would point at nothing."""
+    return not re.search(r"\bjust described\b|\bthis part\b", ask)
+
+
 def fallback_question(asked: list[str], challenge: bool = False, phase_id: str | None = None,
-                      answer: str = "") -> str:
+                      answer: str = "", after_answer: bool = True) -> str:
     """The first stock question not asked yet in the session (a challenge when one was due) that
-    fits the phase's stage and that the answer just given does not already answer."""
+    fits the phase's stage and that the answer just given does not already answer (`after_answer`
+    False: the turn described nothing, so only a question that stands alone)."""
     at = stage(phase_id)
-    fitting = [q.ask for q in STOCK if at is None or at in q.fits]
+    fitting = [q.ask for q in STOCK if (at is None or at in q.fits) and (after_answer or standalone(q.ask))]
     # past framing, a question about what to ask before designing never fits
-    others = [q.ask for q in STOCK if q.ask not in fitting and (at in (None, "framing") or q.fits != ("framing",))]
+    others = [q.ask for q in STOCK if q.ask not in fitting and (at in (None, "framing") or q.fits != ("framing",))
+              and (after_answer or standalone(q.ask))]
     for q in (CHALLENGES if challenge else []) + fitting + others:
         if not asked_before(q, asked) and not (q in STOCK_BY_ASK and STOCK_BY_ASK[q].answered(answer)):
             return q

@@ -142,7 +142,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # after a decline or a redirect the talk moves on to a question not asked yet (re-asking the last
     # one word for word reads as a loop)
     fresh = probe_missing(phase, items, asked, flags, state.get("probes", {}), cap, said, rubric)
-    again = fresh.text if fresh else conduct.fallback_question(asked, phase_id=phase.id)
+    again = fresh.text if fresh else conduct.fallback_question(asked, phase_id=phase.id, after_answer=False)
     screened = triage(text, problem.terms) if text and state.get("intent") != "stay" else None
     if not text or (screened and screened.status in ("empty", "gibberish")):
         return Move("rephrase", REPHRASE)
@@ -163,6 +163,12 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
     requests = [a for a in unasked if following.request_clause(a, rubric.phases) is not None]
     unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
+    here = rubric.phases.index(phase)
+    if requests and not entering and all(following.request_clause(a, rubric.phases) == here for a in requests):
+        # "can we move on to the model?" while the interview is already there: agree, and its question
+        opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) and \
+            not covered(phase.opener, said) else ""
+        return Move("follow_up", f"Sure. {opener}" if opener else GO_AHEAD)
     if questions and not matched and asks.LOGISTICS.search(" ".join(questions)):
         return Move("redirect", f"{PARK} {again}")
     if questions and not matched and (asks.SMALL_TALK.search(text) or (
@@ -178,6 +184,11 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             return replied
     if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common):
         return pushed
+    # a turn that mostly asks to move ("the data part is standard, can we move on to the model?") said
+    # nothing to ask about: the phase it asked for gets its own question
+    moved_only = bool(requests) and len(text.split()) < STRONG_WORDS + 10
+    if entering and moved_only and phase.opener and not conduct.asked_before(phase.opener, asked):
+        return Move("follow_up", phase.opener)
     if state.get("intent") == "stay" and following.closing_request(text, rubric.phases, last_words=True) \
             == rubric.phases.index(phase):
         return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
@@ -209,7 +220,8 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     if chosen:
         return Move("engage", chosen, topic="engage")
-    return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text))
+    return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text,
+                                                       after_answer=not moved_only))
 
 
 def engaging(text: str, guide: Guide | None, asked: list[str], phase: Phase, recent: str = "") -> str | None:
