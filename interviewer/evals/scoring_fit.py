@@ -166,18 +166,22 @@ def _phases(card: dict[str, Any], labels: dict[str, int], problem: str, cid: str
     return out
 
 
-def load(interviews: Path, writeups: Path | None) -> tuple[list[PhaseCase], dict[str, CardCase]]:
-    from interviewer.evals.interviews import load_interviews
+def load(interviews: Path, writeups: Path | None, sets: tuple[str, ...] = ()) -> tuple[list[PhaseCase],
+                                                                                   dict[str, CardCase]]:
+    """The graded cards of the tuned interviews (and of the held-out `sets` named: a fit on them makes
+    their figures in-sample), and of the write-ups."""
+    from interviewer.evals.interviews import HELDOUT_SETS, load_interviews
     from interviewer.evals.writeups import load_labels
 
     phases: list[PhaseCase] = []
     cards: dict[str, CardCase] = {}
-    tuned = load_interviews()
+    labeled = {"": load_interviews()} | {name: load_interviews(HELDOUT_SETS[name]) for name in sets}
     for row in json.loads(interviews.read_text())["items"]:
-        if row.get("set") or row["id"] not in tuned:  # held-out sets are never fitted on
+        found = labeled.get(row.get("set") or "", {})
+        if row["id"] not in found:  # a held-out set not named is never fitted on
             continue
-        cid = f"{row['id']}@{row['framework']}"
-        labels = tuned[row["id"]].labels[row["framework"]]
+        cid = f"{row.get('set') or 'tuned'}:{row['id']}@{row['framework']}"
+        labels = found[row["id"]].labels[row["framework"]]
         phases += _phases(row["card"], labels.phases, row["problem"], cid)
         cards[cid] = CardCase(cid, row["level"], labels.hire)
     if writeups:
@@ -207,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--interviews", type=Path, required=True)
     ap.add_argument("--writeups", type=Path)
+    ap.add_argument("--sets", nargs="*", default=[], help="held-out interview sets to fit on too (their "
+                    "figures become in-sample)")
     ap.add_argument("--write", action="store_true", help="store the fit on all problems in scoring.yaml")
     args = ap.parse_args(argv)
-    phases, cards = load(args.interviews, args.writeups)
+    phases, cards = load(args.interviews, args.writeups, tuple(args.sets))
     search = Search(phases, cards)
     rule, _ = search.best(np.ones(len(phases), dtype=bool))
     folds = leave_one_problem_out(search)
