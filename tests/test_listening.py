@@ -182,3 +182,13 @@ def test_asking_for_the_phase_the_interview_is_in_gets_its_question_and_nothing_
     assert s.load(sid).phase_id == "modeling" and modeling.opener and modeling.opener in reply
     again = say(s, sid, "Sorry, can we move on to the model?", clock)
     assert s.load(sid).phase_id == "modeling" and again.startswith("Sure") and "just described" not in again
+
+
+def test_a_statement_opening_on_a_wh_word_gets_no_fact() -> None:
+    s, sid, clock = start("harmful_content_detection")
+    reply = say(s, sid, "First quarter, I'd re-rank the review queue by expected views and severity. What I'm least "
+                        "confident about is the target itself; I don't know whether these steps halve prevalence.",
+                clock)
+    assert "0.08%" not in reply and reply.count("?") == 1  # named, not asked: no fact read out, one question
+    asked = say(s, sid, "What share of views land on violating content today?", clock)
+    assert "0.08%" in asked

@@ -190,6 +190,9 @@ _LOOSE_STARTS = {"any", "roughly", "approximately"}  # "Any leftover noise is ..
 LOOSE_WORDS = 8  # ... unless short, with no "?": "Any latency constraints"
 # "When the courier taps delivered, the duration is joined back." opens on a clause: a statement
 _CLAUSE_FIRST = re.compile(r"^\s*(?:when|where|if)\b[^,?]{3,80},\s", re.IGNORECASE)
+# "What I'm least confident about is the target." names a thing: a wh-word then its own subject, no "?"
+_WH_SUBJECT = re.compile(r"^\s*(?:what|how|why|where|when|which)\s+(?:i|we|you|they|he|she|it|this|that)(?:'\w+)?\b",
+                         re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\s*(?:how|what|who|which|where|when|why|is|are|do|does|did|can|could|should|will|would|may|"
     r"have|has|any|roughly|approximately)\b",
@@ -201,5 +204,5 @@ def questions(text: str) -> list[str]:
     """The candidate's questions: sentences ending in '?' or opening like a question."""
     parts = split(text)
     return [p.strip() for p in parts if p.strip().endswith("?") or (
-        (m := _QUESTION_START.match(p)) and len(p) < 200 and not _CLAUSE_FIRST.match(p)
+        (m := _QUESTION_START.match(p)) and len(p) < 200 and not _CLAUSE_FIRST.match(p) and not _WH_SUBJECT.match(p)
         and (m.group(0).strip().lower() not in _LOOSE_STARTS or len(p.split()) <= LOOSE_WORDS))]
