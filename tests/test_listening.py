@@ -192,3 +192,12 @@ def test_a_statement_opening_on_a_wh_word_gets_no_fact() -> None:
     assert "0.08%" not in reply and reply.count("?") == 1  # named, not asked: no fact read out, one question
     asked = say(s, sid, "What share of views land on violating content today?", clock)
     assert "0.08%" in asked
+
+
+def test_a_question_asked_beside_a_mistake_is_answered_when_the_clock_moves_on() -> None:
+    s, sid, clock = start()
+    reply = say(s, sid, "So the goal is to maximize accuracy on every transaction, since fraud is what we are "
+                        "judged on. Do we know what a false decline costs compared with a missed fraud?",
+                clock, minutes=12)
+    assert s.load(sid).phase_id != "problem_framing"  # the clock moved on
+    assert "$15 chargeback fee" in reply and reply.count("?") == 1  # the fact, then the one pushback

@@ -14,6 +14,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from interviewer.content.problems import HiddenFact
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Level, Phase
 from interviewer.grading.document import answer_segments, diagram_settled, place_answers
@@ -182,6 +183,10 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # a challenge to an answer already past this phase needs no "Before we move on to ..." either
         reply = pushed.text if there or already_there(state, ctx, phase, or_past=True) else \
             f"Before we {moving(state, ctx, phase)}: {pushed.text}"
+        given = told_now(state, ctx)  # their question is answered first ("Do we know what a false decline costs?")
+        if given:
+            reply = f"{' '.join(f.fact.strip() for f in given)} {reply}"
+            update["facts_revealed"] = [f.id for f in given]
         write({"delta": reply})
         update["probes"] = {pushed.topic: state.get("probes", {}).get(pushed.topic, 0) + 1} if pushed.topic else {}
     elif state.get("bridge_from") and ctx.questions == "authored" and (there or worked_on(state) or (
@@ -196,10 +201,7 @@ def interviewer(state: InterviewState, runtime: Runtime[Context]) -> dict[str, A
         # Entering a phase: the rubric's opener (no LLM call, nothing to invent); with a strong
         # backend writing, after an answer the clock moved on, the reply first answers it in one clause.
         reply = f"Let's {moving(state, ctx, phase)}. {phase.opener}"
-        asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics,
-                                frozenset(state.get("facts_revealed", []))) \
-            if last["role"] == "candidate" else []
-        given = [f for f in asked if f.id not in state.get("facts_revealed", [])]  # told once
+        given = told_now(state, ctx)
         if given:  # their question is answered before the interview moves on
             reply = f"{' '.join(f.fact.strip() for f in given)} {reply}"
             update["facts_revealed"] = [f.id for f in given]
@@ -234,6 +236,16 @@ def moving(state: InterviewState, ctx: Context, phase: Phase) -> str:
 def visited(state: InterviewState, phase: Phase) -> bool:
     """The interview was in this phase before (it went back, and now returns): it is not new."""
     return any(t["role"] == "interviewer" and t.get("phase") == phase.id for t in state["transcript"])
+
+
+def told_now(state: InterviewState, ctx: Context) -> list[HiddenFact]:
+    """The facts the candidate's last turn asks for that were not given before (each is told once)."""
+    last = state["transcript"][-1]
+    if last["role"] != "candidate":
+        return []
+    asked = facts.facts_for(last["text"], ctx.problem(state), ctx.catalog.fact_topics,
+                            frozenset(state.get("facts_revealed", [])))
+    return [f for f in asked if f.id not in state.get("facts_revealed", [])]
 
 
 WORKED_WORDS = 40  # an answer this long, stating rather than asking, is work the next question must meet
