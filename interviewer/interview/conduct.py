@@ -241,10 +241,10 @@ def fallback_question(asked: list[str], challenge: bool = False, phase_id: str |
     fits the phase's stage and that the answer just given does not already answer (`after_answer`
     False: the turn described nothing, so only a question that stands alone)."""
     at = stage(phase_id)
-    fitting = [q.ask for q in STOCK if (at is None or at in q.fits) and (after_answer or standalone(q.ask))]
+    pool = [q for q in STOCK if after_answer or standalone(q.ask)]
+    fitting = [q.ask for q in pool if at is None or at in q.fits]
     # past framing, a question about what to ask before designing never fits
-    others = [q.ask for q in STOCK if q.ask not in fitting and (at in (None, "framing") or q.fits != ("framing",))
-              and (after_answer or standalone(q.ask))]
+    others = [q.ask for q in pool if q.ask not in fitting and (at in (None, "framing") or q.fits != ("framing",))]
     for q in (CHALLENGES if challenge else []) + fitting + others:
         if not asked_before(q, asked) and not (q in STOCK_BY_ASK and STOCK_BY_ASK[q].answered(answer)):
             return q

@@ -30,6 +30,7 @@ from interviewer.interview.planner import (
     messages_for,
     naive_layout,
 )
+from interviewer.interview.policy import SUBSTANTIVE_WORDS
 from interviewer.interview.routing import pushback
 from interviewer.interview.state import InterviewState, Turn, merge_flags
 from interviewer.interview.timing import (
@@ -248,15 +249,12 @@ def told_now(state: InterviewState, ctx: Context) -> list[HiddenFact]:
     return [f for f in asked if f.id not in state.get("facts_revealed", [])]
 
 
-WORKED_WORDS = 40  # an answer this long, stating rather than asking, is work the next question must meet
-
-
 def worked_on(state: InterviewState) -> bool:
     """The clock moved on right after a substantive answer: the phase's generic opener would ignore
     it (often asking for what it just said); the planned move for the new phase answers it instead."""
     last = state["transcript"][-1]
     return state.get("bridge_why") == "answer" and last["role"] == "candidate" and \
-        not last["text"].rstrip().endswith("?") and len(last["text"].split()) >= WORKED_WORDS
+        not last["text"].rstrip().endswith("?") and len(last["text"].split()) >= SUBSTANTIVE_WORDS
 
 
 def already_there(state: InterviewState, ctx: Context, phase: Phase, or_past: bool = False) -> bool:

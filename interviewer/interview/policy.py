@@ -70,6 +70,7 @@ from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
 
 STRONG_WORDS = 30  # an answer at least this long, with a number or a named trade-off, earns a deeper question
+SUBSTANTIVE_WORDS = 40  # an answer this long says something of its own: not a bare request, and no generic opener
 DEEPER_PER_PHASE = 2
 
 DECLINE_GRADE = "The grade isn't mine to hand out; it comes from what you show here."
@@ -161,10 +162,11 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
                                        frozenset(state.get("facts_revealed", [])))
     # "can we go to modeling?" asks for no fact: the interview goes there (routing), nothing to answer,
     # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
-    requests = [a for a in unasked if following.request_clause(a, rubric.phases) is not None]
+    targets = {a: following.request_clause(a, rubric.phases) for a in unasked}
+    requests = [a for a in unasked if targets[a] is not None]
     unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
     here = rubric.phases.index(phase)
-    if requests and not entering and all(following.request_clause(a, rubric.phases) == here for a in requests):
+    if requests and not entering and all(targets[a] == here for a in requests):
         # "can we move on to the model?" while the interview is already there: agree, and its question
         opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) and \
             not covered(phase.opener, said) else ""
@@ -186,11 +188,10 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return pushed
     # a turn that mostly asks to move ("the data part is standard, can we move on to the model?") said
     # nothing to ask about: the phase it asked for gets its own question
-    moved_only = bool(requests) and len(text.split()) < STRONG_WORDS + 10
+    moved_only = bool(requests) and len(text.split()) < SUBSTANTIVE_WORDS
     if entering and moved_only and phase.opener and not conduct.asked_before(phase.opener, asked):
         return Move("follow_up", phase.opener)
-    if state.get("intent") == "stay" and following.closing_request(text, rubric.phases, last_words=True) \
-            == rubric.phases.index(phase):
+    if state.get("intent") == "stay" and following.closing_request(text, rubric.phases, last_words=True) == here:
         return Move("follow_up", GO_AHEAD)  # "..., so let me sketch the high-level design" while on it: let them
     probes = state.get("probes", {})
     raised = [f for f in phase.red_flags if verdict_of(flags, f.id) == "raised" and probes.get(f.id, 0) < cap]
