@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from interviewer.app.cli import main
+from interviewer.content.catalog import get_rubric
 from interviewer.content.files import DataFileError
 from interviewer.evals.interviews import compare_card, load_interviews, summarize
 from interviewer.grading import lexical
@@ -316,8 +317,28 @@ def test_scoring_fit_reproduces_the_bundled_phase_score(tmp_path: Path) -> None:
              FlagResult(flag_id="g2", kind="green", statement="s", weight=1.5, verdict="partial", verified=True),
              FlagResult(flag_id="r1", kind="red", statement="s", weight=1.0, verdict="raised", verified=True),
              FlagResult(flag_id="r2", kind="red", statement="s", weight=1.0, verdict="not_raised", verified=True)]
-    case = PhaseCase("p", "c", 1.0, ((1.0, "met", 0), (1.5, "partial", 0)), ((1.0, "raised"), (1.0, "not_raised")), 3)
-    assert score(case, (rule.reference_met, rule.partial_credit, rule.red_share, *rule.bins)) == phase_score(flags)[0]
+    case = PhaseCase("p", "c", 1.0, ((1.0, "met", 0, False), (1.5, "partial", 0, False)),
+                     ((1.0, "raised"), (1.0, "not_raised")), 3)
+    anchoring = (rule.reference_met, rule.bank_met)
+    assert score(case, (anchoring, rule.partial_credit, rule.red_share, *rule.bins)) == phase_score(flags)[0]
+
+
+def test_a_sentence_in_the_banks_own_words_is_found_and_met_only_when_the_rule_says_so() -> None:
+    """The ETA bank's objective probe is not asked of a candidate who says late costs more than
+    early; that stated sentence is bank evidence for the business objective (a question is not), and
+    a partial green on it is met only under a rule with `bank_met`."""
+    from interviewer.content.catalog import Catalog
+    from interviewer.grading import anchor
+    from interviewer.grading.sentences import Sentence
+
+    flag = next(f for f in get_rubric().phases[0].green_flags if f.id == "pf_g_business_objective")
+    cues = anchor.bank_cues(Catalog.load().bank("eta_prediction"), flag)
+    said = [Sentence("S1", "Is being late worse than being early here?", "turn 1"),
+            Sentence("S2", "Late deliveries hurt more than early ones, since they trigger refunds.", "turn 2")]
+    assert cues and anchor.banked(cues, said) is said[1] and anchor.banked(cues, said[:1]) is None
+    assert anchor.settle("partial", None, None, True, bank_met=True) == "met"
+    assert anchor.settle("partial", None, None, True, bank_met=False) == "partial"
+    assert anchor.settle("not_addressed", None, None, True, bank_met=True) == "not_addressed"
 
 
 @pytest.mark.parametrize("item_id", ["eta_prediction_senior_weak", "notification_ranking_senior_strong"])

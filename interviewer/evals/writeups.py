@@ -72,7 +72,7 @@ def _credited(f: FlagResult, verdict: str) -> str:
     if verdict in ("met", "partial") and not f.evidence:
         return "not_addressed"
     if f.kind == "green":  # a sentence making the problem's reference point settles it, as in the grader
-        verdict = settle(verdict, f.reference_words, scoring().reference_met)
+        verdict = settle(verdict, f.reference_words, scoring().reference_met, f.banked, scoring().bank_met)
     if f.kind == "red":  # what the quote shows rules a red flag, as it does in the grader
         verdict = by_act(verdict, f.act)[0]  # type: ignore[arg-type]
     if verdict == "raised" and not (f.evidence or f.verified):

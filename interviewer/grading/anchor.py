@@ -12,13 +12,20 @@ comparison, not an abstraction: a partial green whose best sentence holds at lea
 `reference_met` of them (rubrics/calibration/scoring.yaml, fitted leave-one-problem-out) is met,
 and that sentence is its quote. It never creates a claim (a green not addressed stays so) and
 never touches a red flag.
+
+The problem's question bank is the same kind of anchor, authored: each probe for a green flag has an
+`unless`, the words of a candidate who already said what it asks ("late deliveries cost more than
+early ones" for the ETA objective). A partial green with one stated sentence its bank's `unless`
+matches is met on that sentence (`bank_met`, fitted like `reference_met`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
+from interviewer.content.probes import ProbeBank
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag
 from interviewer.grading import lexical
@@ -49,9 +56,33 @@ def reference_words(problem: Problem | None, flag: Flag) -> frozenset[str]:
     return _words(points, f"{problem.title} {problem.statement}") if problem is not None and points else frozenset()
 
 
-def settle(verdict: str, words: int | None, need: int | None) -> str:
-    """A partial green whose best sentence holds `need` reference words is met (None: off)."""
-    return "met" if verdict == "partial" and need is not None and (words or 0) >= need else verdict
+def settle(verdict: str, words: int | None, need: int | None, banked: bool = False, bank_met: bool = False) -> str:
+    """A partial green whose best sentence holds `need` reference words (None: off), or one a
+    sentence says in the bank's words (when `bank_met`), is met."""
+    if verdict != "partial":
+        return verdict
+    return "met" if (need is not None and (words or 0) >= need) or (bank_met and banked) else verdict
+
+
+def bank_cues(bank: ProbeBank | None, flag: Flag) -> tuple[re.Pattern[str], ...]:
+    """The `unless` of every probe and deeper question the bank asks about `flag` (or about a default
+    flag its `reference_from` names): what a candidate says who already made its point."""
+    ids = {flag.id, *flag.reference_from}
+    return _compiled(tuple(i.unless for i in bank.probes if i.unless and i.move != "challenge"
+                           and ids & set(i.flags))) if bank else ()
+
+
+@cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def banked(cues: tuple[re.Pattern[str], ...], sentences: list[Sentence]) -> Sentence | None:
+    """The first stated sentence (not a question, not a bare list) the bank's cues match."""
+    for s in sentences if cues else []:
+        if not (lexical.is_question(s.text) or lexical.is_list(s.text)) and any(c.search(s.text.lower()) for c in cues):
+            return s
+    return None
 
 
 def best(words: frozenset[str], sentences: list[Sentence]) -> tuple[int, Sentence | None]:

@@ -27,6 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from interviewer.content.probes import ProbeBank
 from interviewer.content.problems import Problem
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Flag, FlagKind, Phase, Rubric
@@ -113,6 +114,12 @@ class YesNo(BaseModel):
     answer: Literal["yes", "no"]
 
 
+def _bundled_bank(problem_id: str) -> ProbeBank | None:
+    from interviewer.content.catalog import Catalog  # the catalog imports grading's rubric checks
+
+    return Catalog.load().bank(problem_id)
+
+
 def model_family(llm: LLM) -> str:
     """Which calibration file applies: the embedded model's own, else the served model's name."""
     s = llm.settings
@@ -129,11 +136,13 @@ class Grader:
         strategy: GraderStrategy = "auto", max_workers: int | None = None,
         input_tokens: int | None = None, progress: Progress | None = None,
         calibration: Calibration | None = None, live: bool = False, memo: ProbeMemo | None = None,
-        skip_silent: bool = False,
+        skip_silent: bool = False, bank: ProbeBank | None = None,
     ) -> None:
         self.llm = llm
         self.rubric = rubric
         self.problem = problem
+        # the problem's question bank: its probes' `unless` are evidence in the problem's own words
+        self.bank = bank if bank is not None or problem is None else _bundled_bank(problem.id)
         embedded = llm.model == "local"
         if strategy == "auto":  # llama.cpp gives logprobs; a remote server is asked once
             strategy = "probe" if embedded or llm.supports_logprobs() else "per_phase"
@@ -354,7 +363,8 @@ class Grader:
         except LLMError as exc:
             return empty_result(kind, flag, self._not_graded(flag.id, exc))
         res = probe.result(kind, flag, p_yes, ctx, bm25, self.calibration, p_also, sentences, in_phase,
-                           anchor.reference_words(self.problem, flag) if kind == "green" else frozenset())
+                           anchor.reference_words(self.problem, flag) if kind == "green" else frozenset(),
+                           anchor.bank_cues(self.bank, flag) if kind == "green" else ())
         if not res.verified:  # positive, but no sentence shares a word with the question: ask which one
             res = self._cite(res, messages, ctx)
         self._say(f"graded {flag.id} in {time.perf_counter() - start:.1f}s")

@@ -10,6 +10,7 @@ cites the candidate's own sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from interviewer.content.prompts import render
@@ -110,12 +111,13 @@ def unasked(flag: Flag) -> FlagResult:
 def result(
     kind: FlagKind, flag: Flag, p_yes: float, context: Context, bm25: BM25, cal: Calibration,
     p_also: float | None, sentences: list[Sentence], in_phase: list[Sentence],
-    reference: frozenset[str] = frozenset(),
+    reference: frozenset[str] = frozenset(), bank: tuple[re.Pattern[str], ...] = (),
 ) -> FlagResult:
     """The verdict for one flag, from P(yes) and the flag's terms in the candidate's best sentence
     (of all of `sentences`, and of those `in_phase`: placed in the flag's phase); a positive one
     cites that sentence and the best-matching one shown. A partial green whose best sentence makes
-    the problem's `reference` point (anchor.py) is met, on that sentence."""
+    the problem's `reference` point, or says what the problem's own `bank` probe for it asks
+    (anchor.py), is met, on that sentence."""
     s = score(kind, flag, p_yes, p_also)
     terms, named = lexical.best(flag, sentences)
     local = terms if in_phase is sentences else lexical.best(flag, in_phase)[0]
@@ -126,6 +128,11 @@ def result(
         ref_words, ref_sentence = anchor.best(reference, sentences)
         anchored = anchor.settle(verdict, ref_words, scoring().reference_met) != verdict
         verdict = "met" if anchored else verdict
+    said = anchor.banked(bank, sentences) if kind == "green" else None
+    by_bank = not anchored and said is not None and \
+        anchor.settle(verdict, None, None, True, scoring().bank_met) != verdict
+    if by_bank:
+        anchored, ref_sentence, verdict = True, said, "met"
     acts = lexical.acts(flag, sentences) if kind == "red" else []
     # the rubric's cues name the wrong act itself ("keep an eye on the metrics", "clicks are a
     # perfect label"): quoted, that act is the flag, whatever a small model's P(yes) says
@@ -163,8 +170,9 @@ def result(
         flag_id=flag.id, kind=kind, statement=flag.statement, weight=flag.weight, verdict=verdict,
         verified=(not positive) or bool(evidence),
         evidence=evidence, probability=round(s, 4), terms_found=terms, terms_in_phase=local, act=act,
-        reference_words=ref_words, anchored=anchored,
-        rationale=(f"Met: one sentence makes the problem's reference point ({ref_words} of its words). "
+        reference_words=ref_words, anchored=anchored, banked=said is not None,
+        rationale=("Met: one sentence says what this problem's own question on it asks. " if by_bank else
+                   f"Met: one sentence makes the problem's reference point ({ref_words} of its words). "
                    if anchored else "") + f"{why}P(yes)={p_yes:.2f} to: {flag.question}"
         + (f" P(yes)={p_also:.2f} to: {flag.also_raised_if}" if p_also is not None else "")
         + (f" Terms named: {', '.join(sorted(lexical.found(flag, named.text)))}." if named else ""),

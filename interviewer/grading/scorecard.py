@@ -59,7 +59,11 @@ class FlagResult(Model):
         "Green flags on a problem with reference points: the most words of the flag's reference point "
         "one sentence holds (grading/anchor.py)."))
     anchored: bool = Field(False, description=(
-        "Met because a sentence makes the problem's reference point (partial by P(yes) and terms alone)."))
+        "Met because a sentence makes the problem's reference point or says what its bank's question on "
+        "the flag asks (partial by P(yes) and terms alone)."))
+    banked: bool = Field(False, description=(
+        "Green flags: a stated sentence says what the problem's own question on this flag asks (its bank "
+        "`unless`), whatever the verdict; the scoring fit reads it."))
     act: Act | None = Field(None, description=(
         "Red flags graded by probability: the rubric's cues show the act in a quote (raised, whatever "
         "P(yes)), a sentence shows it (P(yes) decides) or none does (never raised: a gap is a green not met)."))
@@ -172,6 +176,9 @@ class Scoring(Model):
     reference_met: int | None = Field(None, ge=1, description=(
         "A partial green whose best sentence holds this many words of the problem's reference point is "
         "met (grading/anchor.py); none: off."))
+    bank_met: bool = Field(False, description=(
+        "A partial green with a stated sentence its problem's bank question already answers is met "
+        "(grading/anchor.py)."))
 
     @model_validator(mode="after")
     def _ascending(self) -> Scoring:

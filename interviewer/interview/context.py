@@ -62,7 +62,7 @@ class Context:
         """Turn by turn, in the grader's own slot; the final card on every slot at once. Red flags no
         answer could raise are not asked (the same verdicts, sooner)."""
         return Grader(self.llm, rubric, problem, strategy=self.strategy, live=not final, memo=self.probes,
-                      skip_silent=True)
+                      skip_silent=True, bank=self.catalog.bank(problem.id))
 
     def rubric(self, state: InterviewState) -> Rubric:
         return self.catalog.rubric(state["framework"])
