@@ -68,7 +68,7 @@ def test_a_clarifying_question_keeps_the_phase_even_when_its_time_is_spent() -> 
 def test_a_mistake_from_a_later_phase_is_challenged_when_it_is_said() -> None:
     s, sid, clock = start("payment_fraud")
     say(s, sid, "We want fewer fraud losses without declining good customers.", clock)
-    reply = say(s, sid, "To evaluate it I'd split randomly and report accuracy on the test set.", clock)
+    reply = say(s, sid, "To evaluate it I'd report accuracy on the test set.", clock)
     flag = next(f for f in RUBRIC.phase("inference_and_evaluation").red_flags if f.id == "ie_r_accuracy_only")
     assert s.load(sid).phase_id == "problem_framing"
     assert reply.endswith(flag.challenge or "?") and reply.startswith('You said "')

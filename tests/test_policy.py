@@ -271,11 +271,11 @@ def test_a_classic_mistake_any_problem_can_show_is_challenged_from_the_guide_quo
     assert guide is not None and guide.traps is not None
     split = next(i.ask for i in guide.challenges if "next month" in i.ask)
     s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
-    sid, opening = s.start("support_ticket_routing")
+    sid, opening = s.start("news_feed_ranking")  # a problem whose own bank does not press the split
     list(opening)
     say(s, sid, "Let's skip ahead to modeling.", clock)
-    reply = say(s, sid, "To evaluate it I'd shuffle all the tickets and do a random 80/20 split, then report "
-                        "macro-F1 on the held-out part.", clock)
+    reply = say(s, sid, "To evaluate it I'd shuffle all the impressions and do a random 80/20 split, then report "
+                        "log loss on the held-out part.", clock)
     assert reply.startswith('You said "') and reply.endswith(split)
     reply = say(s, sid, "I'd use a time-based split instead: train on the first eleven months and test on "
                         "the last one, with the same random 80/20 mix inside the training months.", clock)
@@ -427,8 +427,8 @@ def test_an_answer_that_ends_by_turning_to_a_phase_goes_there_and_the_clock_wait
     assert s.load(sid).phase_id == "high_level_design"
     # the phase's time is spent, but the candidate says they are turning to it now: they get to
     reply = say(s, sid, "One more word on the goal: losses below 6 basis points while approvals go up, so I'd "
-                        "judge the model on precision and recall. I've used about six minutes, so let me go to "
-                        "the high-level design.", clock, minutes=12)
+                        "judge the model on dollar-weighted recall at a fixed decline rate. I've used about six "
+                        "minutes, so let me go to the high-level design.", clock, minutes=12)
     assert s.load(sid).phase_id == "high_level_design" and reply == policy.GO_AHEAD
     # a turn already made, with what it turned for said in the same breath, gets no "go ahead"
     went_back = ("Okay, so a vendor with a DPA or a self-hosted model. Going back to data for a second, since the "
@@ -466,7 +466,7 @@ def test_a_phase_the_clock_enters_after_the_candidate_already_covered_it_skips_i
     sid, opening = s.start("payment_fraud")
     list(opening)
     say(s, sid, "Let's skip ahead to modeling.", clock)
-    say(s, sid, "On evaluation: offline I'd compare PR-AUC and recall at a fixed decline rate on a later month. "
+    say(s, sid, "On evaluation: offline I'd compare dollar-weighted recall at a fixed decline rate on a later month. "
                 "Online, an A/B test on fraud losses with the approval rate as a guardrail.", clock)
     say(s, sid, "The model is gradient-boosted trees on velocity and device features, with early stopping on a "
                 "later week.", clock, minutes=15)

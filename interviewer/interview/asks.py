@@ -32,6 +32,11 @@ EXTRACT = re.compile(
     r"\bwhat (?:would|does|do) (?:a|an) (?:staff|senior|strong|good|great|ideal|principal|top|expert)\b.{0,30}"
     r"\b(?:say|answer|do|design|propose|write)\b|"
     r"\bwhat (?:are|is) you(?:'re)? (?:looking for|grading|scoring|checking)\b|"
+    # what the interviewer wants to see is the rubric in other words
+    r"\b(?:expect|want|hope) to (?:see|hear) from (?:a |an )?(?:really |very )?(?:strong|good|great|top|ideal|senior|"
+    r"staff)\b|\bwhat (?:does|do|would) (?:a |an )?(?:really |very )?(?:strong|good|great|ideal|top|winning) "
+    r"(?:answer|candidate|response|design)s? (?:look like|contain|cover|include|have)\b|"
+    r"\bwhat (?:matters|counts) (?:the )?most to you\b|\bwhat (?:do|will|would) you (?:weigh|weight|value) most\b|"
     r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
     # "translate everything to English first" is design talk; translating what is above is not
     r"\b(?:repeat|print|output|reveal|show)\b.{0,30}\b(?:above|everything|verbatim|word for word|"
@@ -50,7 +55,9 @@ OPINION = re.compile(  # searched in each question; "Actually, let me ask you: i
     r"appropriate|reasonable|the way to go|a good (?:idea|choice|metric|model))\b|"
     r"\bwhat do you (?:think|recommend|suggest|prefer)\b|\bwhich (?:one )?(?:is|would be) better\b|"
     r"\bshould i (?:use|pick|choose|go with)\b|\bdo you (?:agree|think)\b|"
-    r"\bwhat would you (?:use|pick|choose|go with|recommend)\b", re.IGNORECASE)
+    r"\bwhat would you (?:use|pick|choose|go with|recommend)\b|"
+    r"\byour (?:take|view|opinion|preference|recommendation)\b|\bwhat(?:'s| is) your (?:take|view|opinion)\b|"
+    r"\bwould you (?:go with|use|pick|choose)\b", re.IGNORECASE)
 # asked for (in a question: "a pointer to the passage" is design talk), a hint is an "I don't know" in
 # other words: one smaller question (dont_know.py), not "I don't have a figure for that"
 HINT = re.compile(r"\b(?:a |any |some )(?:nudge|hint|pointer|clue)s?\b|\bpoint me (?:in|to)\b|"
@@ -58,7 +65,7 @@ HINT = re.compile(r"\b(?:a |any |some )(?:nudge|hint|pointer|clue)s?\b|\bpoint m
 
 SMALL_TALK = re.compile(
     r"\b(?:weather|how are you|how'?s your day|where are you (?:based|from|located)|where do you live|your name|"
-    r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|favou?rite|last night|the game|movie|lunch|dinner|"
+    r"who are you|are you (?:a |an )?(?:bot|ai|human|real)|your favou?rite|last night|the game|movie|lunch|dinner|"
     r"weekend|holiday plans|joke)\b", re.IGNORECASE)
 # about the job rather than the design: parked for the end, the way an interviewer would
 LOGISTICS = re.compile(r"\b(?:hybrid|in (?:the )?office|remote work|work from home|commute|salary|compensation|"

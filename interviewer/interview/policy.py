@@ -173,7 +173,7 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("follow_up", f"Sure. {opener}" if opener else GO_AHEAD)
     if questions and not matched and asks.LOGISTICS.search(" ".join(questions)):
         return Move("redirect", f"{PARK} {again}")
-    if questions and not matched and (asks.SMALL_TALK.search(text) or (
+    if questions and not matched and (asks.SMALL_TALK.search(" ".join(questions)) or (
             screened and screened.status == "off_topic" and not asks.ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
     told = set(state.get("facts_revealed", []))
