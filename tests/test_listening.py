@@ -201,3 +201,22 @@ def test_a_question_asked_beside_a_mistake_is_answered_when_the_clock_moves_on()
                 clock, minutes=12)
     assert s.load(sid).phase_id != "problem_framing"  # the clock moved on
     assert "$15 chargeback fee" in reply and reply.count("?") == 1  # the fact, then the one pushback
+
+
+def test_a_fact_that_quotes_a_question_is_given_and_a_move_follows_the_answer() -> None:
+    """The feed's survey fact quotes its own question ("was this post worth your time?"): it is a
+    fact, not the interviewer answering itself, so it is given (it was replaced by the phase's
+    opener, leaving the candidate's question unanswered). And when the clock moves on as a fact is
+    asked, the fact comes first, then the move with the new phase's own question."""
+    s, sid, clock = start("news_feed_ranking")
+    reply = say(s, sid, "Before labels: what do we log per impression, and is there any explicit quality signal "
+                        "like a survey?", clock)
+    assert "worth your time" in reply and "Logged per impression" in reply
+    s, sid, clock = start("notification_ranking")
+    budget = RUBRIC.phase("problem_framing").budget.target_minutes
+    say(s, sid, "The goal is daily actives without raising the weekly disable rate; I'd rank each user's "
+                "candidate pushes by the value a send adds over not sending, minus a cost for a disable, and "
+                "send the top few under a daily cap.", clock, minutes=budget - 1)
+    reply = say(s, sid, "Have we ever run a holdout where users got fewer notifications?", clock, minutes=budget + 8)
+    fact, _, rest = reply.partition("Let's move on to")
+    assert "A past holdout test" in fact and rest.endswith("?"), reply

@@ -11,10 +11,13 @@ private notes and the runs of words that would leak them are read in content/pri
 
 from __future__ import annotations
 
+import re
+
 from interviewer.content.private import STOP, grams, private_overlap, words
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Rubric
 
+_QUOTED = re.compile(r'"[^"]*"')
 PARROT_RUN = 6  # words in a run that may not be copied from the candidate's last answer
 PARROT_SHARE = 0.6  # nor this share of the reply's content words
 
@@ -43,8 +46,9 @@ def faults(reply: str, problem: Problem, rubric: Rubric | None, answer: str) -> 
         out.append(f"repeats a private note ('{leak}')")
     if parrots(reply, answer):
         out.append("restates the candidate's answer")
-    if reply.count("?") > 1:
+    bare = _QUOTED.sub('""', reply)  # a question inside quotes ('asks "was this worth your time?"') is not asked
+    if bare.count("?") > 1:
         out.append("asks more than one question")
-    if answers_itself(reply):
+    if answers_itself(bare):
         out.append("answers its own question")
     return out

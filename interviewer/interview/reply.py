@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.content.prompts import render
 from interviewer.content.rubric import Phase
-from interviewer.interview import asks, conduct, guards, policy
+from interviewer.interview import asks, conduct, coverage, guards, policy
 from interviewer.interview.context import Context
 from interviewer.interview.moves import Move, asked_so_far
 from interviewer.interview.planner import messages_for, naive_layout, plan_turn, trim_reply
@@ -56,8 +56,15 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
                          ctx.catalog.bank(state["problem_id"]), state.get("flags", {}), ctx.probe_cap,
                          ctx.catalog.guide, entering)
     reply = safe(move.text, state, ctx, phase, move)
+    if lead and move.kind == "answer" and not move.topic:
+        # their question is answered first, then the move, with the new phase's own question
+        said = coverage.candidate_sentences(state)
+        opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked_so_far(state)) \
+            and not coverage.covered(phase.opener, said) else ""
+        reply = f"{reply} {lead}{opener}".strip() if opener else reply
     # "Let's move on to evaluation." then "I'd rather hear your own take first" answers nothing of the new phase
-    reply = reply if conduct.is_stock(reply) or move.kind == "turn_back" else f"{lead}{reply}"
+    elif not (conduct.is_stock(reply) or move.kind == "turn_back"):
+        reply = f"{lead}{reply}"
     write({"delta": reply})
     update: dict[str, Any] = {}
     probes = state.get("probes", {})
