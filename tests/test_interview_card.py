@@ -319,7 +319,7 @@ def test_scoring_fit_reproduces_the_bundled_phase_score(tmp_path: Path) -> None:
              FlagResult(flag_id="r2", kind="red", statement="s", weight=1.0, verdict="not_raised", verified=True)]
     case = PhaseCase("p", "c", 1.0, ((1.0, "met", 0, False), (1.5, "partial", 0, False)),
                      ((1.0, "raised"), (1.0, "not_raised")), 3)
-    anchoring = (rule.reference_met, rule.bank_met)
+    anchoring = (rule.reference_met, rule.bank_met, (rule.flaw_share, rule.flaw_k))
     assert score(case, (anchoring, rule.partial_credit, rule.red_share, *rule.bins)) == phase_score(flags)[0]
 
 
@@ -365,3 +365,28 @@ def test_a_naive_objective_with_a_modifier_is_still_the_act() -> None:
     assert lexical.shows(naive, "The north star is clear: maximize classification accuracy on inbound mail.")
     assert lexical.shows(naive, "We optimize overall accuracy.")
     assert not lexical.shows(naive, "We maximize classification accuracy only as a proxy for fewer fraud losses.")
+
+
+# -- mistakes the problem's bank presses ----------------------------------------------------
+
+
+def test_a_mistake_the_problems_bank_presses_is_shown_in_its_phase_and_a_right_handling_is_not() -> None:
+    """Rule-declined payments taken as fraud labels: the fraud bank's challenge shows on the card in
+    the candidate's words, with the question it raises, in data and features, and not as a red flag;
+    the same label choice that also says why declines never get a chargeback shows nothing; a
+    question the candidate asks about it shows nothing either."""
+    from interviewer.grading.card_markdown import render_markdown
+
+    weak = "Positives are chargebacks with a fraud reason code, plus the transactions our rules declined."
+    card = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.5})), ["We want fewer fraud losses.", weak],
+                         "senior")
+    data = next(p for p in card.phases if p.phase_id == "data_and_features")
+    assert [a.where for a in data.pressed] == ["turn 2"] and "rules declined" in data.pressed[0].quote
+    assert "never had the chance to be charged back" in data.pressed[0].ask
+    assert all(not p.pressed for p in card.phases if p.phase_id != "data_and_features")
+    assert f"To defend: \"{data.pressed[0].quote}\" (turn 2)" in render_markdown(card)
+    asked = "Should the transactions our rules declined count as positives, or are they unlabeled?"
+    handled = weak + " Declined payments never get a chargeback, so their labels are missing: a selection bias."
+    for answers in (["We want fewer fraud losses.", asked], ["We want fewer fraud losses.", handled]):
+        quiet = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.5})), answers, "senior")
+        assert not any(p.pressed for p in quiet.phases)

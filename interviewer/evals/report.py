@@ -35,7 +35,7 @@ HEADLINES = {
     "personas": ["conduct_pass_rate", "outcome_pass_rate", "strong_above_weak", "persona_fidelity"],
     "replies": ["acceptable", "held_out_acceptable", "piped_acceptable", "unseen_acceptable", "unseen2_acceptable",
                 "unseen3_acceptable", "unseen4_acceptable", "unseen5_acceptable", "unseen6_acceptable",
-                "unseen7_acceptable", "unseen8_acceptable", "unseen9_acceptable",
+                "unseen7_acceptable", "unseen8_acceptable", "unseen9_acceptable", "unseen10_acceptable",
                 "replies", "interviews",
                 "checks_all_pass",
                 "checks_agreement",
@@ -202,6 +202,9 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("third held-out set: claim precision", "interviews", "summary.heldout3.claim_precision"),
     ("third held-out set: phase-score QWK vs labels", "interviews", "summary.heldout3.phase_qwk"),
     ("third held-out set: hire signal within one step", "interviews", "summary.heldout3.hire_within_one"),
+    ("fourth held-out set: claim precision", "interviews", "summary.heldout4.claim_precision"),
+    ("fourth held-out set: phase-score QWK vs labels", "interviews", "summary.heldout4.phase_qwk"),
+    ("fourth held-out set: hire signal within one step", "interviews", "summary.heldout4.hire_within_one"),
 ]
 
 
@@ -276,7 +279,7 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
         out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
                 f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
         for name, folder in (("heldout", "interviews-heldout"), ("heldout2", "interviews-heldout2"),
-                             ("heldout3", "interviews-heldout3")):
+                             ("heldout3", "interviews-heldout3"), ("heldout4", "interviews-heldout4")):
             if held := s.get(name):
                 second = held.get("inter_rater") or {}  # a second labeler against the first: the ceiling
                 out += ["", f"Held-out interviews (`{folder}/`: written and labeled blind, graded once "
@@ -289,7 +292,7 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
             f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
             "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
         held_out = {"heldout": " (held out)", "heldout2": " (held out, second set)",
-                    "heldout3": " (held out, third set)"}
+                    "heldout3": " (held out, third set)", "heldout4": " (held out, fourth set)"}
         out += [f"| {r['id']}{held_out.get(r.get('set', ''), '')} | {r['framework']} "
                 f"| {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
                 f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"

@@ -27,15 +27,17 @@ from interviewer.grading import anchor
 from interviewer.grading.agreement import qwk
 from interviewer.grading.anchor import settle
 from interviewer.grading.document import answer_segments
+from interviewer.grading.pressed import penalty, pressed
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import LEVEL_BAR, SIGNAL_STEPS, hire_signal, raw_credit
-from interviewer.grading.sentences import Sentence, number
+from interviewer.grading.sentences import number
 from interviewer.grading.writeup import split_sections
 
 SIGNALS: list[str] = [s for _, s in SIGNAL_STEPS]
 GRID: dict[str, list[Any]] = {
     "reference_met": [None, 5, 6, 7, 8],
     "bank_met": [False, True],
+    "flaw": [(0.0, 1), (0.15, 1), (0.15, 2), (0.3, 1), (0.3, 2), (0.3, 3), (0.5, 2), (0.5, 3)],  # (share, k)
     "partial_credit": [0.3, 0.4, 0.5, 0.6],
     "red_share": [0.5, 1.0, 1.5],
     "b1": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35],
@@ -53,6 +55,7 @@ class PhaseCase:
     greens: tuple[tuple[float, str, int, bool], ...]
     reds: tuple[tuple[float, str], ...]
     label: int
+    acts: int = 0  # mistakes the problem's bank presses, shown in this phase (grading/pressed.py)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class CardCase:
     hire: str | None
 
 
-Anchoring = tuple[int | None, bool]  # (reference words a partial green needs to be met, bank evidence met)
+# (reference words a partial green needs to be met, bank evidence met, (flaw share, flaw k))
+Anchoring = tuple[int | None, bool, tuple[float, int]]
 Rule = tuple[Anchoring, float, float, float, float, float]
 
 
@@ -90,8 +94,8 @@ class Search:
 
     def __init__(self, phases: list[PhaseCase], cards: dict[str, CardCase]) -> None:
         self.phases, self.cards = phases, cards
-        self.credit = [((k, bm), pc, rs) for k in GRID["reference_met"] for bm in GRID["bank_met"]
-                       for pc in GRID["partial_credit"] for rs in GRID["red_share"]]
+        self.credit = [((k, bm, fl), pc, rs) for k in GRID["reference_met"] for bm in GRID["bank_met"]
+                       for fl in GRID["flaw"] for pc in GRID["partial_credit"] for rs in GRID["red_share"]]
         self.bins = [(b1, b2, b3) for b1 in GRID["b1"] for b2 in GRID["b2"] for b3 in GRID["b3"] if b1 < b2 < b3]
         self.raw = np.array([[raw(p, (k, pc, rs, 0.0, 0.0, 0.0)) for p in phases] for k, pc, rs in self.credit])
         self.labels = np.array([p.label for p in phases])
@@ -110,7 +114,7 @@ class Search:
     def best(self, keep: np.ndarray) -> tuple[Rule, float]:
         """The rule maximising the interviews' phase QWK, the write-ups' phase QWK and the interviews'
         hire signal within one step, each weighed alike, over the phases `keep` selects."""
-        best: tuple[float, Rule] = (-np.inf, ((None, False), 0, 0, 0, 0, 0))
+        best: tuple[float, Rule] = (-np.inf, ((None, False, (0.0, 1)), 0, 0, 0, 0, 0))
         bins = np.array(self.bins)
         for i, (k, pc, rs) in enumerate(self.credit):
             scores = 1 + (self.raw[i][None, keep] >= bins[:, 0:1]).astype(int) \
@@ -135,9 +139,10 @@ class Search:
 
 def raw(case: PhaseCase, rule: Rule) -> float:
     """The scorecard's raw credit, the stored greens anchored by the rule's reference threshold and bank."""
-    (need, bank_met), partial, red_share, *_ = rule
-    return raw_credit([(w, settle(v, n, need, b, bank_met)) for w, v, n, b in case.greens], list(case.reds),
-                      partial, red_share)
+    (need, bank_met, (share, k)), partial, red_share, *_ = rule
+    credit = raw_credit([(w, settle(v, n, need, b, bank_met)) for w, v, n, b in case.greens], list(case.reds),
+                        partial, red_share)
+    return max(0.0, credit - penalty(case.acts, share, k))
 
 
 def figures(phases: list[PhaseCase], cards: dict[str, CardCase], rule: Rule) -> dict[str, float]:
@@ -167,13 +172,14 @@ def scored(phases: list[PhaseCase], cards: dict[str, CardCase], got: list[int]) 
 
 
 def _phases(card: dict[str, Any], labels: dict[str, int], problem: str, cid: str,
-            banked: set[str]) -> list[PhaseCase]:
+            banked: set[str], acts: dict[str, int]) -> list[PhaseCase]:
     out = []
     for ph in card["phases"]:
         greens = tuple((f["weight"], "partial" if f.get("anchored") else f["verdict"], f.get("reference_words") or 0,
                         f["flag_id"] in banked) for f in ph["flags"] if f["kind"] == "green")
         reds = tuple((f["weight"], f["verdict"]) for f in ph["flags"] if f["kind"] == "red")
-        out.append(PhaseCase(problem, cid, ph["weight"], greens, reds, labels[ph["phase_id"]]))
+        out.append(PhaseCase(problem, cid, ph["weight"], greens, reds, labels[ph["phase_id"]],
+                             acts.get(ph["phase_id"], 0)))
     return out
 
 
@@ -193,9 +199,9 @@ def load(interviews: Path, writeups: Path | None, sets: tuple[str, ...] = ()) ->
             continue
         cid = f"{row.get('set') or 'tuned'}:{row['id']}@{row['framework']}"
         labels = found[row["id"]].labels[row["framework"]]
-        said = number(answer_segments(found[row["id"]].answers))
+        segments = answer_segments(found[row["id"]].answers)
         phases += _phases(row["card"], labels.phases, row["problem"], cid,
-                          _banked(row["problem"], row["framework"], said))
+                          *_read(row["problem"], row["framework"], segments))
         cards[cid] = CardCase(cid, row["level"], labels.hire)
     if writeups:
         wlabels = load_labels()
@@ -205,22 +211,27 @@ def load(interviews: Path, writeups: Path | None, sets: tuple[str, ...] = ()) ->
                 continue
             text = next((p.read_text() for p in (EVAL_DIR / "writeups").glob(f"*/{name}.md")), "")
             sections = split_sections(replace_blocks_with_facts(text))
-            said = number([Segment(s.where, s.text) for s in sections])
             phases += _phases(card, lab.phase_scores, lab.problem or name, name,
-                              _banked(lab.problem, card.get("framework", "default"), said))
+                              *_read(lab.problem, card.get("framework", "default"),
+                                     [Segment(s.where, s.text) for s in sections]))
             cards[name] = CardCase(name, None, None)
     return phases, cards
 
 
-def _banked(problem: str | None, framework: str, said: list[Sentence]) -> set[str]:
-    """The green flags one stated sentence makes in the problem bank's words (anchor.banked), computed
-    from the text, so cards graded before the grader recorded it are fitted alike."""
+def _read(problem: str | None, framework: str, segments: list[Segment]) -> tuple[set[str], dict[str, int]]:
+    """From the text, with today's bank (so cards graded before the grader recorded them are fitted
+    alike): the green flags one stated sentence makes in the problem bank's words (anchor.banked),
+    and per phase the mistakes its challenges press (grading/pressed.py)."""
     from interviewer.content.catalog import Catalog
 
     catalog = Catalog.load()
     bank = catalog.bank(problem) if problem else None
-    greens = [f for ph in catalog.rubric(framework).phases for f in ph.green_flags]
-    return {f.id for f in greens if anchor.banked(anchor.bank_cues(bank, f), said)} if bank else set()
+    if bank is None:
+        return set(), {}
+    rubric, said = catalog.rubric(framework), number(segments)
+    greens = [f for ph in rubric.phases for f in ph.green_flags]
+    acts = {k: len(v) for k, v in pressed(bank, rubric, catalog.rubric(), segments).items()}
+    return {f.id for f in greens if anchor.banked(anchor.bank_cues(bank, f), said)}, acts
 
 
 def leave_one_problem_out(search: Search) -> dict[str, Any]:
@@ -257,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         body = {"method": "grid search (reference words, partial credit, red share, bins), "
                 "leave-one-problem-out (python -m interviewer.evals.scoring_fit)",
                 "partial_credit": rule[1], "red_share": rule[2], "bins": list(rule[3:]),
-                "reference_met": rule[0][0], "bank_met": rule[0][1]}
+                "reference_met": rule[0][0], "bank_met": rule[0][1],
+                "flaw_share": rule[0][2][0], "flaw_k": rule[0][2][1]}
         path.write_text(head + yaml.safe_dump(body, sort_keys=False))
     return 0
 

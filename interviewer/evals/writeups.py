@@ -156,7 +156,7 @@ def compare(
                     r_true.append(want == "raised")
                     r_pred.append(got == "raised")
             human.append(lab.phase_scores[ph.phase_id])
-            model.append(phase_score(flags)[0])
+            model.append(phase_score(flags, len(ph.pressed))[0])
     macro = [prf(v)["macro_f1"] for v in per_flag.values()]
     per_phase: dict[str, dict[str, Any]] = {}
     for phase in dict.fromkeys(phase_of.values()):

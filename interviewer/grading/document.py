@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
+from interviewer.content.catalog import get_rubric
 from interviewer.content.rubric import Level
 from interviewer.diagram import Diagram, check, facts
 from interviewer.grading.diagram_evidence import settle
 from interviewer.grading.grader import Grader
 from interviewer.grading.placement import Placed, by_sentences
+from interviewer.grading.pressed import pressed
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import NOT_GRADED, FlagResult, Scorecard, build
 from interviewer.llm.client import LLMError
@@ -46,6 +48,7 @@ def grade_document(
     ]
     return build(
         mode=mode, rubric=grader.rubric, level=level, flags_by_phase=results, problem=grader.problem,
+        pressed=pressed(grader.bank, grader.rubric, get_rubric(), segments),
         input_status=screened.status, input_note=screened.reason,
         manipulation=list(dict.fromkeys([*card.pop("manipulation", []), *screened.manipulation])),
         uncovered=uncovered, strategy=grader.strategy, left_out=grader.left_out,

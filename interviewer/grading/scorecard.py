@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from interviewer.content.files import BUNDLED, load_model
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag, FlagKind, Level, Phase, Rubric
+from interviewer.grading.pressed import Pressed, penalty
 
 Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
 HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
@@ -90,6 +91,8 @@ class PhaseResult(Model):
     budget_minutes: float | None = None
     expected: str = Field("", description="What the rubric expects of this phase at the card's level.")
     references: list[Reference] = Field(default_factory=list, description="Shown only once the attempt is over.")
+    pressed: list[Pressed] = Field(default_factory=list, description=(
+        "Mistakes the problem's bank would press on, in the candidate's words (grading/pressed.py)."))
 
     @property
     def met(self) -> list[FlagResult]:
@@ -148,6 +151,8 @@ class Scorecard(Model):
         return self.model_dump_json(indent=2)
 
     def to_markdown(self) -> str:
+        from interviewer.grading.card_markdown import render_markdown
+
         return render_markdown(self)
 
 
@@ -176,6 +181,9 @@ class Scoring(Model):
     reference_met: int | None = Field(None, ge=1, description=(
         "A partial green whose best sentence holds this many words of the problem's reference point is "
         "met (grading/anchor.py); none: off."))
+    flaw_share: float = Field(0.0, ge=0, le=1, description=(
+        "What the mistakes the problem's bank presses take off a phase's raw credit (grading/pressed.py)."))
+    flaw_k: int = Field(1, ge=1, description="How many such mistakes take the whole `flaw_share`.")
     bank_met: bool = Field(False, description=(
         "A partial green with a stated sentence its problem's bank question already answers is met "
         "(grading/anchor.py)."))
@@ -205,11 +213,13 @@ def raw_credit(greens: list[tuple[float, str]], reds: list[tuple[float, str]],
     return min(1.0, max(0.0, earned - red_share * penalty))
 
 
-def phase_score(flags: list[FlagResult]) -> tuple[int, float]:
-    """The raw credit of a phase's verdicts mapped onto 1-4 by the fitted bins."""
+def phase_score(flags: list[FlagResult], acts: int = 0) -> tuple[int, float]:
+    """The raw credit of a phase's verdicts, less its pressed mistakes (`acts`), mapped onto 1-4 by
+    the fitted bins."""
     rule = scoring()
     raw = raw_credit([(f.weight, f.credited) for f in flags if f.kind == "green"],
                      [(f.weight, f.credited) for f in flags if f.kind == "red"], rule.partial_credit, rule.red_share)
+    raw = max(0.0, raw - penalty(acts, rule.flaw_share, rule.flaw_k))
     return 1 + sum(raw >= b for b in rule.bins), round(raw, 3)
 
 
@@ -240,20 +250,21 @@ def build(
     uncovered: list[str] | None = None, usage: dict[str, float] | None = None,
     latency_s: float = 0.0, strategy: str = "", minutes: dict[str, float] | None = None,
     left_out: dict[str, int] | None = None, hints_used: int = 0, said: dict[str, str] | None = None,
-    diagram: str = "", notes: list[str] | None = None,
+    diagram: str = "", notes: list[str] | None = None, pressed: dict[str, list[Pressed]] | None = None,
 ) -> Scorecard:
     """Assemble a scorecard; every number on it is derived here from the flag results. `said`:
     the candidate's words per phase, shown beside the reference points of the flags not met."""
     phases: list[PhaseResult] = []
     for ph in rubric.phases:
         results = flags_by_phase.get(ph.id) or empty_results(ph)
-        score, raw = phase_score(results)
+        acts = (pressed or {}).get(ph.id, [])
+        score, raw = phase_score(results, len(acts))
         phases.append(PhaseResult(
             phase_id=ph.id, title=ph.title, weight=ph.weight, score=score, raw=raw,
             covered=ph.id not in (uncovered or []), flags=results,
             minutes_spent=(minutes or {}).get(ph.id), budget_minutes=ph.budget.target_minutes,
             expected=getattr(ph.levels, level),
-            references=references(ph, results, problem, (said or {}).get(ph.id, "")),
+            references=references(ph, results, problem, (said or {}).get(ph.id, "")), pressed=acts,
         ))
     total_w = sum(p.weight for p in phases)
     overall = round(sum(p.score * p.weight for p in phases) / total_w, 2)
@@ -291,76 +302,3 @@ def references(phase: Phase, results: list[FlagResult], problem: Problem | None,
             yours = " … ".join(e.quote for e in r.evidence) if r.credited == "partial" else excerpt(said)
             out.append(Reference(flag_id=r.flag_id, statement=r.statement, yours=yours, reference=points))
     return out
-
-
-def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def render_markdown(card: Scorecard) -> str:
-    signal = card.hire_signal.replace("_", " ")
-    lines = [
-        f"# Scorecard — {card.problem_id or 'write-up'} ({card.framework} framework, {card.level} level)",
-        "",
-        f"**Hire signal: {signal}** — overall {card.overall:.2f} / 4 against a {card.level} bar of {card.bar:.2f}.",
-        "",
-    ]
-    if card.level_expectation:
-        lines += [f"What the {card.level} bar asks on this problem: {card.level_expectation.strip()} "
-                  f"The core challenge: {card.core_challenge.strip()}", ""]
-    lines += [f"> {note}" for note in card.notes] + ([""] if card.notes else [])
-    if card.hints_used:
-        lines += [f"Hints used: {card.hints_used}.", ""]
-    if card.input_status != "ok":
-        lines += [f"> Input scored the minimum without grading: {card.input_note}.", ""]
-    if card.not_graded:
-        lines += [f"> **Incomplete:** {len(card.not_graded)} criteria could not be graded (the LLM call failed); "
-                  "they count as not shown. Grade again to complete it.", ""]
-    if card.left_out:
-        titles = {p.phase_id: p.title for p in card.phases}
-        parts = ", ".join(f"{titles.get(k, k)}: {n}" for k, n in card.left_out.items())
-        lines += [f"> Long text: some sentences were left out of grading because they did not fit the model's "
-                  f"context ({parts} sentences); the most relevant ones were kept.", ""]
-    if card.manipulation_attempts:
-        lines += ["> **Manipulation attempt detected** — these instructions to the grader were ignored:"]
-        lines += [f"> - \"{m}\"" for m in card.manipulation_attempts] + [""]
-    lines += ["| phase | score | time / budget | green met | red raised |", "|---|---|---|---|---|"]
-    for ph in card.phases:
-        time = f"{ph.minutes_spent:.1f} / {ph.budget_minutes:g} min" if ph.minutes_spent is not None else "—"
-        greens = sum(f.kind == "green" for f in ph.flags)
-        lines.append(f"| {ph.title} | {ph.score} | {time} | {len(ph.met)}/{greens} | {len(ph.raised)} |")
-    if card.uncovered_phases:
-        titles = {p.phase_id: p.title for p in card.phases}
-        lines += ["", f"Never covered: {', '.join(titles.get(u, u) for u in card.uncovered_phases)}."]
-    if card.improvements:
-        lines += ["", "## Top improvements", ""] + [f"{i}. {t}" for i, t in enumerate(card.improvements, 1)]
-    for ph in card.phases:
-        lines += ["", f"## {ph.title} — {ph.score}/4", ""]
-        if ph.expected:
-            lines += [f"_Expected at the {card.level} level: {ph.expected.strip()}_", ""]
-        for f in ph.met + ph.raised:
-            mark = "🟢 Strength:" if f.kind == "green" else "🔴 Concern:"  # readable without colour or emoji
-            label = f.credited.replace("_", " ")
-            lines.append(f"- {mark} **{label}**: {f.statement}")
-            lines += [f"  - \"{e.quote}\" ({e.where})" for e in f.evidence]
-        for f in ph.missing:
-            lines.append(f"- ⚪ Not shown: {f.statement}")
-        unverified = [f for f in ph.flags if f.unverified_quotes and not f.verified]
-        for f in unverified:
-            lines.append(f"- ⚠️ not credited (quote not found in the candidate's text): {f.statement}")
-        if ph.references:
-            lines += ["", "| not met | what you said | what a strong answer covers |", "|---|---|---|"]
-            lines += [f"| {cell(ref.statement)} | {cell(ref.yours) or '—'} | {cell(' '.join(ref.reference))} |"
-                      for ref in ph.references]
-    if card.diagram:
-        lines += ["", "## Your diagram", "", "```mermaid", card.diagram, "```"]
-    u = card.usage
-    if u:
-        lines += ["", "---", f"Grading: {card.strategy} strategy, {int(u.get('calls', 0))} LLM calls, "
-                  f"{int(u.get('prompt_tokens', 0))} prompt tokens ({int(u.get('cached_tokens', 0))} cached), "
-                  f"{int(u.get('completion_tokens', 0))} completion tokens, "
-                  f"cost ≈ ${u.get('cost_usd', 0):.4f}, {card.latency_s:.1f} s."]
-    return "\n".join(lines) + "\n"
-
-
