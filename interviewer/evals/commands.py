@@ -95,7 +95,7 @@ def add_commands(sub: Any) -> None:
     ev.add_argument("--only", nargs="*", help="names (label, variant base, transcript or persona ids) to run")
     ev.add_argument("--frameworks", nargs="*", help="interviews: only these labeled frameworks (default: all)")
     ev.add_argument("--sets", nargs="*", help="interviews: only these sets (tuned, heldout, heldout2, heldout3, "
-                    "heldout4; default: all)")
+                    "heldout4, heldout5; default: all)")
     ev.add_argument("--focused", action="store_true",
                     help="variants: grade only the phases an edit can change (cheaper on a small CPU model)")
     ev.add_argument("--out", type=Path, help="results directory (default: evals/results)")

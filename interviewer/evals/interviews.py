@@ -37,9 +37,11 @@ HELDOUT_DIR = EVAL_DIR / "interviews-heldout"  # written and labeled blind after
 # reference points), then labeled by others who saw the rubric, the problem and one example.
 # `heldout3` (the interviewer's ninth blind reply set, unseen9) the same way, labeled by two helpers that saw
 # the rubrics, the problem and one labeled example, graded once at the eighth session's code.
-# `heldout4` (the tenth blind reply set, unseen10) the same way, graded at the ninth session's start and end.
+# `heldout4` (the tenth blind reply set, unseen10) the same way, graded at the ninth session's start code;
+# `heldout5` (unseen11, written after that session's bank content was frozen) the same way, graded once.
 HELDOUT_SETS = {"heldout": HELDOUT_DIR, "heldout2": EVAL_DIR / "interviews-heldout2",
-                "heldout3": EVAL_DIR / "interviews-heldout3", "heldout4": EVAL_DIR / "interviews-heldout4"}
+                "heldout3": EVAL_DIR / "interviews-heldout3", "heldout4": EVAL_DIR / "interviews-heldout4",
+                "heldout5": EVAL_DIR / "interviews-heldout5"}
 SIGNALS: list[HireSignal] = [s for _, s in SIGNAL_STEPS]
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which a card's quote is the labeled sentence
 

@@ -205,6 +205,9 @@ TRUST = [  # the grader's headline figures: (label, suite, metric)
     ("fourth held-out set: claim precision", "interviews", "summary.heldout4.claim_precision"),
     ("fourth held-out set: phase-score QWK vs labels", "interviews", "summary.heldout4.phase_qwk"),
     ("fourth held-out set: hire signal within one step", "interviews", "summary.heldout4.hire_within_one"),
+    ("fifth held-out set: claim precision", "interviews", "summary.heldout5.claim_precision"),
+    ("fifth held-out set: phase-score QWK vs labels", "interviews", "summary.heldout5.phase_qwk"),
+    ("fifth held-out set: hire signal within one step", "interviews", "summary.heldout5.hire_within_one"),
 ]
 
 
@@ -279,7 +282,8 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
         out += [f"| {k} | {_fmt(v['claim_precision'])} | {_fmt(v['phase_qwk'])} | {_fmt(v['hire_within_one'])} "
                 f"| {_fmt(v['strong_above_weak_by_1'])} |" for k, v in folds.items()]
         for name, folder in (("heldout", "interviews-heldout"), ("heldout2", "interviews-heldout2"),
-                             ("heldout3", "interviews-heldout3"), ("heldout4", "interviews-heldout4")):
+                             ("heldout3", "interviews-heldout3"), ("heldout4", "interviews-heldout4"),
+                             ("heldout5", "interviews-heldout5")):
             if held := s.get(name):
                 second = held.get("inter_rater") or {}  # a second labeler against the first: the ceiling
                 out += ["", f"Held-out interviews (`{folder}/`: written and labeled blind, graded once "
@@ -292,7 +296,8 @@ def _details(name: str, doc: dict[str, Any]) -> list[str]:
             f"{k} {v:+.2f}" for k, v in s.get("strong_minus_weak", {}).items()), "",
             "| interview | framework | overall (labels) | hire (labels) | claims right |", "|---|---|---|---|---|"]
         held_out = {"heldout": " (held out)", "heldout2": " (held out, second set)",
-                    "heldout3": " (held out, third set)", "heldout4": " (held out, fourth set)"}
+                    "heldout3": " (held out, third set)", "heldout4": " (held out, fourth set)",
+                    "heldout5": " (held out, fifth set)"}
         out += [f"| {r['id']}{held_out.get(r.get('set', ''), '')} | {r['framework']} "
                 f"| {r['overall']:.2f} ({r['label_overall']:.2f}) | {r['hire']} "
                 f"({r['hire_label']}) | {sum(c['right'] for c in r['claims'])}/{len(r['claims'])} |"
