@@ -220,3 +220,56 @@ def test_a_fact_that_quotes_a_question_is_given_and_a_move_follows_the_answer() 
     reply = say(s, sid, "Have we ever run a holdout where users got fewer notifications?", clock, minutes=budget + 8)
     fact, _, rest = reply.partition("Let's move on to")
     assert "A past holdout test" in fact and rest.endswith("?"), reply
+
+
+def test_an_estimate_is_no_question_and_a_fact_asked_again_is_pointed_back_to() -> None:
+    """"Roughly one to two thousand candidates per user." states an estimate: no "I don't have a
+    figure for that". A fact asked for again is pointed back to ("As I mentioned: ..."), not ignored."""
+    from interviewer.interview import intent
+
+    assert intent.questions("Shared schools and workplaces. Roughly one to two thousand candidates per user.") == []
+    assert intent.questions("Roughly how many orders a day?") == ["Roughly how many orders a day?"]
+    s, sid, clock = start("image_search")
+    first = say(s, sid, "How quickly does a newly uploaded photo need to show up in search?", clock)
+    assert "10 minutes" in first
+    again = say(s, sid, "I'd embed photos on upload and search per user. How quickly does a newly uploaded photo "
+                        "need to show up in search?", clock)
+    assert again.startswith(policy.MENTIONED) and "10 minutes" in again
+
+
+def test_asking_to_move_on_to_what_was_just_named_goes_there_without_a_turn_back() -> None:
+    """"Is it all right if we move on to that now?" after naming evaluation asks to move there, not
+    for the interviewer's verdict, so it is neither turned back nor met with a question on the model."""
+    s, sid, clock = start("ads_click_prediction")
+    say(s, sid, "Let's skip ahead to modeling.", clock)
+    reply = say(s, sid, "A wide-and-deep model on sparse ids and dense context, trained on log loss with negatives "
+                        "downsampled and the rate corrected afterwards. The part I'd most like to spend time on is "
+                        "evaluation and calibration. Is it all right if we move on to that now?", clock)
+    assert s.load(sid).phase_id == "inference_and_evaluation"
+    assert reply != policy.TURN_BACK and "what you just described" not in reply
+
+
+def test_a_sentence_restating_a_given_fact_is_not_challenged_and_a_sketch_is_not_asked_for_again() -> None:
+    """The candidate repeating the existing system ("Today a multi-task model predicts like, comment,
+    share and dwell with hand-set weights") proposes nothing to push back on. And once an answer has
+    laid the system out as a flow, entering high-level design does not ask them to sketch it."""
+    s, sid, clock = start("news_feed_ranking")
+    say(s, sid, "What does the current system do?", clock)
+    reply = say(s, sid, "So today a multi-task model predicts like, comment, share and dwell, with a hand-set "
+                        "weighted sum on top. What latency do we have for ranking?", clock)
+    assert "You said" not in reply and "100 ms" in reply
+    rubric = get_rubric()
+    opener = rubric.phase("high_level_design").opener
+    reply = say(s, sid, "At that rate the design is a funnel: candidate sources first, then a light first-pass "
+                        "ranker over cached embeddings, then the heavy multi-task ranker, then a re-ranking layer "
+                        "for diversity and integrity.", clock, minutes=12)
+    assert s.load(sid).phase_id == "high_level_design" and opener and opener not in reply
+
+
+def test_saying_the_design_is_done_asks_to_end_and_asking_for_the_crux_is_declined() -> None:
+    from interviewer.interview import asks, intent
+
+    assert intent.read("No, I think that's everything I had. That's my design.") == ("end", True)
+    assert asks.is_extraction("I'd rather spend the time on whatever you consider the crux than guess at it.")
+    assert asks.is_extraction("What would you expect to see from a really strong candidate on this one?")
+    assert not asks.is_extraction("What do you want to see first, the data or the model?")

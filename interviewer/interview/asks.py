@@ -37,6 +37,8 @@ EXTRACT = re.compile(
     r"staff)\b|\bwhat (?:does|do|would) (?:a |an )?(?:really |very )?(?:strong|good|great|ideal|top|winning) "
     r"(?:answer|candidate|response|design)s? (?:look like|contain|cover|include|have)\b|"
     r"\bwhat (?:matters|counts) (?:the )?most to you\b|\bwhat (?:do|will|would) you (?:weigh|weight|value) most\b|"
+    r"\bwhat(?:ever)? you (?:consider|think is|see as|would call|'d call) (?:the )?(?:crux|most important|key|main) ?"
+    r"(?:part|thing|point|issue|area)?\b|"
     r"\b(?:just )?(?:tell|give) me the answer\b|\bwhat(?:'s| is) the (?:right|correct|expected) answer\b|"
     # "translate everything to English first" is design talk; translating what is above is not
     r"\b(?:repeat|print|output|reveal|show)\b.{0,30}\b(?:above|everything|verbatim|word for word|"

@@ -60,6 +60,19 @@ def asked_in(text: str, pos: int) -> bool:
     return bool(end) and end.group() == "?"  # type: ignore[union-attr]
 
 
+RESTATED = 0.75  # share of a sentence's content words found in the facts given: it restates them
+
+
+def restates(text: str, pos: int, told: str) -> bool:
+    """The sentence holding `pos` mostly repeats facts the interviewer gave (`told`)."""
+    if not told:
+        return False
+    start = max((m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= pos), default=0)
+    end = _SENTENCE_END.search(text, pos)
+    mine = {w for w in words(text[start:end.end() if end else len(text)]) if len(w) > 3}
+    return len(mine) >= 5 and len(mine & set(words(told))) >= RESTATED * len(mine)
+
+
 def subject(problem: Problem) -> frozenset[str]:
     """The words naming what the problem is about ("llm", "answer", "assistant"): a rubric cue that
     matches only these shows no mistake (challenge's `named`)."""
@@ -68,20 +81,22 @@ def subject(problem: Problem) -> frozenset[str]:
 
 def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase], bank_items: list[BankItem],
               other_items: list[BankItem], asked: list[str], cap: int, named: frozenset[str] = frozenset(),
-              traps: list[BankItem] | None = None) -> Move | None:
+              traps: list[BankItem] | None = None, told: str = "") -> Move | None:
     """A mistake the answer itself shows, by the bank's cues, the rubric's, then the guide's classic
     `traps`: this phase's first, then the most specific (a cue matching a long stretch, like a
     feature list, yields to one that names the act, like a leaky feature inside the list), the
     bank's before the rubric's, the rubric's (the acts the card grades) before the guide's. A rubric
     cue that only names what the problem itself is about (`named`: "LLM" in "LLM answer assistant")
-    shows no mistake, nor does a cue matched inside a question the candidate asks."""
+    shows no mistake, nor does a cue matched inside a question the candidate asks, nor one inside a
+    sentence that restates a fact the interviewer gave (`told`: "Today a multi-task model ... with
+    hand-set weights" describes the existing system, it proposes nothing)."""
     probes = state.get("probes", {})
     found: list[tuple[tuple[bool, bool, bool, int], Move]] = []
     now = this_answer(text)
     banked = open_items(bank_items, asked, now) + open_items(other_items, asked, now)
     for n, item in enumerate(banked + open_items(traps or [], asked, now)):
         if item.move == "challenge" and (m := item.shown_in(text)) and probes.get(f"bank:{item.ask}", 0) < 1 \
-                and not asked_in(text, m.start()):
+                and not asked_in(text, m.start()) and not restates(text, max(m.end() - 1, 0), told):
             trap = n >= len(banked)  # after every rubric flag (their n is below any trap's)
             key = (item not in bank_items, m.end() - m.start() > LONG_MATCH, trap, n + (10_000 if trap else 0))
             found.append((key, Move("challenge", f"{said_first(text, m.span())}{item.ask}", topic=f"bank:{item.ask}")))
@@ -90,7 +105,8 @@ def challenge(text: str, state: InterviewState, phase: Phase, phases: list[Phase
         # the challenge back, not only one in the same sentence
         act = flag.act(text)
         m = act[1] if act else None
-        if m is not None and (set(words(m.group())) <= named or asked_in(text, m.start())):
+        if m is not None and (set(words(m.group())) <= named or asked_in(text, m.start()) or
+                              restates(text, max(m.end() - 1, 0), told)):
             continue
         ask = flag.cue_challenges.get(act[0], flag.challenge) if act else flag.challenge  # that act's own pushback
         if ask and lexical.shows(flag, text) and probes.get(flag.id, 0) < cap and \

@@ -10,12 +10,15 @@ sentences belong to it (grading/placement.py): its generic opener would then ask
 
 from __future__ import annotations
 
+import re
+
 from interviewer.content.rubric import Flag, Phase, Rubric
 from interviewer.grading import lexical
 from interviewer.grading.placement import votes
 from interviewer.grading.quotes import Segment
 from interviewer.grading.scorecard import FlagResult
 from interviewer.grading.sentences import Sentence, number
+from interviewer.interview.conduct import stage
 from interviewer.interview.guards import STOP, words
 from interviewer.interview.planner import verdict_of
 from interviewer.interview.state import InterviewState
@@ -73,5 +76,28 @@ def about(rubric: Rubric, said: list[Sentence]) -> set[str]:
 
 
 def begun(phase: Phase, rubric: Rubric, said: list[Sentence]) -> bool:
-    """The candidate already talked about this phase before it was entered."""
-    return sum(phase.id in v for s in said for v in votes(s.text, rubric)) >= BEGUN_SENTENCES
+    """The candidate already talked about this phase before it was entered (for the design phase:
+    or already sketched the system, "retrieval, then a first-pass ranker, then a re-ranker")."""
+    return sum(phase.id in v for s in said for v in votes(s.text, rubric)) >= BEGUN_SENTENCES or (
+        stage(phase.id) == "design" and sketched(said))
+
+
+# the pieces of an ML system a sketch names, and the words that chain them into a flow
+_PIECES = re.compile(
+    r"\b(?:retriev\w*|candidate (?:generation|sources?)|(?:pre-?|first-?pass |light |heavy )?rank(?:er|ing stage)|"
+    r"re-?rank\w*|filter(?:s|ing)?|classifiers?|index(?:es)?|cache|queues?|pipelines?|feature store|encoders?|"
+    r"scor(?:er|ing)|embeddings?|two-tower|generat(?:or|ion)|check step|policy layer|post-?process\w*|"
+    r"logging|retrain\w*|monitor\w*|serving|fallback|dashboard)\b", re.IGNORECASE)
+_FLOW = re.compile(r"\b(?:then|first|second|finally|followed by|feeds?|goes through|funnel|stages?|end to end|"
+                   r"on top|downstream|upstream)\b|->|→", re.IGNORECASE)
+SKETCH_PIECES = 3  # distinct pieces one answer names, chained into a flow, make it a sketch
+
+
+def sketched(said: list[Sentence]) -> bool:
+    """Some answer already laid the system out as a flow of at least SKETCH_PIECES pieces: asking to
+    "sketch the high-level design" would ask for it again."""
+    answers: dict[str, str] = {}
+    for s in said:
+        answers[s.where] = f"{answers.get(s.where, '')} {s.text}"
+    return any(len({m.group().lower() for m in _PIECES.finditer(t)}) >= SKETCH_PIECES and _FLOW.search(t)
+               for t in answers.values())

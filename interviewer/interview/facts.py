@@ -113,6 +113,17 @@ def score(ask: str, fact: HiddenFact, shared: set[str] = frozenset(),  # type: i
     return KEYWORD * (keyed + len(named & _stems(fact.topic))) + len(named & _stems(fact.fact))
 
 
+_HOW = re.compile(r"^(?:how|what|which|when|where|is|are|do|does)\b")  # "how quickly" names no fact
+
+
+def _longest(ask: str, fact: HiddenFact, asked_by: list[str]) -> int:
+    """The most words of one of the fact's keywords, or of the phrases candidates ask for its topic
+    with (`asked_by`), that the ask names (a count asked, "how many", aside)."""
+    low, about = _norm(ask), _about(fact)
+    return max((len(k.split()) for k in [*fact.keywords, *asked_by]
+                if not _HOW.match(_norm(k)) and _phrase(k, low, about)), default=0)
+
+
 def shared_stems(problem: Problem) -> set[str]:
     """Words in SHARED or more of the problem's facts: they name the problem, not one fact."""
     counts: dict[str, int] = {}
@@ -137,13 +148,37 @@ def answer_to(text: str, problem: Problem, topics: dict[str, list[str]] | None =
             continue
         # the best, and a close second that the ask names strongly too ("judge search: clicks, GMV?")
         best = [f for s, f in scored if s == top or (s >= top - 1 and s >= STRONG)]
-        if top < STRONG and len(best) > 1:  # a weak tie gives only the fact the ask's words are most about
+        if top < STRONG and len(best) > 1:  # a weak tie: the fact named by the longer phrase ("new users" over
+            span = {f.id: _longest(ask, f, (topics or {}).get(f.topic, [])) for f in best}  # "users")
+            if max(span.values()) > 1:  # only a phrase of two words or more settles it
+                best = [f for f in best if span[f.id] == max(span.values())]
+        if top < STRONG and len(best) > 1:  # ... then the one the ask's words are most about
             named = _stems(ask) - shared
             most = max(len(named & _about(f)) for f in best)
             best = [f for f in best if len(named & _about(f)) == most]
         found += [f for f in best if f not in found]
     fresh = [f for f in found if f.id not in told][:MAX_FACTS]
     return [f for f in found if f.id in told or f in fresh], unanswered
+
+
+# "Given that latency budget, what does the merchant see?" builds on a fact; it does not ask for it again
+_BUILDS_ON = re.compile(r"\b(?:given|with|using|under|within|for) (?:that|this|those|these|the same)\b", re.IGNORECASE)
+
+
+def asked_again(text: str, problem: Problem, topics: dict[str, list[str]] | None, told: frozenset[str],
+                skip: list[str]) -> list[HiddenFact]:
+    """The facts already told that an ask (not one of `skip`) names strongly: asked for again."""
+    shared = shared_stems(problem)
+    out: list[HiddenFact] = []
+    for a in asks(text):
+        if a in skip or not a.rstrip().endswith("?") or _BUILDS_ON.search(a):
+            continue
+        scored = [(score(a, f, shared, topics), f) for f in problem.hidden_facts]
+        top = max(s for s, _ in scored)
+        named = _stems(a) - shared  # the ask names what the fact is about, not only a count or a day
+        out += [f for s, f in scored if s == top >= STRONG and f.id in told and f not in out
+                and named & _stems(f"{f.topic} {f.fact}")]
+    return out
 
 
 def facts_for(text: str, problem: Problem, topics: dict[str, list[str]] | None = None,

@@ -120,14 +120,31 @@ def _heads(part: str, starts: str, ends: str) -> Iterator[tuple[str, str]]:
 # A request in the middle of an answer is asked outright: "...; can we go to modeling? That's where
 # the gains are.", "I'd rather spend the remaining time on evaluation, because ..."
 _ASKS_MOVE = re.compile(
-    r"^(?:let'?s|let us|can we|could we|shall we|i'?d like to|i want to|i'?d rather|i'?d prefer to)\b")
+    r"^(?:let'?s|let us|can we|could we|shall we|i'?d like to|i want to|i'?d rather|i'?d prefer to|"
+    r"i'?ll (?:now )?(?:move|turn|switch|jump|skip))\b")
+# "Is it all right if we move on to that now?": the phase the sentence before it named
+_MOVE_TO_THAT = re.compile(r"\b(?:is it (?:all right|alright|ok(?:ay)?|fine) if|can|could|shall|may) (?:we|i) "
+                           r"(?:move|go|skip|jump|turn) (?:on |ahead )?to (?:that|it|this|those)\b")
 _SPEND = re.compile(
     r"\b(?:spend|use) (?:the |our |my )?(?:remaining |rest of the |rest of our |last )?(?:time|minutes) on\b")
 
 
+_ASKS_TO_MOVE = re.compile(r"\b(?:move|go|skip|jump|turn)\s+(?:on|ahead|to)\b", re.IGNORECASE)
+
+
+def asks_to_move(question: str) -> bool:
+    """The question asks to move on ("is it all right if we move on to that now?"), not for a verdict."""
+    return bool(_ASKS_TO_MOVE.search(question))
+
+
 def request_clause(text: str, phases: list[Phase]) -> int | None:
-    """The phase a clause anywhere in the answer asks outright to go to, if one does."""
-    for part in clauses(text):
+    """The phase a clause anywhere in the answer asks outright to go to, if one does ("can we move on
+    to that?" goes where the sentence before it named)."""
+    parts = clauses(text)
+    for before, part in zip(["", *parts], parts, strict=False):
+        if _MOVE_TO_THAT.search(part.lower()) and (named := phase_named(before.lower(), phases)) is not None:
+            return named
+    for part in parts:
         for clause, _ in _heads(part, r"\bso,?\s+|[;,]\s+", r"[.,;:!?]| because | since | so that "):
             if len(words(clause)) <= OPENING_WORDS and _ASKS_MOVE.match(clause) and (
                     _GO.search(clause) or _SPEND.search(clause)) and (named := phase_named(clause, phases)) is not None:

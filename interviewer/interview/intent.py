@@ -95,6 +95,8 @@ _CUES: dict[Intent, list[str]] = {
         r"(?:i have|i'?ve) to (?:go|leave|run)",
         r"(?:let'?s|can we) call it (?:a day|here)",
         r"no more questions?",
+        r"that'?s (?:my|the whole) design",
+        r"that'?s (?:everything|all) i (?:had|have|wanted to say)",
         r"quit",
         r"(?:give me|show me) (?:my|the) (?:score|scorecard|results?)",
     ],
@@ -187,6 +189,9 @@ def confirms(text: str) -> bool:
 
 
 _LOOSE_STARTS = {"any", "roughly", "approximately"}  # "Any leftover noise is ..." is a statement
+# "Roughly one to two thousand candidates per user." is an estimate, not a question
+_ESTIMATE = re.compile(r"^\s*(?:roughly|approximately)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a few|"
+                       r"a couple|a hundred|a thousand|half|a third|a quarter)\b", re.IGNORECASE)
 LOOSE_WORDS = 8  # ... unless short, with no "?": "Any latency constraints"
 # "When the courier taps delivered, the duration is joined back." opens on a clause: a statement
 _CLAUSE_FIRST = re.compile(r"^\s*(?:when|where|if)\b[^,?]{3,80},\s", re.IGNORECASE)
@@ -205,4 +210,5 @@ def questions(text: str) -> list[str]:
     parts = split(text)
     return [p.strip() for p in parts if p.strip().endswith("?") or (
         (m := _QUESTION_START.match(p)) and len(p) < 200 and not _CLAUSE_FIRST.match(p) and not _WH_SUBJECT.match(p)
+        and not _ESTIMATE.match(p)
         and (m.group(0).strip().lower() not in _LOOSE_STARTS or len(p.split()) <= LOOSE_WORDS))]

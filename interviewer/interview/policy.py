@@ -85,6 +85,7 @@ AFTER_DONT_KNOW = ["Which part of this problem do you feel most sure about, so w
 OWN_TAKE = "I'd rather hear your own take first: which way would you lean, and why?"  # asked for a hint
 TURN_BACK = "That's your call to make here. What would you choose, and what would make you change your mind?"
 NO_FACT = "I don't have a figure for that. What would you assume, and why?"
+MENTIONED = "As I mentioned:"  # a fact asked for again
 GO_AHEAD = "Sure, go ahead."  # the candidate said they are turning to the phase the interview is in
 _AGAIN = re.compile(r"\b(?:again|remind me|repeat (?:that|the)|one more time)\b", re.IGNORECASE)
 _CHECKING = re.compile(r"\b(?:is that right|right\?|correct\?|does that (?:match|sound|make sense)|make sense\?|"
@@ -98,19 +99,23 @@ def strong(text: str) -> bool:
 
 
 def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked: list[str],
-           pushed: Move | None) -> Move | None:
-    """Each ask answered from the facts (a fact given before is not re-read unless asked "again"),
+           pushed: Move | None, again_asked: list[HiddenFact] | None = None) -> Move | None:
+    """Each ask answered from the facts (a fact given before is pointed back to, "As I mentioned: ...", when
+    nothing new is asked),
     tooling questions told they don't matter, the rest met with "what would you assume?"; then a
     challenge, if the same turn showed a mistake."""
     told = set(state.get("facts_revealed", []))
     again = bool(_AGAIN.search(text))  # "what was the budget again?": the one time a fact is re-read
+    given = [f for f in again_asked or [] if f in matched and not again]
     matched = [f for f in matched if f.id not in told or again]
     tooling = [a for a in unasked if facts.tooling(a)]
     rest = [a for a in unasked if a not in tooling and not _CHECKING.search(a)]
     parts = [f.fact.strip() for f in matched] + ([facts.TOOLING_ANSWER] if tooling else [])
+    if not parts and given:  # asked again for what was told: pointed back to, not ignored
+        parts = [MENTIONED, *[f.fact.strip() for f in given[:2]]]
     if rest and not parts:  # a part left open beside an answered one reads as confusing: no "for the rest"
         parts.append(NO_FACT)
-    if not parts:  # every ask was about a fact already given: no re-reading, the talk goes on
+    if not parts:
         return None
     said = " ".join(parts)
     return Move("answer", f"{said} {pushed.text}" if pushed else said, facts=matched,
@@ -118,7 +123,8 @@ def answer(text: str, state: InterviewState, matched: list[HiddenFact], unasked:
 
 
 def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, bank: ProbeBank | None,
-             cap: int, named: frozenset[str] = frozenset(), guide: Guide | None = None) -> Move | None:
+             cap: int, named: frozenset[str] = frozenset(), guide: Guide | None = None,
+             problem: Problem | None = None) -> Move | None:
     """The challenge to a mistake the last answer shows, not yet made (the phase waits for it,
     within a grace; a phase change asked for makes it first: "Before we move on ...")."""
     last = state["transcript"][-1]
@@ -126,7 +132,13 @@ def pushback(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phas
         return None
     items, others = bank_items(bank, rubric, default, phase)
     return challenge(last["text"], state, phase, rubric.phases, items, others, asked_so_far(state), cap, named,
-                     traps(guide, rubric, default))
+                     traps(guide, rubric, default), told_text(state, problem))
+
+
+def told_text(state: InterviewState, problem: Problem | None) -> str:
+    """The facts given so far, as one text (a sentence restating them proposes nothing)."""
+    told = set(state.get("facts_revealed", []))
+    return " ".join(f.fact for f in problem.hidden_facts if f.id in told) if problem else ""
 
 
 def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase, problem: Problem,
@@ -178,13 +190,20 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("redirect", f"{REDIRECT} {again}")
     told = set(state.get("facts_revealed", []))
     if questions:  # a fact already given does not answer "is NDCG right here?" a second time
-        if all(f.id in told for f in matched) and any(asks.OPINION.search(q) for q in questions):
+        # "is it all right if we move on?" asks to move, not for a verdict
+        if all(f.id in told for f in matched) and any(asks.OPINION.search(q) and q not in requests
+                                                      and not following.asks_to_move(q) for q in questions):
             return Move("turn_back", TURN_BACK)
+        moving = [a for a in facts.asks(text) if following.request_clause(a, rubric.phases) is not None]
+        strongly = facts.asked_again(text, problem, guide.fact_topics if guide else {}, frozenset(told),
+                                     requests + moving)
         replied = answer(text, state, matched, unasked,
-                         challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common))
+                         challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common,
+                                   told_text(state, problem)), strongly)
         if replied:
             return replied
-    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common):
+    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common,
+                           told_text(state, problem)):
         return pushed
     # a turn that mostly asks to move ("the data part is standard, can we move on to the model?") said
     # nothing to ask about: the phase it asked for gets its own question
@@ -221,8 +240,9 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     if chosen:
         return Move("engage", chosen, topic="engage")
+    # a phase entered because they asked: a question of its own, not one on what they said before asking
     return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text,
-                                                       after_answer=not moved_only))
+                                                       after_answer=not (moved_only or (entering and requests))))
 
 
 def engaging(text: str, guide: Guide | None, asked: list[str], phase: Phase, recent: str = "") -> str | None:

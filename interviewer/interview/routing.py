@@ -30,7 +30,7 @@ def pushback(state: InterviewState, ctx: Context, phase: Phase) -> Move | None:
     if ctx.questions != "authored":
         return None
     return policy.pushback(state, ctx.rubric(state), ctx.catalog.rubric(), phase, ctx.catalog.bank(state["problem_id"]),
-                           ctx.probe_cap, subject(ctx.problem(state)), ctx.catalog.guide)
+                           ctx.probe_cap, subject(ctx.problem(state)), ctx.catalog.guide, ctx.problem(state))
 
 
 def basic_unasked(state: InterviewState, ctx: Context, phase: Phase) -> bool:
