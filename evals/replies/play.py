@@ -14,6 +14,7 @@
     .venv/bin/python evals/replies/play.py t evals/replies/t1/played    # a ninth (replies/unseen9/)
     .venv/bin/python evals/replies/play.py k evals/replies/k1/played    # a tenth (replies/unseen10/)
     .venv/bin/python evals/replies/play.py n evals/replies/n1/played    # an eleventh (replies/unseen11/)
+    .venv/bin/python evals/replies/play.py j evals/replies/j1/played    # a twelfth (replies/unseen12/)
 
 Questions are authored and grading is off: the policy reads the answers' own words, as it does
 until a grade lands. The fake LLM's one-token intent check says No, so an unsure request is an
@@ -51,7 +52,9 @@ UNSEEN = {"u": Path(__file__).resolve().parent / "unseen" / "interviews",  # wri
           # written blind from the briefs, played at the ninth session's start code and again at its end
           "k": Path(__file__).resolve().parent / "unseen10" / "interviews",
           # written blind from the briefs once the ninth session's challenges were frozen: its closing figure
-          "n": Path(__file__).resolve().parent / "unseen11" / "interviews"}
+          "n": Path(__file__).resolve().parent / "unseen11" / "interviews",
+          # written blind from the briefs at the end of the ninth session: start and final code side by side
+          "j": Path(__file__).resolve().parent / "unseen12" / "interviews"}
 
 
 def transcripts(which: str) -> dict[str, Transcript]:
@@ -89,6 +92,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y", "z", "q", "r", "s", "t", "k", "n"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y", "z", "q", "r", "s", "t", "k", "n", "j"):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))
