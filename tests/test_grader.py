@@ -7,7 +7,8 @@ import pytest
 from interviewer.content.catalog import get_problem, get_rubric
 from interviewer.grading.grader import Grader
 from interviewer.grading.quotes import Segment
-from interviewer.grading.scorecard import build, phase_score, scoring
+from interviewer.grading.scorecard import build, phase_score
+from interviewer.grading.scoring import scoring
 from interviewer.grading.writeup import grade_writeup, screen_writeup, split_sections
 from interviewer.testing.fake_grader import JudgeScript
 from interviewer.testing.fake_llm import Script, scripted_llm

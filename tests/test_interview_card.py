@@ -240,7 +240,7 @@ def test_a_sentence_that_dismisses_the_baseline_is_no_evidence_of_one(make_sessi
 
 def test_the_phase_scoring_rule_is_data_and_a_bad_one_is_refused_by_name(tmp_path: Path) -> None:
     from interviewer.content.files import load_model
-    from interviewer.grading.scorecard import Scoring, scoring
+    from interviewer.grading.scoring import Scoring, scoring
 
     rule = scoring()
     assert 0 < rule.partial_credit < 1 and rule.bins == sorted(rule.bins)
@@ -310,7 +310,8 @@ def test_the_reference_never_creates_a_claim() -> None:
 def test_scoring_fit_reproduces_the_bundled_phase_score(tmp_path: Path) -> None:
     """The fitter scores stored verdicts with the same arithmetic as the scorecard."""
     from interviewer.evals.scoring_fit import PhaseCase, score
-    from interviewer.grading.scorecard import FlagResult, phase_score, scoring
+    from interviewer.grading.scorecard import FlagResult, phase_score
+    from interviewer.grading.scoring import scoring
 
     rule = scoring()
     flags = [FlagResult(flag_id="g1", kind="green", statement="s", weight=1.0, verdict="met", verified=True),
@@ -375,7 +376,7 @@ def test_a_mistake_the_problems_bank_presses_is_shown_in_its_phase_and_a_right_h
     the candidate's words, with the question it raises, in data and features, and not as a red flag;
     the same label choice that also says why declines never get a chargeback shows nothing; a
     question the candidate asks about it shows nothing either."""
-    from interviewer.grading.card_markdown import render_markdown
+    from interviewer.grading.scorecard import render_markdown
 
     weak = "Positives are chargebacks with a fraud reason code, plus the transactions our rules declined."
     card = grade_answers(probe_grader(ProbeScript({"": lambda shown: 0.5})), ["We want fewer fraud losses.", weak],

@@ -13,7 +13,8 @@ import yaml
 from interviewer.content.catalog import Catalog, get_problem, get_rubric
 from interviewer.content.files import DataFileError
 from interviewer.content.probes import fallback_phases
-from interviewer.interview import asks, challenge, conduct, facts, following, policy
+from interviewer.grading import spans
+from interviewer.interview import asks, conduct, facts, following, policy
 from interviewer.interview.clock import SimClock
 from interviewer.interview.context import Context
 from interviewer.interview.guards import faults, private_overlap
@@ -486,7 +487,7 @@ def test_a_phase_the_clock_enters_after_the_candidate_already_covered_it_skips_i
 def test_a_quote_does_not_break_at_a_decimal_point_and_a_cost_blind_cut_off_is_pressed() -> None:
     text = "The model returns a fraud probability. If it's above 0.5 we block the payment, otherwise we approve it."
     at = text.index("above 0.5")
-    assert challenge.quote(text, (at, at + len("above 0.5"))).startswith("If it's above 0.5")
+    assert spans.quote(text, (at, at + len("above 0.5"))).startswith("If it's above 0.5")
     s, clock = sessions(InterviewScript(JudgeScript(RUBRIC, {})))
     sid, opening = s.start("payment_fraud")
     list(opening)

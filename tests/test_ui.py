@@ -263,7 +263,7 @@ def test_a_hidden_tab_stops_the_interview_clock(tmp_path: Path) -> None:
 
 
 def test_flags_are_told_apart_by_words_not_only_by_colour(tmp_path: Path) -> None:
-    from interviewer.grading.card_markdown import render_markdown
+    from interviewer.grading.scorecard import render_markdown
 
     ui, _, _ = make_ui(tmp_path, table={"pf_g_business_objective": ("yes", ["fewer fraud losses"])})
     sid = list(ui.start("payment_fraud", "senior", "default"))[-1].session_id

@@ -92,6 +92,6 @@ def main(which: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", "u", "w", "x", "y", "z", "q", "r", "s", "t", "k", "n", "j"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("v", "h", "hp", *UNSEEN):
         sys.exit(__doc__)
     main(sys.argv[1], Path(sys.argv[2]))

@@ -28,7 +28,8 @@ from interviewer.content.files import DataFileError, load_model, yaml_files
 from interviewer.content.rubric import Level
 from interviewer.evals.writeups import EVAL_DIR
 from interviewer.grading.agreement import kappa, qwk
-from interviewer.grading.scorecard import SIGNAL_STEPS, FlagResult, HireSignal, Scorecard, Verdict
+from interviewer.grading.scorecard import FlagResult, Scorecard, Verdict
+from interviewer.grading.scoring import SIGNAL_STEPS, HireSignal
 
 INTERVIEW_DIR = EVAL_DIR / "interviews"
 HELDOUT_DIR = EVAL_DIR / "interviews-heldout"  # written and labeled blind after the grader's tuning

@@ -29,7 +29,7 @@ from interviewer.grading.anchor import settle
 from interviewer.grading.document import answer_segments
 from interviewer.grading.pressed import penalty, pressed
 from interviewer.grading.quotes import Segment
-from interviewer.grading.scorecard import LEVEL_BAR, SIGNAL_STEPS, hire_signal, raw_credit
+from interviewer.grading.scoring import LEVEL_BAR, SIGNAL_STEPS, hire_signal, raw_credit
 from interviewer.grading.sentences import number
 from interviewer.grading.writeup import split_sections
 

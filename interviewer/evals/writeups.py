@@ -19,7 +19,8 @@ from interviewer.grading.agreement import GREEN_ORDER, POSITIVE, kappa, qwk
 from interviewer.grading.anchor import settle
 from interviewer.grading.calibration import lexical
 from interviewer.grading.probe import by_act
-from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score, scoring
+from interviewer.grading.scorecard import FlagResult, Scorecard, phase_score
+from interviewer.grading.scoring import scoring
 
 # Eval data lives in the checkout, not the package: evals run from the repository root.
 EVAL_DIR = Path(os.environ.get("INTERVIEWER_EVALS_DIR") or "evals").absolute()

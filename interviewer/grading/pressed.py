@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from interviewer.content.probes import ProbeBank
 from interviewer.content.rubric import Rubric
 from interviewer.grading.quotes import Segment
+from interviewer.grading.spans import asked_in, quote
 
 
 class Pressed(BaseModel):
@@ -37,8 +38,6 @@ class Pressed(BaseModel):
 def pressed(bank: ProbeBank | None, rubric: Rubric, default: Rubric,
             segments: list[Segment]) -> dict[str, list[Pressed]]:
     """Per phase of `rubric`, each of its bank challenges that some segment shows, once (the first)."""
-    from interviewer.interview.challenge import asked_in, quote  # the interviewer's own reading of an act
-
     out: dict[str, list[Pressed]] = {}
     if bank is None:
         return out

@@ -21,7 +21,8 @@ from interviewer.grading.calibration import Calibration, score
 from interviewer.grading.calibration import lexical as lexical_feature
 from interviewer.grading.judgement import NOT_AN_ACT, SHOWN
 from interviewer.grading.retrieval import BM25
-from interviewer.grading.scorecard import Act, Evidence, FlagResult, Verdict, scoring
+from interviewer.grading.scorecard import Act, Evidence, FlagResult, Verdict
+from interviewer.grading.scoring import scoring
 from interviewer.grading.sentences import Sentence
 from interviewer.grading.sentences import render as render_sentences
 

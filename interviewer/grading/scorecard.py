@@ -8,28 +8,18 @@ distance from the level's bar.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.content.files import BUNDLED, load_model
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Flag, FlagKind, Level, Phase, Rubric
 from interviewer.grading.pressed import Pressed, penalty
+from interviewer.grading.scoring import HireSignal, hire_signal, raw_credit, scoring
 
 Verdict = Literal["met", "partial", "not_addressed", "raised", "not_raised"]
-HireSignal = Literal["strong_no_hire", "no_hire", "lean_no_hire", "lean_hire", "hire", "strong_hire"]
 InputStatus = Literal["ok", "empty", "gibberish", "off_topic"]
 Act = Literal["cued", "quoted", "none"]  # what a red flag's quote shows (FlagResult.act)
-
-LEVEL_BAR: dict[str, float] = {"mid": 2.25, "senior": 2.75, "staff": 3.25}
-# (upper bound of overall - bar, signal), first match wins
-SIGNAL_STEPS: list[tuple[float, HireSignal]] = [
-    (-1.0, "strong_no_hire"), (-0.5, "no_hire"), (0.0, "lean_no_hire"),
-    (0.35, "lean_hire"), (0.75, "hire"), (float("inf"), "strong_hire"),
-]
-
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -151,8 +141,6 @@ class Scorecard(Model):
         return self.model_dump_json(indent=2)
 
     def to_markdown(self) -> str:
-        from interviewer.grading.card_markdown import render_markdown
-
         return render_markdown(self)
 
 
@@ -171,48 +159,6 @@ def empty_results(phase: Phase, rationale: str = "") -> list[FlagResult]:
     return [empty_result(kind, f, rationale) for kind, f in phase.flags]
 
 
-class Scoring(Model):
-    """How a phase's verdicts become its 1-4 score (rubrics/calibration/scoring.yaml, fitted with held-out folds)."""
-
-    method: str
-    partial_credit: float = Field(ge=0, le=1, description="A green flag partly shown, against 1 for met.")
-    red_share: float = Field(ge=0, le=3, description="What the weighted share of red flags raised takes off.")
-    bins: list[float] = Field(min_length=3, max_length=3, description="The raw credit that 2, 3 and 4 need.")
-    reference_met: int | None = Field(None, ge=1, description=(
-        "A partial green whose best sentence holds this many words of the problem's reference point is "
-        "met (grading/anchor.py); none: off."))
-    flaw_share: float = Field(0.0, ge=0, le=1, description=(
-        "What the mistakes the problem's bank presses take off a phase's raw credit (grading/pressed.py)."))
-    flaw_k: int = Field(1, ge=1, description="How many such mistakes take the whole `flaw_share`.")
-    bank_met: bool = Field(False, description=(
-        "A partial green with a stated sentence its problem's bank question already answers is met "
-        "(grading/anchor.py)."))
-
-    @model_validator(mode="after")
-    def _ascending(self) -> Scoring:
-        if not 0 < self.bins[0] < self.bins[1] < self.bins[2] <= 1:
-            raise ValueError("bins must rise within (0, 1]")
-        return self
-
-
-@cache
-def scoring() -> Scoring:
-    return load_model(BUNDLED / "rubrics" / "calibration" / "scoring.yaml", Scoring)
-
-
-def raw_credit(greens: list[tuple[float, str]], reds: list[tuple[float, str]],
-               partial_credit: float, red_share: float) -> float:
-    """Green credit (weighted share of green flags met, partial ones in part) minus `red_share` times
-    the weighted share of red flags raised, in [0, 1]; (weight, credited verdict) pairs. The phase
-    score's arithmetic, shared with the fit of its rule (evals/scoring_fit.py)."""
-    g_total = sum(w for w, _ in greens) or 1.0
-    r_total = sum(w for w, _ in reds) or 1.0
-    credit = {"met": 1.0, "partial": partial_credit}
-    earned = sum(w * credit.get(v, 0.0) for w, v in greens) / g_total
-    penalty = sum(w for w, v in reds if v == "raised") / r_total
-    return min(1.0, max(0.0, earned - red_share * penalty))
-
-
 def phase_score(flags: list[FlagResult], acts: int = 0) -> tuple[int, float]:
     """The raw credit of a phase's verdicts, less its pressed mistakes (`acts`), mapped onto 1-4 by
     the fitted bins."""
@@ -221,14 +167,6 @@ def phase_score(flags: list[FlagResult], acts: int = 0) -> tuple[int, float]:
                      [(f.weight, f.credited) for f in flags if f.kind == "red"], rule.partial_credit, rule.red_share)
     raw = max(0.0, raw - penalty(acts, rule.flaw_share, rule.flaw_k))
     return 1 + sum(raw >= b for b in rule.bins), round(raw, 3)
-
-
-def hire_signal(overall: float, level: Level) -> tuple[HireSignal, float]:
-    bar = LEVEL_BAR[level]
-    for upper, signal in SIGNAL_STEPS:
-        if overall - bar < upper:
-            return signal, bar
-    return "strong_hire", bar
 
 
 def improvements(phases: list[PhaseResult], rubric: Rubric, top: int = 3) -> list[str]:
@@ -302,3 +240,78 @@ def references(phase: Phase, results: list[FlagResult], problem: Problem | None,
             yours = " … ".join(e.quote for e in r.evidence) if r.credited == "partial" else excerpt(said)
             out.append(Reference(flag_id=r.flag_id, statement=r.statement, yours=yours, reference=points))
     return out
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_markdown(card: Scorecard) -> str:
+    signal = card.hire_signal.replace("_", " ")
+    lines = [
+        f"# Scorecard — {card.problem_id or 'write-up'} ({card.framework} framework, {card.level} level)",
+        "",
+        f"**Hire signal: {signal}** — overall {card.overall:.2f} / 4 against a {card.level} bar of {card.bar:.2f}.",
+        "",
+    ]
+    if card.level_expectation:
+        lines += [f"What the {card.level} bar asks on this problem: {card.level_expectation.strip()} "
+                  f"The core challenge: {card.core_challenge.strip()}", ""]
+    lines += [f"> {note}" for note in card.notes] + ([""] if card.notes else [])
+    if card.hints_used:
+        lines += [f"Hints used: {card.hints_used}.", ""]
+    if card.input_status != "ok":
+        lines += [f"> Input scored the minimum without grading: {card.input_note}.", ""]
+    if card.not_graded:
+        lines += [f"> **Incomplete:** {len(card.not_graded)} criteria could not be graded (the LLM call failed); "
+                  "they count as not shown. Grade again to complete it.", ""]
+    if card.left_out:
+        titles = {p.phase_id: p.title for p in card.phases}
+        parts = ", ".join(f"{titles.get(k, k)}: {n}" for k, n in card.left_out.items())
+        lines += [f"> Long text: some sentences were left out of grading because they did not fit the model's "
+                  f"context ({parts} sentences); the most relevant ones were kept.", ""]
+    if card.manipulation_attempts:
+        lines += ["> **Manipulation attempt detected** — these instructions to the grader were ignored:"]
+        lines += [f"> - \"{m}\"" for m in card.manipulation_attempts] + [""]
+    lines += ["| phase | score | time / budget | green met | red raised |", "|---|---|---|---|---|"]
+    for ph in card.phases:
+        time = f"{ph.minutes_spent:.1f} / {ph.budget_minutes:g} min" if ph.minutes_spent is not None else "—"
+        greens = sum(f.kind == "green" for f in ph.flags)
+        lines.append(f"| {ph.title} | {ph.score} | {time} | {len(ph.met)}/{greens} | {len(ph.raised)} |")
+    if card.uncovered_phases:
+        titles = {p.phase_id: p.title for p in card.phases}
+        lines += ["", f"Never covered: {', '.join(titles.get(u, u) for u in card.uncovered_phases)}."]
+    if card.improvements:
+        lines += ["", "## Top improvements", ""] + [f"{i}. {t}" for i, t in enumerate(card.improvements, 1)]
+    for ph in card.phases:
+        lines += ["", f"## {ph.title} — {ph.score}/4", ""]
+        if ph.expected:
+            lines += [f"_Expected at the {card.level} level: {ph.expected.strip()}_", ""]
+        for f in ph.met + ph.raised:
+            mark = "🟢 Strength:" if f.kind == "green" else "🔴 Concern:"  # readable without colour or emoji
+            label = f.credited.replace("_", " ")
+            lines.append(f"- {mark} **{label}**: {f.statement}")
+            lines += [f"  - \"{e.quote}\" ({e.where})" for e in f.evidence]
+        for f in ph.missing:
+            lines.append(f"- ⚪ Not shown: {f.statement}")
+        for act in ph.pressed:  # not a verdict: the question this problem's interviewer would press
+            lines.append(f"- ❓ To defend: \"{act.quote}\" ({act.where}) — {act.ask}")
+        unverified = [f for f in ph.flags if f.unverified_quotes and not f.verified]
+        for f in unverified:
+            lines.append(f"- ⚠️ not credited (quote not found in the candidate's text): {f.statement}")
+        if ph.references:
+            lines += ["", "| not met | what you said | what a strong answer covers |", "|---|---|---|"]
+            lines += [f"| {cell(ref.statement)} | {cell(ref.yours) or '—'} | {cell(' '.join(ref.reference))} |"
+                      for ref in ph.references]
+    if card.diagram:
+        lines += ["", "## Your diagram", "", "```mermaid", card.diagram, "```"]
+    u = card.usage
+    if u:
+        lines += ["", "---", f"Grading: {card.strategy} strategy, {int(u.get('calls', 0))} LLM calls, "
+                  f"{int(u.get('prompt_tokens', 0))} prompt tokens ({int(u.get('cached_tokens', 0))} cached), "
+                  f"{int(u.get('completion_tokens', 0))} completion tokens, "
+                  f"cost ≈ ${u.get('cost_usd', 0):.4f}, {card.latency_s:.1f} s."]
+    return "\n".join(lines) + "\n"
+
+

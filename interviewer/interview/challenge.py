@@ -6,58 +6,23 @@ guide's classic traps any problem can show; the quote is the clause that holds t
 
 from __future__ import annotations
 
-import re
-
 from interviewer.content.probes import BankItem
 from interviewer.content.problems import Problem
 from interviewer.content.rubric import Phase
 from interviewer.grading import lexical
+from interviewer.grading.spans import SENTENCE_END, asked_in, quote
 from interviewer.interview import conduct
 from interviewer.interview.guards import words
 from interviewer.interview.moves import Move, open_items, this_answer
 from interviewer.interview.state import InterviewState
 
-QUOTE_WORDS = 8  # a challenge quotes at most this many of the candidate's words
 LONG_MATCH = 80  # characters: a cue matching more than this (a list) is less specific than a short one
-_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n|—|\(|\)")
-QUOTE_MIN = 3  # a quote shorter than this ("Monitoring") reads as a fragment: the question stands alone
 
 
 def said_first(text: str, span: tuple[int, int]) -> str:
     """'You said "…". ' before a challenge, when the candidate's words make a readable quote."""
     q = quote(text, span)
     return f'You said "{q}". ' if q else ""
-
-
-def quote(text: str, span: tuple[int, int]) -> str:
-    """The candidate's own words where the mistake was matched, in their case: up to QUOTE_WORDS
-    words of the clause holding the match's end, ending there (then filled on from the clause's
-    rest), with an ellipsis where cut. Not the clause's last words: in "Once it hits 95% I'd roll it
-    out to all users, and after launch we'd watch app ratings." the act is the roll-out."""
-    # clause ends before the match's last character, read on the whole text (a search cut short at the
-    # match would take the point of "0.5" for a sentence's end)
-    stops = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() < span[1]]
-    start = stops[-1] if stops else 0
-    after = _CLAUSE_END.search(text, span[1])
-    cut = span[1] + len(re.match(r"\S*", text[span[1]:]).group())  # type: ignore[union-attr]
-    head = re.findall(r"\S+", text[start:cut])
-    tail = re.findall(r"\S+", text[cut:after.start() if after else len(text)])
-    kept = head[-QUOTE_WORDS:]
-    room = QUOTE_WORDS - len(kept)
-    said = " ".join(kept + tail[:room]).strip(" ,;:.\"'")
-    if len(said.split()) < QUOTE_MIN:
-        return ""
-    return f"{'…' if len(head) > QUOTE_WORDS else ''}{said}{'…' if len(tail) > room else ''}"
-
-
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
-def asked_in(text: str, pos: int) -> bool:
-    """The sentence holding `pos` is a question ("...: a model, hand-tuned weights, or chronological?"):
-    words a candidate asks about are no act of theirs to challenge."""
-    end = _SENTENCE_END.search(text, pos)
-    return bool(end) and end.group() == "?"  # type: ignore[union-attr]
 
 
 RESTATED = 0.75  # share of a sentence's content words found in the facts given: it restates them
@@ -67,8 +32,8 @@ def restates(text: str, pos: int, told: str) -> bool:
     """The sentence holding `pos` mostly repeats facts the interviewer gave (`told`)."""
     if not told:
         return False
-    start = max((m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= pos), default=0)
-    end = _SENTENCE_END.search(text, pos)
+    start = max((m.end() for m in SENTENCE_END.finditer(text) if m.end() <= pos), default=0)
+    end = SENTENCE_END.search(text, pos)
     mine = {w for w in words(text[start:end.end() if end else len(text)]) if len(w) > 3}
     return len(mine) >= 5 and len(mine & set(words(told))) >= RESTATED * len(mine)
 
