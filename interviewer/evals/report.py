@@ -36,6 +36,7 @@ HEADLINES = {
     "replies": ["acceptable", "held_out_acceptable", "piped_acceptable", "unseen_acceptable", "unseen2_acceptable",
                 "unseen3_acceptable", "unseen4_acceptable", "unseen5_acceptable", "unseen6_acceptable",
                 "unseen7_acceptable", "unseen8_acceptable", "unseen9_acceptable", "unseen10_acceptable",
+                "unseen11_acceptable", "unseen12_acceptable",
                 "replies", "interviews",
                 "checks_all_pass",
                 "checks_agreement",

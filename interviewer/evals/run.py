@@ -195,7 +195,8 @@ def run_replies_suite(llm: LLM, opts: EvalOptions, say: Callable[[str], None]) -
     # sees them; u, w, x, y: interviews written blind, each set played once at a later code
     for letter, name in (("h", "held_out"), ("hp", "piped"), ("u", "unseen"), ("w", "unseen2"), ("x", "unseen3"),
                          ("y", "unseen4"), ("z", "unseen5"), ("q", "unseen6"),
-                         ("r", "unseen7"), ("s", "unseen8"), ("t", "unseen9"), ("k", "unseen10")):
+                         ("r", "unseen7"), ("s", "unseen8"), ("t", "unseen9"), ("k", "unseen10"),
+                         ("n", "unseen11"), ("j", "unseen12")):
         if version := latest(versions, letter):
             summary[f"{name}_version"], summary[f"{name}_acceptable"] = version, versions[version].get("acceptable")
     return {"summary": summary, "latency": percentiles([]), "latency_unit": "reply", "items": []}
