@@ -11,8 +11,9 @@ fitted with each problem held out; 0: off).
 It is not a red flag: on the labeled interviews the red flag a challenge names was raised by the
 labels on about three in five of its acts (nine in ten on weak candidates, one in five on middling
 ones, none on strong ones), too few for a claim. Scoring them is off: the rule that would score them
-was tried on a blind set and did not improve its hire signal (docs/grading.md). A question the candidate asks, an act set aside in the same breath and
-an answer that also shows the right handling (the item's `unless`) count for nothing.
+was tried on a blind set and did not improve its hire signal (docs/grading.md). A question the
+candidate asks, an act set aside in the same breath and an answer that also shows the right handling
+(the item's `unless`) count for nothing.
 """
 
 from __future__ import annotations

@@ -174,14 +174,13 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
                                        frozenset(state.get("facts_revealed", [])))
     # "can we go to modeling?" asks for no fact: the interview goes there (routing), nothing to answer,
     # nor in the statement the same sentence opened with ("I think data is covered; can we go to ...?")
-    targets = {a: following.request_clause(a, rubric.phases) for a in unasked}
-    requests = [a for a in unasked if targets[a] is not None]
+    targets = {a: following.request_clause(a, rubric.phases) for a in facts.asks(text)}  # every ask, once
+    requests = [a for a in unasked if targets.get(a) is not None]
     unasked = [a for a in unasked if a not in requests and (not requests or a.rstrip().endswith("?"))]
     here = rubric.phases.index(phase)
     if requests and not entering and all(targets[a] == here for a in requests):
         # "can we move on to the model?" while the interview is already there: agree, and its question
-        opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said) else ""
+        opener = fresh_opener(phase, asked, said)
         return Move("follow_up", f"Sure. {opener}" if opener else GO_AHEAD)
     if questions and not matched and asks.LOGISTICS.search(" ".join(questions)):
         return Move("redirect", f"{PARK} {again}")
@@ -189,21 +188,20 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
             screened and screened.status == "off_topic" and not asks.ENGINEERING & set(words(text)))):
         return Move("redirect", f"{REDIRECT} {again}")
     told = set(state.get("facts_revealed", []))
+    restated = told_text(state, problem)  # a sentence restating these proposes nothing to challenge
     if questions:  # a fact already given does not answer "is NDCG right here?" a second time
         # "is it all right if we move on?" asks to move, not for a verdict
         if all(f.id in told for f in matched) and any(asks.OPINION.search(q) and q not in requests
                                                       and not following.asks_to_move(q) for q in questions):
             return Move("turn_back", TURN_BACK)
-        moving = [a for a in facts.asks(text) if following.request_clause(a, rubric.phases) is not None]
-        strongly = facts.asked_again(text, problem, guide.fact_topics if guide else {}, frozenset(told),
-                                     requests + moving)
+        moving = [a for a, target in targets.items() if target is not None]
+        strongly = facts.asked_again(text, problem, guide.fact_topics if guide else {}, frozenset(told), moving)
         replied = answer(text, state, matched, unasked,
                          challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common,
-                                   told_text(state, problem)), strongly)
+                                   restated), strongly)
         if replied:
             return replied
-    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common,
-                           told_text(state, problem)):
+    if pushed := challenge(text, state, phase, rubric.phases, items, others, asked, cap, named, common, restated):
         return pushed
     # a turn that mostly asks to move ("the data part is standard, can we move on to the model?") said
     # nothing to ask about: the phase it asked for gets its own question
@@ -235,14 +233,19 @@ def decide(state: InterviewState, rubric: Rubric, default: Rubric, phase: Phase,
     went_deeper = probes.get(f"deeper:{phase.id}", 0)
     if strong(text) and deeper and went_deeper < DEEPER_PER_PHASE and state.get("last_probe") != "deeper":
         return Move("deeper", deeper[0].ask, topic=f"deeper:{phase.id}")
-    if entering and phase.opener and not conduct.asked_before(phase.opener, asked) and \
-            not covered(phase.opener, said) and not _begun_here(state, text, rubric, phase, said):
+    if entering and fresh_opener(phase, asked, said) and not _begun_here(state, text, rubric, phase, said):
         return Move("follow_up", phase.opener)  # a phase just entered: its own question, not one on the last
     if chosen:
         return Move("engage", chosen, topic="engage")
     # a phase entered because they asked: a question of its own, not one on what they said before asking
     return Move("follow_up", conduct.fallback_question(asked, phase_id=phase.id, answer=text,
                                                        after_answer=not (moved_only or (entering and requests))))
+
+
+def fresh_opener(phase: Phase, asked: list[str], said: list[Sentence]) -> str:
+    """The phase's opener, unless it was asked already or the recent answers already say what it asks."""
+    return phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked) and \
+        not covered(phase.opener, said) else ""
 
 
 def engaging(text: str, guide: Guide | None, asked: list[str], phase: Phase, recent: str = "") -> str | None:

@@ -58,10 +58,8 @@ def authored(state: InterviewState, ctx: Context, phase: Phase, write: Write,
     reply = safe(move.text, state, ctx, phase, move)
     if lead and move.kind == "answer" and not move.topic:
         # their question is answered first, then the move, with the new phase's own question
-        said = coverage.candidate_sentences(state)
-        opener = phase.opener if phase.opener and not conduct.asked_before(phase.opener, asked_so_far(state)) \
-            and not coverage.covered(phase.opener, said) else ""
-        reply = f"{reply} {lead}{opener}".strip() if opener else reply
+        opener = policy.fresh_opener(phase, asked_so_far(state), coverage.candidate_sentences(state))
+        reply = f"{reply} {lead}{opener}" if opener else reply
     # "Let's move on to evaluation." then "I'd rather hear your own take first" answers nothing of the new phase
     elif not (conduct.is_stock(reply) or move.kind == "turn_back"):
         reply = f"{lead}{reply}"
